@@ -1,0 +1,132 @@
+package io.ccpolicy.audit.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+
+import io.ccpolicy.audit.repository.AuditEventRepository;
+import io.ccpolicy.testinfra.KafkaResource;
+import io.ccpolicy.testinfra.PostgresResource;
+import io.ccpolicy.testinfra.S3Resource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(PostgresResource.class)
+@QuarkusTestResource(KafkaResource.class)
+@QuarkusTestResource(value = S3Resource.class, initArgs = @ResourceArg(name = "prefix", value = "audit-ingest.s3"))
+@QuarkusTestResource(OidcWiremockTestResource.class)
+class AuditEventResourceTest {
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Inject
+    AuditEventRepository events;
+
+    @Test
+    void eventFromKafkaIsStoredOnceAndReadableByAnAuditor() throws Exception {
+        String eventId = "evt_" + UUID.randomUUID();
+        String poison = "{\"eventId\": \"evt_broken\"}";
+        String next = "evt_" + UUID.randomUUID();
+        try (KafkaProducer<String, String> producer = producer()) {
+            producer.send(new ProducerRecord<>("audit.events.v1", "machine_abc123", event(eventId))).get();
+            producer.send(new ProducerRecord<>("audit.events.v1", "machine_abc123", event(eventId))).get();
+            producer.send(new ProducerRecord<>("audit.events.v1", "machine_abc123", poison)).get();
+            producer.send(new ProducerRecord<>("audit.events.v1", "machine_abc123", event(next))).get();
+        }
+
+        String auditor = OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(auditor)
+                .get("/api/v1/audit/events/" + next).then().statusCode(200));
+        given().auth().oauth2(auditor).get("/api/v1/audit/events/" + eventId)
+                .then().statusCode(200)
+                .body("machineId", equalTo("machine_abc123"))
+                .body("eventType", equalTo("tool_execution"))
+                .body("occurredAt", equalTo("2026-11-24T14:30:00Z"))
+                .body("event.action.tool", equalTo("Write"));
+        long stored = QuarkusTransaction.requiringNew().call(() -> events.count("eventId in ?1", List.of(eventId, next)));
+        assertThat(stored).as("the duplicate delivery is stored once").isEqualTo(2);
+
+        ConsumerRecord<String, String> dead = firstDeadLetter();
+        assertThat(dead.value()).isEqualTo(poison);
+        assertThat(new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
+                .contains("/machine/id is missing");
+    }
+
+    @Test
+    void unknownEventIs404ProblemJson() {
+        given().auth().oauth2(OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader")))
+                .get("/api/v1/audit/events/evt_nope")
+                .then().statusCode(404).contentType("application/problem+json")
+                .body("detail", equalTo("No audit event with eventId evt_nope."));
+    }
+
+    @Test
+    void noTokenIs401AndDeveloperIs403() {
+        given().get("/api/v1/audit/events/x").then().statusCode(401).contentType("application/problem+json");
+        given().auth().oauth2(OidcWiremockTestResource.getAccessToken("alice", Set.of("developer")))
+                .get("/api/v1/audit/events/x").then().statusCode(403).contentType("application/problem+json");
+    }
+
+    @Test
+    void readinessCoversDatabaseKafkaAndArchive() {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready")
+                .then().statusCode(200)
+                .body("checks.name", hasItems("Database connections health check", "SmallRye Reactive Messaging - readiness check",
+                        "S3 audit archive")));
+    }
+
+    private KafkaProducer<String, String> producer() {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+    }
+
+    private ConsumerRecord<String, String> firstDeadLetter() {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of("audit.events.dlq"));
+            List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+                return !seen.isEmpty();
+            });
+            return seen.get(0);
+        }
+    }
+
+    private static String event(String eventId) {
+        return """
+                {"version": "1.0", "timestamp": "2026-11-24T14:30:00.000Z", "eventId": "%s",
+                 "user": {"id": "user_123", "email": "developer@acme.com"},
+                 "machine": {"id": "machine_abc123", "hostname": "developer-laptop"},
+                 "action": {"type": "tool_execution", "tool": "Write", "result": "success"},
+                 "policyCheck": {"policies": ["protected-paths"], "result": "passed", "violations": []}}
+                """.formatted(eventId);
+    }
+}

@@ -1,0 +1,8 @@
+package io.ccpolicy.exceptions.rest.dto;
+
+import java.time.Instant;
+import java.util.UUID;
+
+public record ExceptionRequestView(UUID id, String policy, String scopeType, String scopeValue, String requester,
+        String reason, String requestedDuration, String state, String decidedBy, Instant expiresAt, Instant createdAt) {
+}
