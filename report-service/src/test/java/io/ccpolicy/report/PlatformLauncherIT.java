@@ -1,0 +1,168 @@
+package io.ccpolicy.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ccpolicy.testinfra.Ports;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code bin/platform} itself: the whole platform comes up from the packaged services (this module is built last, so
+ * every service is packaged by now), a real Keycloak token works against a service, a second {@code up} starts nothing,
+ * and {@code down} leaves no process behind. It runs on free ports and its own state directory, beside any platform
+ * a developer already has running.
+ */
+class PlatformLauncherIT {
+
+    private static final Path ROOT = Path.of(System.getProperty("maven.multiModuleProjectDirectory", "..")).toAbsolutePath();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @TempDir
+    static Path state;
+
+    private static final Map<String, String> env = new HashMap<>();
+    private static final List<ProcessHandle> started = new ArrayList<>();
+    private static String upOutput;
+
+    @BeforeAll
+    static void platformUp() throws Exception {
+        env.put("CCPOLICY_PLATFORM_DIR", state.toString());
+        for (String port : List.of("PG", "KAFKA", "KAFKA_CONTROLLER", "S3", "KEYCLOAK", "POLICY_SERVICE", "EXCEPTION_SERVICE",
+                "AUDIT_INGEST", "REPORT_SERVICE")) {
+            env.put("CCPOLICY_" + port + "_PORT", String.valueOf(Ports.freePort()));
+        }
+        Result up = platform("up");
+        upOutput = up.output();
+        assertThat(up.exitCode()).as("bin/platform up output:%n%s", up.output()).isZero();
+        try (Stream<Path> pidFiles = Files.list(state.resolve("pids"))) {
+            pidFiles.forEach(file -> {
+                ProcessHandle process = ProcessHandle.of(Long.parseLong(read(file).trim())).orElseThrow();
+                started.add(process);
+                process.descendants().forEach(started::add);
+            });
+        }
+    }
+
+    @AfterAll
+    static void platformDown() throws Exception {
+        Result down = platform("down");
+        assertThat(down.exitCode()).as(down.output()).isZero();
+        for (ProcessHandle process : started) {
+            process.onExit().get(30, TimeUnit.SECONDS);
+            assertThat(process.isAlive()).as("process %s still running after down: %s", process.pid(), process.info()).isFalse();
+        }
+    }
+
+    @Test
+    void upReportsEveryServiceReadyWithItsUrl() {
+        assertThat(upOutput).contains("Platform ready in")
+                .contains("policy-service ready").contains("exception-service ready")
+                .contains("audit-ingest ready").contains("report-service ready").contains("Keycloak ready (realm acme)")
+                .contains("http://127.0.0.1:" + env.get("CCPOLICY_POLICY_SERVICE_PORT"));
+        assertThat(started).as("8 components and their children").hasSizeGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void aRealKeycloakTokenForAliceIsAcceptedAndHerRoleEnforced() throws Exception {
+        String token = accessToken("alice", "alice");
+        HttpResponse<String> own = get("http://127.0.0.1:" + env.get("CCPOLICY_EXCEPTION_SERVICE_PORT") + "/api/v1/exceptions", token);
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+        assertThat(own.body()).isEqualTo("[]");
+
+        HttpResponse<String> admin = get("http://127.0.0.1:" + env.get("CCPOLICY_POLICY_SERVICE_PORT") + "/api/v1/policies/versions", token);
+        assertThat(admin.statusCode()).isEqualTo(403);
+        assertThat(admin.headers().firstValue("content-type")).hasValue("application/problem+json");
+
+        HttpResponse<String> anonymous = get("http://127.0.0.1:" + env.get("CCPOLICY_AUDIT_INGEST_PORT") + "/api/v1/audit/events/x", null);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void secondUpStartsNothingAndStatusIsHealthy() throws Exception {
+        Map<String, String> pidsBefore = pidFiles();
+        Result again = platform("up");
+        assertThat(again.exitCode()).as(again.output()).isZero();
+        assertThat(again.output()).contains("policy-service already running").doesNotContain("starting policy-service");
+        assertThat(pidFiles()).isEqualTo(pidsBefore);
+
+        Result status = platform("status");
+        assertThat(status.exitCode()).as(status.output()).isZero();
+        assertThat(status.output()).containsPattern("audit-ingest +\\d+ +running +UP");
+    }
+
+    private static String accessToken(String user, String password) throws Exception {
+        String form = "grant_type=password&client_id=ccpolicy-cli&username=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
+                + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.get("CCPOLICY_KEYCLOAK_PORT")
+                                + "/realms/acme/protocol/openid-connect/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        Matcher token = Pattern.compile("\"access_token\":\"([^\"]+)\"").matcher(response.body());
+        assertThat(token.find()).isTrue();
+        return token.group(1);
+    }
+
+    private static HttpResponse<String> get(String url, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Map<String, String> pidFiles() throws IOException {
+        Map<String, String> pids = new HashMap<>();
+        try (Stream<Path> files = Files.list(state.resolve("pids"))) {
+            files.forEach(f -> pids.put(f.getFileName().toString(), read(f)));
+        }
+        return pids;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private record Result(int exitCode, String output) {
+    }
+
+    private static Result platform(String command) throws Exception {
+        Path log = Files.createTempFile(state, "platform-" + command, ".log");
+        ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("bin/platform").toString(), command)
+                .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        if (!process.waitFor(15, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("bin/platform " + command + " did not finish; output:\n" + Files.readString(log));
+        }
+        String output = Files.readString(log);
+        System.out.println("bin/platform " + command + ":\n" + output);
+        return new Result(process.exitValue(), output);
+    }
+}
