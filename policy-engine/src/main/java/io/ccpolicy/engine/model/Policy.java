@@ -1,0 +1,31 @@
+package io.ccpolicy.engine.model;
+
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.regex.Pattern;
+
+/**
+ * One validated policy. {@code values} is empty unless the type takes values; {@code pattern} is null unless the type
+ * is pattern-deny; {@code max} is empty unless the type is limit. {@code tools} (globs over tool names) limits the
+ * policy to some tools; empty means all.
+ */
+public record Policy(
+        String name,
+        String description,
+        PolicyType type,
+        Target target,
+        List<String> values,
+        Pattern pattern,
+        OptionalLong max,
+        Severity severity,
+        String message,
+        Mode mode,
+        OnViolation onViolation,
+        AppliesTo appliesTo,
+        List<String> tools) {
+
+    public Policy {
+        values = List.copyOf(values);
+        tools = List.copyOf(tools);
+    }
+}
