@@ -451,7 +451,7 @@ public final class PolicyParser {
             }
             String id = yaml.string(fields, "id", where, false, node);
             if (id == null) {
-                id = "exc-" + sha256(scope.yaml() + ":" + subject + ":" + String.join(",", exemptFrom) + ":" + approvedBy).substring(0, 12);
+                id = scope.yaml() + ":" + subject + ":" + String.join("+", exemptFrom);
             }
             return new PolicyException(id, scope, subject, exemptFrom, reason, approvedBy, expires);
         }

@@ -1,0 +1,206 @@
+package io.ccpolicy.engine.eval;
+
+import io.ccpolicy.engine.Decision;
+import io.ccpolicy.engine.DecisionRequest;
+import io.ccpolicy.engine.PolicyMatch;
+import io.ccpolicy.engine.Verdict;
+import io.ccpolicy.engine.model.Mode;
+import io.ccpolicy.engine.model.OnViolation;
+import io.ccpolicy.engine.model.Policy;
+import io.ccpolicy.engine.model.PolicyDocument;
+import io.ccpolicy.engine.model.PolicyException;
+import io.ccpolicy.engine.model.Severity;
+import io.ccpolicy.engine.model.Target;
+import io.ccpolicy.engine.render.ViolationBox;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Evaluates events against a compiled document. Policies are indexed by target, and the candidates for each
+ * (tool, targets) combination are computed once, so a decision touches only the policies that can concern it.
+ * Thread-safe: one instance serves concurrent requests.
+ */
+public final class Evaluator {
+
+    /** How one policy fared, for {@code explain}. */
+    public record PolicyTrace(String policy, String outcome, String detail) {
+    }
+
+    /** A decision with the trace of every policy. */
+    public record Explanation(Decision decision, List<PolicyTrace> traces) {
+    }
+
+    private final PolicyDocument document;
+    private final String revision;
+    private final Clock clock;
+    private final Supplier<String> ids;
+    private final String exceptionUrl;
+    private final List<CompiledPolicy> all = new ArrayList<>();
+    private final Map<Target, List<CompiledPolicy>> byTarget = new EnumMap<>(Target.class);
+    private final Map<String, CompiledPolicy[]> candidates = new ConcurrentHashMap<>();
+
+    public Evaluator(PolicyDocument document, String revision, Clock clock, Supplier<String> ids) {
+        this.document = document;
+        this.revision = revision;
+        this.clock = clock;
+        this.ids = ids;
+        Object enforcement = document.claudeCode().get("enforcement");
+        this.exceptionUrl = enforcement instanceof Map<?, ?> m && m.get("exception_url") instanceof String url ? url : "";
+        for (Policy policy : document.policies()) {
+            CompiledPolicy compiled = new CompiledPolicy(policy, all.size());
+            all.add(compiled);
+            byTarget.computeIfAbsent(policy.target(), t -> new ArrayList<>()).add(compiled);
+        }
+    }
+
+    public PolicyDocument document() {
+        return document;
+    }
+
+    public Decision evaluate(DecisionRequest request) {
+        EventView view = new EventView(request);
+        return decide(request, view, candidatesFor(view), null);
+    }
+
+    public Explanation explain(DecisionRequest request) {
+        EventView view = new EventView(request);
+        List<PolicyTrace> traces = new ArrayList<>();
+        Decision decision = decide(request, view, all.toArray(CompiledPolicy[]::new), traces);
+        return new Explanation(decision, traces);
+    }
+
+    private CompiledPolicy[] candidatesFor(EventView view) {
+        EnumSet<Target> targets = view.targetSet();
+        String key = view.tool + '\u0000' + view.event.name() + '\u0000' + bits(targets);
+        CompiledPolicy[] cached = candidates.get(key);
+        if (cached == null) {
+            List<CompiledPolicy> list = new ArrayList<>();
+            for (Target target : targets) {
+                for (CompiledPolicy policy : byTarget.getOrDefault(target, List.of())) {
+                    if (policy.toolInScope(view.tool)) {
+                        list.add(policy);
+                    }
+                }
+            }
+            list.sort((a, b) -> Integer.compare(a.order, b.order));
+            cached = list.toArray(CompiledPolicy[]::new);
+            if (candidates.size() < 10_000) {
+                candidates.put(key, cached);
+            }
+        }
+        return cached;
+    }
+
+    private static int bits(EnumSet<Target> targets) {
+        int bits = 0;
+        for (Target t : targets) {
+            bits |= 1 << t.ordinal();
+        }
+        return bits;
+    }
+
+    private Decision decide(DecisionRequest request, EventView view, CompiledPolicy[] policies, List<PolicyTrace> traces) {
+        Instant now = clock.instant();
+        List<PolicyMatch> matches = List.of();
+        List<String> applied = List.of();
+        List<String> expired = List.of();
+        Verdict verdict = Verdict.ALLOW;
+        Verdict wouldBe = Verdict.ALLOW;
+        for (CompiledPolicy compiled : policies) {
+            Policy policy = compiled.policy;
+            if (!policy.appliesTo().matches(request.identity(), request.project())) {
+                trace(traces, policy, "not applicable", "applies_to does not include this user, team or project");
+                continue;
+            }
+            CompiledPolicy.Check check = compiled.check(view);
+            if (check.outcome() != CompiledPolicy.Outcome.VIOLATED) {
+                trace(traces, policy, check.outcome() == CompiledPolicy.Outcome.PASSED ? "passed" : "not applicable", check.reason());
+                continue;
+            }
+            Verdict base = policy.severity() == Severity.ERROR ? (policy.onViolation() == OnViolation.ASK ? Verdict.ASK : Verdict.DENY)
+                    : policy.severity() == Severity.WARNING ? Verdict.WARN : Verdict.ALLOW;
+            Verdict effect = policy.mode() == Mode.AUDIT ? Verdict.ALLOW
+                    : policy.mode() == Mode.WARN && base.ordinal() > Verdict.WARN.ordinal() ? Verdict.WARN : base;
+            PolicyException exemption = null;
+            for (PolicyException exception : document.exceptions()) {
+                if (exception.exemptFrom().contains(policy.name()) && exception.concerns(request.identity(), request.project())) {
+                    if (exception.isExpiredAt(now)) {
+                        expired = add(expired, exception.id());
+                        trace(traces, policy, "exception expired", exception.id() + " (" + exception.describe() + ") expired "
+                                + exception.expires().orElseThrow());
+                    } else if (exemption == null) {
+                        exemption = exception;
+                    }
+                }
+            }
+            String exceptionId = null;
+            if (exemption != null) {
+                effect = Verdict.ALLOW;
+                base = Verdict.ALLOW;
+                exceptionId = exemption.id();
+                applied = add(applied, exemption.id());
+            }
+            String message = render(policy, check);
+            matches = add(matches, new PolicyMatch(policy.name(), policy.type(), policy.target(), policy.severity(), policy.mode(),
+                    effect, base, String.join(", ", check.values()), message, exceptionId));
+            verdict = verdict.strongest(effect);
+            wouldBe = wouldBe.strongest(base);
+            trace(traces, policy, exemption != null ? "exempted" : policy.mode() == Mode.AUDIT ? "violated (audit mode: recorded only)"
+                    : "violated", check.reason() + (exemption != null ? "; exempted by " + exemption.id() + " (" + exemption.describe()
+                    + ", approved by " + exemption.approvedBy() + ")" : "") + "; " + policy.severity().yaml() + " -> " + effect.yaml());
+        }
+        return new Decision(ids.get(), verdict, wouldBe, matches, applied, expired, revision, document.sha256(),
+                message(verdict, matches), now);
+    }
+
+    private String render(Policy policy, CompiledPolicy.Check check) {
+        String value = String.join(", ", check.values());
+        return policy.message()
+                .replace("{{value}}", value)
+                .replace("{{current}}", check.current() == null ? value : check.current())
+                .replace("{{max}}", policy.max().isPresent() ? Long.toString(policy.max().getAsLong()) : "")
+                .replace("{{policy}}", policy.name());
+    }
+
+    private String message(Verdict verdict, List<PolicyMatch> matches) {
+        if (verdict == Verdict.ALLOW) {
+            return "";
+        }
+        StringBuilder text = new StringBuilder();
+        for (PolicyMatch match : matches) {
+            if (match.effect() != verdict) {
+                continue;
+            }
+            if (text.length() > 0) {
+                text.append('\n');
+            }
+            if (verdict == Verdict.WARN) {
+                text.append("Policy warning (").append(match.policy()).append("): ").append(match.message());
+            } else {
+                Policy policy = document.policy(match.policy()).orElseThrow();
+                text.append(ViolationBox.render(policy, match.message(), verdict == Verdict.ASK, exceptionUrl));
+            }
+        }
+        return text.toString();
+    }
+
+    private static void trace(List<PolicyTrace> traces, Policy policy, String outcome, String detail) {
+        if (traces != null) {
+            traces.add(new PolicyTrace(policy.name(), outcome, detail));
+        }
+    }
+
+    /** Appends without allocating for the common case of an event that matches nothing. */
+    private static <T> List<T> add(List<T> list, T item) {
+        List<T> grown = list.isEmpty() ? new ArrayList<>(2) : list;
+        grown.add(item);
+        return grown;
+    }
+}

@@ -1,0 +1,42 @@
+package io.ccpolicy.engine.eval;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * Lexical path normalization (no file system access): {@code ~} and {@code $HOME} expand to the home directory,
+ * relative paths resolve against the working directory, and {@code .}, {@code ..} and repeated slashes collapse, so
+ * {@code /tmp/../etc//hosts} and {@code ~/../../etc/hosts} are both {@code /etc/hosts}. Symbolic links are the host's
+ * business: it may resolve real paths before asking.
+ */
+public final class Paths {
+
+    private Paths() {
+    }
+
+    public static String normalize(String path, String cwd, String home) {
+        String p = path;
+        if (p.equals("~") || p.startsWith("~/")) {
+            p = home + p.substring(1);
+        } else if (p.equals("$HOME") || p.startsWith("$HOME/")) {
+            p = home + p.substring(5);
+        } else if (p.equals("${HOME}") || p.startsWith("${HOME}/")) {
+            p = home + p.substring(7);
+        }
+        if (!p.startsWith("/")) {
+            p = (cwd == null || cwd.isEmpty() ? "/" : cwd) + "/" + p;
+        }
+        Deque<String> parts = new ArrayDeque<>();
+        for (String part : p.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                parts.pollLast();
+            } else {
+                parts.addLast(part);
+            }
+        }
+        return parts.isEmpty() ? "/" : "/" + String.join("/", parts);
+    }
+}

@@ -1,0 +1,102 @@
+package io.ccpolicy.engine.render;
+
+import io.ccpolicy.engine.model.Policy;
+import io.ccpolicy.engine.model.PolicyType;
+import io.ccpolicy.engine.model.Target;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The guide's POLICY VIOLATION box: which policy, how severe, why, what is approved, and how to ask for an exception.
+ * Every host (agent, CLI, services) shows this same text, so a developer sees one message wherever they meet it.
+ */
+public final class ViolationBox {
+
+    /** Characters between "| " and " |". */
+    static final int WIDTH = 62;
+    private static final int MAX_LISTED = 10;
+
+    private ViolationBox() {
+    }
+
+    public static String render(Policy policy, String message, boolean ask, String exceptionUrl) {
+        List<String> lines = new ArrayList<>();
+        lines.add("Policy: " + policy.name());
+        lines.add("Severity: " + policy.severity().yaml().toUpperCase(Locale.ROOT) + (ask ? " (confirmation required)" : ""));
+        lines.add("");
+        lines.add(message);
+        if (policy.type() == PolicyType.ALLOWLIST) {
+            lines.add("");
+            if (policy.target().isPath()) {
+                lines.add("Allowed paths: " + String.join(", ", policy.values()));
+            } else {
+                lines.add("Approved " + noun(policy.target()) + ":");
+                policy.values().stream().limit(MAX_LISTED).forEach(v -> lines.add("- " + v));
+                if (policy.values().size() > MAX_LISTED) {
+                    lines.add("- ... and " + (policy.values().size() - MAX_LISTED) + " more");
+                }
+            }
+        }
+        lines.add("");
+        lines.add("To request an exception:");
+        int step = 1;
+        if (exceptionUrl != null && !exceptionUrl.isEmpty()) {
+            lines.add(step++ + ". Visit " + exceptionUrl);
+        }
+        lines.add(step++ + ". Run: hook-agent request-exception --policy " + policy.name()
+                + " --reason \"<business justification>\"");
+        lines.add(step + ". Wait for security team approval");
+        return box(ask ? "POLICY CHECK: CONFIRMATION REQUIRED" : "POLICY VIOLATION", lines);
+    }
+
+    static String box(String title, List<String> lines) {
+        String rule = "+" + "-".repeat(WIDTH + 2) + "+";
+        StringBuilder out = new StringBuilder(rule).append('\n');
+        out.append(row(title)).append('\n').append(rule).append('\n');
+        for (String line : lines) {
+            for (String wrapped : wrap(line)) {
+                out.append(row(wrapped)).append('\n');
+            }
+        }
+        return out.append(rule).toString();
+    }
+
+    private static String row(String text) {
+        return "| " + text + " ".repeat(Math.max(0, WIDTH - text.length())) + " |";
+    }
+
+    /** Wraps at spaces; a word longer than the box is cut. Continuation lines keep a list item's indent. */
+    static List<String> wrap(String line) {
+        List<String> out = new ArrayList<>();
+        String indent = line.startsWith("- ") ? "  " : line.matches("^\\d\\. .*") ? "   " : "";
+        String rest = line.replace('\n', ' ').replace('\t', ' ');
+        boolean first = true;
+        while (true) {
+            String prefix = first ? "" : indent;
+            int room = WIDTH - prefix.length();
+            if (rest.length() <= room) {
+                out.add(prefix + rest);
+                return out;
+            }
+            int cut = rest.lastIndexOf(' ', room);
+            if (cut <= 0) {
+                cut = room;
+            }
+            out.add(prefix + rest.substring(0, cut));
+            rest = rest.substring(cut).stripLeading();
+            first = false;
+        }
+    }
+
+    private static String noun(Target target) {
+        return switch (target) {
+            case MCP_SERVERS -> "servers";
+            case TOOL -> "tools";
+            case SKILLS -> "skills";
+            case BASH_COMMAND -> "commands";
+            case WEB_DOMAIN -> "domains";
+            default -> "values";
+        };
+    }
+}
