@@ -38,15 +38,13 @@ final class PathPattern {
     boolean mayMatch(Value path, String home, String cwd) {
         if (basenameOnly) {
             String name = basename(path.text());
-            return path.glob() && Wildcard.hasShellGlob(name) || Wildcard.matches(pattern, name);
+            return path.glob() && Wildcard.hasShellGlob(name) ? Wildcard.mayOverlap(pattern, name) : Wildcard.matches(pattern, name);
         }
         String glob = resolve(home, cwd);
         if (!path.glob()) {
             return Wildcard.matches(glob, path.text()) || Wildcard.matches(glob, path.text() + "/");
         }
-        String a = Wildcard.literalPrefix(glob);
-        String b = Wildcard.literalPrefix(path.text());
-        return a.startsWith(b) || b.startsWith(a);
+        return Wildcard.mayOverlap(glob, path.text());
     }
 
     /** Whether every path the value may stand for is matched (for allowlists). */

@@ -115,7 +115,7 @@ final class ShellAnalyzer {
         String name = basename(words.get(0).text());
         List<ShellLexer.Token> args = words.subList(1, words.size());
         if (words.get(0).dynamic()) {
-            commands.add(Value.opaque(join(words)));
+            unknown(join(words));
             return;
         }
         switch (name) {
@@ -190,7 +190,7 @@ final class ShellAnalyzer {
                     throw new ShellLexer.UnparseableException(words.get(0).text() + " -c without a command");
                 }
                 if (args.get(i + 1).dynamic() || argsFromInput) {
-                    commands.add(Value.opaque(join(words)));
+                    unknown(join(words));
                     return;
                 }
                 line(args.get(i + 1).text(), depth + 1);
@@ -204,7 +204,16 @@ final class ShellAnalyzer {
             }
         }
         // an interactive shell reading commands from stdin: nothing can be known about it
-        commands.add(Value.opaque(join(words)));
+        unknown(join(words));
+    }
+
+    /** A command whose effect cannot be known before it runs: it may run, write, read and contact anything. */
+    private void unknown(String text) {
+        Value value = Value.opaque(text);
+        commands.add(value);
+        writes.add(value);
+        reads.add(value);
+        hosts.add(value);
     }
 
     /** Records the command and the paths and hosts it touches. */

@@ -58,6 +58,29 @@ final class Wildcard {
         return p == pn;
     }
 
+    /**
+     * Whether two globs could match a common string: a cheap necessary condition (their literal prefixes agree and their
+     * literal suffixes agree), used to decide conservatively whether a shell glob may touch what a policy names.
+     */
+    static boolean mayOverlap(String a, String b) {
+        String pa = literalPrefix(a);
+        String pb = literalPrefix(b);
+        String sa = literalSuffix(a);
+        String sb = literalSuffix(b);
+        return (pa.startsWith(pb) || pb.startsWith(pa)) && (sa.endsWith(sb) || sb.endsWith(sa));
+    }
+
+    /** The part of a glob after its last wildcard (all of it when it has none). */
+    static String literalSuffix(String glob) {
+        for (int i = glob.length() - 1; i >= 0; i--) {
+            char c = glob.charAt(i);
+            if (c == '*' || c == '?' || c == ']') {
+                return glob.substring(i + 1);
+            }
+        }
+        return glob;
+    }
+
     /** The part of a glob before its first wildcard. */
     static String literalPrefix(String glob) {
         for (int i = 0; i < glob.length(); i++) {

@@ -44,8 +44,9 @@ public final class ViolationBox {
         if (exceptionUrl != null && !exceptionUrl.isEmpty()) {
             lines.add(step++ + ". Visit " + exceptionUrl);
         }
-        lines.add(step++ + ". Run: hook-agent request-exception --policy " + policy.name()
-                + " --reason \"<business justification>\"");
+        lines.add(step++ + ". Run: hook-agent request-exception");
+        lines.add("   --policy " + policy.name());
+        lines.add("   --reason \"<business justification>\"");
         lines.add(step + ". Wait for security team approval");
         return box(ask ? "POLICY CHECK: CONFIRMATION REQUIRED" : "POLICY VIOLATION", lines);
     }
