@@ -90,9 +90,15 @@ public final class PolicyParser {
         }
         PolicyDocument document = new DocumentParser(yaml, source, sha256(text)).document(root);
         if (!yaml.problems().isEmpty()) {
-            throw new PolicyValidationException(yaml.problems());
+            throw new PolicyValidationException(inDocumentOrder(yaml.problems()));
         }
         return document;
+    }
+
+    static List<PolicyProblem> inDocumentOrder(List<PolicyProblem> problems) {
+        List<PolicyProblem> sorted = new ArrayList<>(problems);
+        sorted.sort(java.util.Comparator.comparingInt(PolicyProblem::line).thenComparingInt(PolicyProblem::column));
+        return sorted;
     }
 
     public static String sha256(String text) {
@@ -120,6 +126,8 @@ public final class PolicyParser {
         private final YamlReader yaml;
         private final String source;
         private final String sha256;
+        /** Every policy name the document declares, valid or not, so exceptions are checked against what was written. */
+        private final Map<String, Integer> declared = new HashMap<>();
 
         DocumentParser(YamlReader yaml, String source, String sha256) {
             this.yaml = yaml;
@@ -141,7 +149,7 @@ public final class PolicyParser {
             Optional<LocalDate> updated = date(top, "last_updated");
             List<Policy> policies = policies(top, root);
             AuditSettings audit = audit(YamlReader.value(top, "audit"));
-            List<PolicyException> exceptions = exceptions(YamlReader.value(top, "exceptions"), policies);
+            List<PolicyException> exceptions = exceptions(YamlReader.value(top, "exceptions"));
             Map<String, Object> claudeCode = ClaudeCodeSection.validate(yaml, YamlReader.value(top, "claude_code"));
             Map<String, Object> enforcement = EnforcementSection.validate(yaml, YamlReader.value(top, "enforcement"));
             Map<String, Object> nativeSettings = new LinkedHashMap<>(claudeCode);
@@ -176,35 +184,32 @@ public final class PolicyParser {
                 return List.of();
             }
             List<Policy> policies = new ArrayList<>();
-            Map<String, Integer> seen = new HashMap<>();
             for (int i = 0; i < sequence.getValue().size(); i++) {
                 Node item = sequence.getValue().get(i);
-                Policy policy = policy(item, i);
-                if (policy == null) {
-                    continue;
+                int before = yaml.problems().size();
+                Policy policy = policy(item, i, declared);
+                if (policy != null && yaml.problems().size() == before) {
+                    policies.add(policy);
                 }
-                Integer first = seen.putIfAbsent(policy.name(), i);
-                if (first != null) {
-                    yaml.problem(item, "policies[" + i + "] (" + policy.name() + ")",
-                            "duplicate policy name; policies[" + first + "] already uses it");
-                    continue;
-                }
-                policies.add(policy);
             }
             return policies;
         }
 
-        private Policy policy(Node node, int index) {
+        private Policy policy(Node node, int index, Map<String, Integer> seen) {
             String where = "policies[" + index + "]";
             Map<String, NodeTuple> fields = yaml.mapping(node, where, null);
             if (fields == null) {
                 return null;
             }
+            int before = yaml.problems().size();
             String name = yaml.string(fields, "name", where, true, node);
             if (name != null) {
                 where = where + " (" + name + ")";
+                Integer first = seen.putIfAbsent(name, index);
+                if (first != null) {
+                    yaml.problem(node, where, "duplicate policy name; policies[" + first + "] already uses it");
+                }
             }
-            int before = yaml.problems().size();
             for (Map.Entry<String, NodeTuple> field : fields.entrySet()) {
                 if (!POLICY_KEYS.contains(field.getKey())) {
                     yaml.problem(field.getValue().getKeyNode(), where, "unknown key '" + field.getKey() + "' (known keys: "
@@ -382,7 +387,7 @@ public final class PolicyParser {
             return paths;
         }
 
-        private List<PolicyException> exceptions(Node node, List<Policy> policies) {
+        private List<PolicyException> exceptions(Node node) {
             if (YamlReader.isNull(node)) {
                 return List.of();
             }
@@ -390,8 +395,7 @@ public final class PolicyParser {
                 yaml.problem(node, "", "'exceptions' must be a list, found " + YamlReader.describe(node));
                 return List.of();
             }
-            Set<String> policyNames = new java.util.HashSet<>();
-            policies.forEach(p -> policyNames.add(p.name()));
+            Set<String> policyNames = declared.keySet();
             List<PolicyException> exceptions = new ArrayList<>();
             Set<String> ids = new java.util.HashSet<>();
             for (int i = 0; i < sequence.getValue().size(); i++) {

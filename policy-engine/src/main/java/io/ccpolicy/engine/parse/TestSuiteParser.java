@@ -76,7 +76,7 @@ public final class TestSuiteParser {
             }
         }
         if (!yaml.problems().isEmpty()) {
-            throw new PolicyValidationException(yaml.problems());
+            throw new PolicyValidationException(PolicyParser.inDocumentOrder(yaml.problems()));
         }
         return new PolicyTestSuite(source, policy, cases);
     }
