@@ -1,6 +1,14 @@
 package io.ccpolicy.agent;
 
+import io.ccpolicy.agent.cli.DiffCommand;
+import io.ccpolicy.agent.cli.EffectiveConfigCommand;
+import io.ccpolicy.agent.cli.ExplainCommand;
+import io.ccpolicy.agent.cli.TestCommand;
+import io.ccpolicy.agent.cli.UsageException;
+import io.ccpolicy.agent.cli.ValidateCommand;
 import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
 
 /** Entry point of {@code bin/hook-agent}. Exit codes: 0 success, 1 the command found a problem, 2 wrong usage. */
 public final class HookAgentMain {
@@ -13,26 +21,53 @@ public final class HookAgentMain {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help")) {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("--help") || args[0].equals("-h")) {
             usage(out);
             return 0;
         }
-        if (args[0].equals("version") || args[0].equals("--version")) {
-            out.println("hook-agent " + version());
-            return 0;
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        try {
+            return switch (args[0]) {
+                case "version", "--version" -> {
+                    out.println("hook-agent " + version());
+                    yield 0;
+                }
+                case "validate" -> ValidateCommand.run(rest, out, err);
+                case "test" -> TestCommand.run(rest, out, err);
+                case "explain" -> ExplainCommand.run(rest, out, err);
+                case "diff" -> DiffCommand.run(rest, out, err);
+                case "effective-config" -> EffectiveConfigCommand.run(rest, out, err);
+                default -> throw new UsageException("unknown command '" + args[0] + "'");
+            };
+        } catch (UsageException e) {
+            err.println("hook-agent: " + e.getMessage());
+            err.println("Run 'hook-agent help' for usage.");
+            return 2;
+        } catch (RuntimeException e) {
+            // A bug, not the user's fault: say so plainly, without a stack trace.
+            err.println("hook-agent: internal error: " + e);
+            return 1;
         }
-        err.println("hook-agent: unknown command '" + args[0] + "'");
-        usage(err);
-        return 2;
     }
 
     private static void usage(PrintStream out) {
         out.println("""
-                Usage: bin/hook-agent <command> [options]
+                Usage: hook-agent <command> [options]
 
-                Commands:
-                  version     print the agent version
-                  help        show this help""");
+                Policy as code:
+                  validate FILE...                      check policy documents; every problem as file:line:column
+                  test FILE... [--junit DIR]            run policy test files; JUnit XML reports with --junit
+                  explain --policy FILE --event FILE    how each policy fared on a hook event, and the verdict
+                          [--user EMAIL] [--teams a,b] [--project NAME] [--tokens N] [--home DIR] [--now TIME]
+                  diff OLD NEW [--events FILE]          semantic diff; with recorded events, which verdicts change
+                  effective-config --policy FILE        Claude Code configuration after the policy, and what it rejected
+                          [--project DIR] [--home DIR] [--user EMAIL] [--teams a,b] [--json]
+
+                Other:
+                  version                               print the agent version
+                  help                                  show this help
+
+                Exit codes: 0 success, 1 the command found a problem, 2 wrong usage.""");
     }
 
     private static String version() {

@@ -16,7 +16,7 @@ class HookAgentMainTest {
     void unknownCommandIsAUsageErrorThatNamesIt() {
         int exit = HookAgentMain.run(new String[] {"frobnicate"}, print(out), print(err));
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown command 'frobnicate'").contains("Usage:");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown command 'frobnicate'").contains("hook-agent help");
         assertThat(out.size()).isZero();
     }
 

@@ -1,0 +1,111 @@
+package io.ccpolicy.agent.cli;
+
+import io.ccpolicy.engine.PolicyEngine;
+import io.ccpolicy.engine.config.ClaudeCodeLayers;
+import io.ccpolicy.engine.config.ConfigurationMerger;
+import io.ccpolicy.engine.config.EffectiveConfiguration;
+import io.ccpolicy.engine.model.Identity;
+import io.ccpolicy.engine.model.PolicyDocument;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * {@code effective-config --policy FILE [--project DIR] [--home DIR] [--user EMAIL] [--teams a,b] [--json]}: reads
+ * Claude Code's own files for the project and the user and prints the configuration that survives the policy, with
+ * what was rejected and why. Exit 1 when something was rejected, so scripts can gate on it.
+ */
+public final class EffectiveConfigCommand {
+
+    private EffectiveConfigCommand() {
+    }
+
+    public static int run(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
+        Args args = Args.parse(argv, Set.of("policy", "project", "home", "user", "teams", "project-name"), Set.of("json"));
+        Path project = Path.of(args.option("project").orElse(".")).toAbsolutePath().normalize();
+        Path home = Path.of(args.option("home").orElse(System.getProperty("user.home"))).toAbsolutePath().normalize();
+        try {
+            PolicyDocument document = PolicyFiles.load(Path.of(args.required("policy")), err);
+            ClaudeCodeLayers layers = new ClaudeCodeLayers(
+                    jsonFile(project.resolve(".mcp.json"), err),
+                    jsonFile(project.resolve(".claude/settings.json"), err),
+                    jsonFile(home.resolve(".claude.json"), err),
+                    jsonFile(home.resolve(".claude/settings.json"), err),
+                    project.toString(),
+                    skills(project.resolve(".claude/skills")),
+                    skills(home.resolve(".claude/skills")));
+            Identity identity = Identities.from(args);
+            PolicyEngine engine = PolicyEngine.compile(document, "local", Clock.systemUTC(), () -> UUID.randomUUID().toString());
+            EffectiveConfiguration effective = ConfigurationMerger.merge(engine, identity,
+                    args.option("project-name").orElse(project.getFileName() == null ? "" : project.getFileName().toString()),
+                    home.toString(), layers);
+            if (args.flag("json")) {
+                out.println(Json.write(effective));
+            } else {
+                print(effective, project, home, out);
+            }
+            return effective.rejected().isEmpty() ? 0 : 1;
+        } catch (PolicyFiles.Reported e) {
+            return e.exitCode();
+        }
+    }
+
+    private static void print(EffectiveConfiguration effective, Path project, Path home, PrintStream out) {
+        out.println("Effective Claude Code configuration for " + project + " (home " + home + ")");
+        out.println();
+        out.println("MCP servers:");
+        effective.mcpServers().forEach(i -> out.println("  " + i.name() + "  (" + i.layer().name().toLowerCase() + ")"));
+        if (effective.mcpServers().isEmpty()) {
+            out.println("  (none)");
+        }
+        out.println("Skills:");
+        effective.skills().forEach(i -> out.println("  " + i.name() + "  (" + i.layer().name().toLowerCase() + ")"));
+        if (effective.skills().isEmpty()) {
+            out.println("  (none)");
+        }
+        if (!effective.settings().isEmpty()) {
+            out.println("Settings:");
+            effective.settings().forEach((k, v) -> out.println("  " + k + ": " + v));
+        }
+        if (!effective.rejected().isEmpty()) {
+            out.println("Rejected:");
+            effective.rejected().forEach(r -> out.println("  " + r));
+        }
+        if (!effective.warnings().isEmpty()) {
+            out.println("Warnings:");
+            effective.warnings().forEach(w -> out.println("  " + w));
+        }
+    }
+
+    private static Map<String, Object> jsonFile(Path file, PrintStream err) throws PolicyFiles.Reported {
+        if (!Files.isRegularFile(file)) {
+            return Map.of();
+        }
+        String[] problem = new String[1];
+        Map<String, Object> parsed = Json.object(PolicyFiles.read(file, err), problem).orElse(null);
+        if (parsed == null) {
+            err.println(file + ": " + problem[0]);
+            throw new PolicyFiles.Reported(1);
+        }
+        return parsed;
+    }
+
+    /** Skills are folders holding a SKILL.md. */
+    private static List<String> skills(Path folder) {
+        if (!Files.isDirectory(folder)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(folder)) {
+            return entries.filter(d -> Files.isRegularFile(d.resolve("SKILL.md"))).map(d -> d.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+}
