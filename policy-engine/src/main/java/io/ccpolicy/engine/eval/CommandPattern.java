@@ -28,16 +28,13 @@ final class CommandPattern {
     }
 
     /** For a denylist: could this command be one the pattern describes? */
-    boolean mayMatch(Value command, String home) {
-        if (command.opaque()) {
-            return true;
-        }
-        return matches(Shape.of(command.text()), true, home);
+    boolean mayMatch(Value command, Shape shape, String home) {
+        return command.opaque() || matches(shape, true, home);
     }
 
     /** For an allowlist: is this command certainly one the pattern describes? */
-    boolean surelyMatches(Value command, String home) {
-        return !command.opaque() && matches(Shape.of(command.text()), false, home);
+    boolean surelyMatches(Value command, Shape shape, String home) {
+        return !command.opaque() && matches(shape, false, home);
     }
 
     private boolean matches(Shape command, boolean unknownMatches, String home) {
@@ -84,7 +81,8 @@ final class CommandPattern {
         return word.contains("${") || word.contains("$(...)") || word.contains("`...`") || word.contains("(...)");
     }
 
-    private record Shape(String name, Set<Character> flags, Set<String> longOptions, List<String> operands, boolean hasDynamicWord) {
+    /** A command split into name, flags, long options and operands; parsed once per event value. */
+    record Shape(String name, Set<Character> flags, Set<String> longOptions, List<String> operands, boolean hasDynamicWord) {
 
         static Shape of(String command) {
             String[] words = command.trim().split("\\s+");

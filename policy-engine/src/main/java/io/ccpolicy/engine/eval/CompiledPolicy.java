@@ -20,6 +20,10 @@ final class CompiledPolicy {
 
     enum Outcome { NOT_APPLICABLE, PASSED, VIOLATED }
 
+    /** Shared results for the hot path, where nobody reads the reason. */
+    private static final Check SKIPPED = new Check(Outcome.NOT_APPLICABLE, List.of(), null, "");
+    private static final Check OK = new Check(Outcome.PASSED, List.of(), null, "");
+
     final Policy policy;
     final int order;
     private final Set<String> exactNames = new HashSet<>();
@@ -76,33 +80,50 @@ final class CompiledPolicy {
         return false;
     }
 
-    Check check(EventView view) {
+    /** The outcome on this event; reasons for passing or skipping are only spelled out when {@code explain} asks. */
+    Check check(EventView view, boolean explain) {
         Target target = policy.target();
         if (!view.applies(target)) {
-            return new Check(Outcome.NOT_APPLICABLE, List.of(), null, "target " + target.yaml() + " does not apply to "
-                    + describe(view));
+            return explain ? skipped("target " + target.yaml() + " does not apply to " + describe(view)) : SKIPPED;
         }
         if (!toolInScope(view.tool)) {
-            return new Check(Outcome.NOT_APPLICABLE, List.of(), null, "tool " + (view.tool.isEmpty() ? "(none)" : view.tool)
-                    + " is outside tools " + policy.tools());
+            return explain ? skipped("tool " + (view.tool.isEmpty() ? "(none)" : view.tool) + " is outside tools " + policy.tools()) : SKIPPED;
         }
         PolicyType type = policy.type();
         if (type == PolicyType.REQUIRE && !view.isConfigurationEvent()) {
-            return new Check(Outcome.NOT_APPLICABLE, List.of(), null, "require is checked on configuration events only");
+            return explain ? skipped("require is checked on configuration events only") : SKIPPED;
         }
         List<Value> values = view.values(target);
-        return switch (type) {
-            case ALLOWLIST -> offending(values, view, false, "not on the allowlist", "every value is on the allowlist");
-            case DENYLIST -> offending(values, view, true, "on the denylist", "no value is on the denylist");
+        Check check = switch (type) {
+            case ALLOWLIST -> offending(values, view, false, "not on the allowlist");
+            case DENYLIST -> offending(values, view, true, "on the denylist");
             case PATTERN_DENY -> pattern(target == Target.BASH_COMMAND ? withRawCommand(values, view) : values);
             case REQUIRE -> require(values);
-            case LIMIT -> limit(values);
+            case LIMIT -> limit(values, explain);
         };
+        if (!explain || check.outcome() == Outcome.VIOLATED) {
+            return check;
+        }
+        if (check.outcome() == Outcome.NOT_APPLICABLE) {
+            return skipped("the event has no " + target.yaml() + " value");
+        }
+        String reason = switch (type) {
+            case ALLOWLIST -> "every value is on the allowlist";
+            case DENYLIST -> "no value is on the denylist";
+            case PATTERN_DENY -> "pattern not found";
+            case REQUIRE -> "all required values present";
+            case LIMIT -> check.reason();
+        };
+        return new Check(Outcome.PASSED, List.of(), check.current(), reason);
     }
 
-    private Check offending(List<Value> values, EventView view, boolean deny, String violated, String passed) {
+    private static Check skipped(String reason) {
+        return new Check(Outcome.NOT_APPLICABLE, List.of(), null, reason);
+    }
+
+    private Check offending(List<Value> values, EventView view, boolean deny, String violated) {
         if (values.isEmpty()) {
-            return new Check(Outcome.NOT_APPLICABLE, List.of(), null, "the event has no " + policy.target().yaml() + " value");
+            return SKIPPED;
         }
         Set<String> found = null;
         for (Value value : values) {
@@ -114,7 +135,7 @@ final class CompiledPolicy {
                 found.add(value.opaque() ? value.text() + " (cannot be determined before it runs)" : value.text());
             }
         }
-        return found == null ? new Check(Outcome.PASSED, List.of(), null, passed)
+        return found == null ? OK
                 : new Check(Outcome.VIOLATED, List.copyOf(found), null, String.join(", ", found) + " " + (found.size() == 1 ? "is " : "are ") + violated);
     }
 
@@ -124,7 +145,7 @@ final class CompiledPolicy {
         }
         return switch (policy.target()) {
             case WRITE_PATH, READ_PATH -> paths.stream().anyMatch(p -> p.coversAll(value, view.home, view.cwd));
-            case BASH_COMMAND -> commands.stream().anyMatch(c -> c.surelyMatches(value, view.home));
+            case BASH_COMMAND -> commands.stream().anyMatch(c -> c.surelyMatches(value, view.shape(value), view.home));
             case WEB_DOMAIN -> domains.stream().anyMatch(d -> d.matches(value.text()));
             default -> nameListed(value.text());
         };
@@ -136,7 +157,7 @@ final class CompiledPolicy {
         }
         return switch (policy.target()) {
             case WRITE_PATH, READ_PATH -> paths.stream().anyMatch(p -> p.mayMatch(value, view.home, view.cwd));
-            case BASH_COMMAND -> commands.stream().anyMatch(c -> c.mayMatch(value, view.home));
+            case BASH_COMMAND -> commands.stream().anyMatch(c -> c.mayMatch(value, view.shape(value), view.home));
             case WEB_DOMAIN -> domains.stream().anyMatch(d -> d.matches(value.text()));
             case PROMPT -> {
                 String text = value.text().toLowerCase(Locale.ROOT);
@@ -160,7 +181,7 @@ final class CompiledPolicy {
 
     private Check pattern(List<Value> values) {
         if (values.isEmpty()) {
-            return new Check(Outcome.NOT_APPLICABLE, List.of(), null, "the event has no " + policy.target().yaml() + " value");
+            return SKIPPED;
         }
         for (Value value : values) {
             if (value.opaque()) {
@@ -173,7 +194,7 @@ final class CompiledPolicy {
                 return new Check(Outcome.VIOLATED, List.of(shown), null, "pattern matched '" + shown + "'");
             }
         }
-        return new Check(Outcome.PASSED, List.of(), null, "pattern not found");
+        return OK;
     }
 
     /** Pattern rules on commands also see the whole line, so they can forbid pipelines such as {@code curl ... | sh}. */
@@ -194,16 +215,17 @@ final class CompiledPolicy {
                 missing.add(required);
             }
         }
-        return missing.isEmpty() ? new Check(Outcome.PASSED, List.of(), null, "all required values present")
+        return missing.isEmpty() ? OK
                 : new Check(Outcome.VIOLATED, missing, null, "missing: " + String.join(", ", missing));
     }
 
-    private Check limit(List<Value> values) {
+    private Check limit(List<Value> values, boolean explain) {
         long max = policy.max().orElseThrow();
         long current = values.isEmpty() ? 0 : Long.parseLong(values.get(0).text());
-        return current > max ? new Check(Outcome.VIOLATED, List.of(Long.toString(current)), Long.toString(current),
-                current + " exceeds the limit of " + max)
-                : new Check(Outcome.PASSED, List.of(), Long.toString(current), current + " is within the limit of " + max);
+        if (current > max) {
+            return new Check(Outcome.VIOLATED, List.of(Long.toString(current)), Long.toString(current), current + " exceeds the limit of " + max);
+        }
+        return explain ? new Check(Outcome.PASSED, List.of(), Long.toString(current), current + " is within the limit of " + max) : OK;
     }
 
     private boolean sensitive() {

@@ -44,7 +44,14 @@ public final class Evaluator {
     private final String exceptionUrl;
     private final List<CompiledPolicy> all = new ArrayList<>();
     private final Map<Target, List<CompiledPolicy>> byTarget = new EnumMap<>(Target.class);
-    private final Map<String, CompiledPolicy[]> candidates = new ConcurrentHashMap<>();
+    private final Map<CandidateKey, CompiledPolicy[]> candidates = new ConcurrentHashMap<>();
+
+    /**
+     * The policies that can concern an event depend only on the tool, the event, the targets it has, and who acts where;
+     * an agent serves one developer, so in practice this caches one short list per tool.
+     */
+    private record CandidateKey(String tool, String event, int targets, io.ccpolicy.engine.model.Identity identity, String project) {
+    }
 
     public Evaluator(PolicyDocument document, String revision, Clock clock, Supplier<String> ids) {
         this.document = document;
@@ -66,7 +73,7 @@ public final class Evaluator {
 
     public Decision evaluate(DecisionRequest request) {
         EventView view = new EventView(request);
-        return decide(request, view, candidatesFor(view), null);
+        return decide(request, view, candidatesFor(view, request), null);
     }
 
     public Explanation explain(DecisionRequest request) {
@@ -76,15 +83,15 @@ public final class Evaluator {
         return new Explanation(decision, traces);
     }
 
-    private CompiledPolicy[] candidatesFor(EventView view) {
+    private CompiledPolicy[] candidatesFor(EventView view, DecisionRequest request) {
         EnumSet<Target> targets = view.targetSet();
-        String key = view.tool + '\u0000' + view.event.name() + '\u0000' + bits(targets);
+        CandidateKey key = new CandidateKey(view.tool, view.event.name(), bits(targets), request.identity(), request.project());
         CompiledPolicy[] cached = candidates.get(key);
         if (cached == null) {
             List<CompiledPolicy> list = new ArrayList<>();
             for (Target target : targets) {
                 for (CompiledPolicy policy : byTarget.getOrDefault(target, List.of())) {
-                    if (policy.toolInScope(view.tool)) {
+                    if (policy.toolInScope(view.tool) && policy.policy.appliesTo().matches(request.identity(), request.project())) {
                         list.add(policy);
                     }
                 }
@@ -119,7 +126,7 @@ public final class Evaluator {
                 trace(traces, policy, "not applicable", "applies_to does not include this user, team or project");
                 continue;
             }
-            CompiledPolicy.Check check = compiled.check(view);
+            CompiledPolicy.Check check = compiled.check(view, traces != null);
             if (check.outcome() != CompiledPolicy.Outcome.VIOLATED) {
                 trace(traces, policy, check.outcome() == CompiledPolicy.Outcome.PASSED ? "passed" : "not applicable", check.reason());
                 continue;

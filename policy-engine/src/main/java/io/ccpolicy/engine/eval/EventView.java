@@ -32,6 +32,7 @@ final class EventView {
     private final EnumSet<Target> targets;
     private final Map<Target, List<Value>> values = new EnumMap<>(Target.class);
     private ShellAnalysis shell;
+    private Map<String, CommandPattern.Shape> shapes;
     private String writtenPath;
 
     EventView(DecisionRequest request) {
@@ -98,6 +99,13 @@ final class EventView {
             set.add(Target.MCP_SERVERS);
         }
         return set;
+    }
+
+    CommandPattern.Shape shape(Value command) {
+        if (shapes == null) {
+            shapes = new java.util.HashMap<>();
+        }
+        return shapes.computeIfAbsent(command.text(), CommandPattern.Shape::of);
     }
 
     ShellAnalysis shell() {
