@@ -31,11 +31,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
-import org.snakeyaml.engine.v2.exceptions.Mark;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
@@ -71,18 +66,7 @@ public final class PolicyParser {
             throw new PolicyValidationException(List.of(new PolicyProblem(source, 1, 1, "",
                     "document is " + text.length() + " characters; the limit is " + MAX_DOCUMENT_CHARS)));
         }
-        Node root;
-        try {
-            LoadSettings settings = LoadSettings.builder().setLabel(source).setMaxAliasesForCollections(20)
-                    .setAllowDuplicateKeys(false).setCodePointLimit(MAX_DOCUMENT_CHARS).build();
-            root = new Compose(settings).composeString(text).orElse(null);
-        } catch (MarkedYamlEngineException e) {
-            Optional<Mark> mark = e.getProblemMark();
-            throw new PolicyValidationException(List.of(new PolicyProblem(source, mark.map(m -> m.getLine() + 1).orElse(1),
-                    mark.map(m -> m.getColumn() + 1).orElse(1), "", "not valid YAML: " + e.getProblem())));
-        } catch (YamlEngineException e) {
-            throw new PolicyValidationException(List.of(new PolicyProblem(source, 1, 1, "", "not valid YAML: " + e.getMessage())));
-        }
+        Node root = YamlReader.compose(source, text, MAX_DOCUMENT_CHARS);
         YamlReader yaml = new YamlReader(source);
         if (root == null) {
             yaml.problem(null, "", "the document is empty");

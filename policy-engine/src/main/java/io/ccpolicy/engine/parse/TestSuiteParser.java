@@ -17,10 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
@@ -42,16 +38,7 @@ public final class TestSuiteParser {
     }
 
     public static PolicyTestSuite parse(String source, String text) throws PolicyValidationException {
-        Node root;
-        try {
-            root = new Compose(LoadSettings.builder().setLabel(source).build()).composeString(text).orElse(null);
-        } catch (MarkedYamlEngineException e) {
-            int line = e.getProblemMark().map(m -> m.getLine() + 1).orElse(1);
-            int column = e.getProblemMark().map(m -> m.getColumn() + 1).orElse(1);
-            throw new PolicyValidationException(List.of(new PolicyProblem(source, line, column, "", "not valid YAML: " + e.getProblem())));
-        } catch (YamlEngineException e) {
-            throw new PolicyValidationException(List.of(new PolicyProblem(source, 1, 1, "", "not valid YAML: " + e.getMessage())));
-        }
+        Node root = YamlReader.compose(source, text, PolicyParser.MAX_DOCUMENT_CHARS);
         YamlReader yaml = new YamlReader(source);
         Map<String, NodeTuple> top = root == null ? null : yaml.mapping(root, "", TOP_KEYS);
         if (top == null) {

@@ -6,7 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -22,6 +26,24 @@ final class YamlReader {
 
     YamlReader(String source) {
         this.source = source;
+    }
+
+    /**
+     * Composes YAML text into a node tree (null for an empty document), with limits against alias bombs and huge
+     * inputs; malformed YAML becomes one located problem.
+     */
+    static Node compose(String source, String text, int maxChars) throws PolicyValidationException {
+        try {
+            LoadSettings settings = LoadSettings.builder().setLabel(source).setMaxAliasesForCollections(20)
+                    .setAllowDuplicateKeys(false).setCodePointLimit(maxChars).build();
+            return new Compose(settings).composeString(text).orElse(null);
+        } catch (MarkedYamlEngineException e) {
+            Optional<Mark> mark = e.getProblemMark();
+            throw new PolicyValidationException(List.of(new PolicyProblem(source, mark.map(m -> m.getLine() + 1).orElse(1),
+                    mark.map(m -> m.getColumn() + 1).orElse(1), "", "not valid YAML: " + e.getProblem())));
+        } catch (YamlEngineException e) {
+            throw new PolicyValidationException(List.of(new PolicyProblem(source, 1, 1, "", "not valid YAML: " + e.getMessage())));
+        }
     }
 
     List<PolicyProblem> problems() {

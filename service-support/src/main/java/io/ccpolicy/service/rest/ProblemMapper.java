@@ -1,6 +1,5 @@
-package io.ccpolicy.exceptions.rest;
+package io.ccpolicy.service.rest;
 
-import io.ccpolicy.exceptions.rest.dto.Problem;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -14,10 +13,10 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Every error leaves this service as application/problem+json (RFC 9457) with a stable type; never a stack trace. */
+/** Every error leaves every service as application/problem+json (RFC 9457) with a stable type; never a stack trace. */
 public class ProblemMapper {
 
-    static final String TYPE_BASE = "https://ccpolicy.io/problems/";
+    public static final String TYPE_BASE = "https://ccpolicy.io/problems/";
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
     @ServerExceptionMapper
@@ -69,7 +68,7 @@ public class ProblemMapper {
                 .build();
     }
 
-    static Response problem(int status, String slug, String title, String detail, UriInfo uri, List<Problem.FieldError> errors) {
+    public static Response problem(int status, String slug, String title, String detail, UriInfo uri, List<Problem.FieldError> errors) {
         return Response.status(status)
                 .type("application/problem+json")
                 .entity(new Problem(TYPE_BASE + slug, title, status, detail, uri.getPath(), errors))

@@ -1,4 +1,4 @@
-package io.ccpolicy.policy.rest.dto;
+package io.ccpolicy.service.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
