@@ -3,6 +3,9 @@ package io.ccpolicy.agent;
 import io.ccpolicy.agent.cli.DiffCommand;
 import io.ccpolicy.agent.cli.EffectiveConfigCommand;
 import io.ccpolicy.agent.cli.ExplainCommand;
+import io.ccpolicy.agent.cli.InstallCommands;
+import io.ccpolicy.agent.cli.ServeCommand;
+import io.ccpolicy.agent.cli.StatusCommand;
 import io.ccpolicy.agent.cli.TestCommand;
 import io.ccpolicy.agent.cli.UsageException;
 import io.ccpolicy.agent.cli.ValidateCommand;
@@ -37,6 +40,11 @@ public final class HookAgentMain {
                 case "explain" -> ExplainCommand.run(rest, out, err);
                 case "diff" -> DiffCommand.run(rest, out, err);
                 case "effective-config" -> EffectiveConfigCommand.run(rest, out, err);
+                case "serve" -> ServeCommand.run(rest, out, err);
+                case "settings" -> InstallCommands.settings(rest, out, err);
+                case "install" -> InstallCommands.install(rest, out, err);
+                case "uninstall" -> InstallCommands.uninstall(rest, out, err);
+                case "status" -> StatusCommand.run(rest, out, err);
                 default -> throw new UsageException("unknown command '" + args[0] + "'");
             };
         } catch (UsageException e) {
@@ -62,6 +70,15 @@ public final class HookAgentMain {
                   diff OLD NEW [--events FILE]          semantic diff; with recorded events, which verdicts change
                   effective-config --policy FILE        Claude Code configuration after the policy, and what it rejected
                           [--project DIR] [--home DIR] [--user EMAIL] [--teams a,b] [--json]
+
+                On a developer machine:
+                  serve --policy FILE|DIR               the daemon Claude Code's hooks call (127.0.0.1 only)
+                          [--config agent.yaml] [--state-dir DIR] [--port N] [--home DIR]
+                  settings [--port N] [--policy FILE]   the managed settings that route Claude Code's hooks here
+                  install [--managed-dir DIR] [--port N] [--policy FILE]
+                                                        write them into Claude Code's managed settings
+                  uninstall [--managed-dir DIR]         restore the managed settings as they were
+                  status [--port N]                     daemon health, policy version, exceptions, audit
 
                 Other:
                   version                               print the agent version

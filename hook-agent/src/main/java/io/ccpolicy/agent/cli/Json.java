@@ -40,6 +40,17 @@ public final class Json {
         return Optional.empty();
     }
 
+    private static final ObjectMapper COMPACT = new ObjectMapper();
+
+    /** One line of JSON (audit records, hook answers). */
+    public static String compact(Object value) {
+        try {
+            return COMPACT.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass(), e);
+        }
+    }
+
     public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);

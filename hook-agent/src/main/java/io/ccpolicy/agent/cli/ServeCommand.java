@@ -1,0 +1,128 @@
+package io.ccpolicy.agent.cli;
+
+import io.ccpolicy.agent.daemon.AgentConfig;
+import io.ccpolicy.agent.daemon.AgentLog;
+import io.ccpolicy.agent.daemon.AgentPaths;
+import io.ccpolicy.agent.daemon.AuditLog;
+import io.ccpolicy.agent.daemon.HookService;
+import io.ccpolicy.agent.daemon.PolicyHolder;
+import io.ccpolicy.agent.daemon.Workspace;
+import io.ccpolicy.agent.server.HookServer;
+import io.ccpolicy.engine.parse.PolicyValidationException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.BindException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code serve --policy FILE|DIR [--config agent.yaml] [--state-dir DIR] [--port N] [--home DIR]}: the daemon Claude
+ * Code's hooks call, on 127.0.0.1 only. Runs until stopped (SIGTERM or SIGINT).
+ */
+public final class ServeCommand {
+
+    static final int MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
+
+    private ServeCommand() {
+    }
+
+    public static int run(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
+        long started = System.nanoTime();
+        Args args = Args.parse(argv, Set.of("policy", "config", "state-dir", "port", "home"), Set.of());
+        Path stateDir = AgentPaths.stateDir(args.option("state-dir").orElse(null));
+        Path configFile = Path.of(args.option("config").orElse(stateDir.resolve("agent.yaml").toString()));
+        int port = port(args);
+        String home = args.option("home").orElse(System.getProperty("user.home"));
+        AgentLog log = new AgentLog(err);
+        AgentConfig agent;
+        try {
+            Files.createDirectories(stateDir);
+            if (!Files.isRegularFile(configFile)) {
+                err.println("hook-agent: no agent configuration at " + configFile + "; write one like:\n"
+                        + "  organization: Acme Corporation\n  user:\n    email: you@acme.com\n    teams: [platform]");
+                return 1;
+            }
+            agent = AgentConfig.load(configFile, stateDir);
+        } catch (AgentConfig.InvalidConfig e) {
+            err.println("hook-agent: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("hook-agent: cannot use the state directory " + stateDir + ": " + e.getMessage());
+            return 1;
+        }
+        Clock clock = Clock.systemUTC();
+        try (AuditLog audit = new AuditLog(stateDir)) {
+            PolicyHolder policy = new PolicyHolder(Path.of(args.required("policy")), clock, log,
+                    problems -> audit.append(Map.of("version", "1.0", "timestamp", clock.instant().toString(), "eventType", "PolicyReload",
+                            "action", Map.of("type", "agent_error", "result", "refused"),
+                            "error", problems.size() + " problem(s): " + problems.get(0))));
+            try {
+                policy.loadInitial();
+            } catch (PolicyValidationException e) {
+                e.problems().forEach(err::println);
+                err.println("hook-agent: the policy has " + e.problems().size() + " problem(s); not starting");
+                return 1;
+            } catch (IOException e) {
+                err.println("hook-agent: cannot read the policy: " + e.getMessage());
+                return 1;
+            }
+            HookService service = new HookService(policy, agent, new Workspace(home), audit, log, clock);
+            HookServer server;
+            try {
+                server = new HookServer(port, MAX_PAYLOAD_BYTES, 32, service);
+            } catch (BindException e) {
+                err.println("hook-agent: port " + port + " on 127.0.0.1 is in use (another agent running? 'hook-agent status')");
+                return 1;
+            }
+            Files.writeString(stateDir.resolve("agent.port"), server.port() + "\n");
+            Files.writeString(stateDir.resolve("agent.pid"), ProcessHandle.current().pid() + "\n");
+            ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "policy-watch");
+                t.setDaemon(true);
+                return t;
+            });
+            watcher.scheduleWithFixedDelay(policy::reloadIfChanged, 500, 500, TimeUnit.MILLISECONDS);
+            CountDownLatch stop = new CountDownLatch(1);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                server.close();
+                stop.countDown();
+            }, "hook-agent-stop"));
+            PolicyHolder.Active active = policy.active();
+            log.info("hook-agent ready on 127.0.0.1:" + server.port() + " in " + (System.nanoTime() - started) / 1_000_000 + " ms: "
+                    + active.engine().document().organization() + ", " + active.engine().document().policies().size()
+                    + " policies from " + active.file() + ", user " + agent.identity().email() + ", audit to " + audit.file());
+            out.flush();
+            stop.await();
+            watcher.shutdownNow();
+            log.info("hook-agent stopped");
+            return 0;
+        } catch (IOException e) {
+            err.println("hook-agent: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    static int port(Args args) throws UsageException {
+        String text = args.option("port").orElse(System.getenv().getOrDefault("CCPOLICY_AGENT_PORT", String.valueOf(AgentPaths.DEFAULT_PORT)));
+        try {
+            int port = Integer.parseInt(text);
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new UsageException("--port must be a port number, got '" + text + "'");
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.ccpolicy.agent.cli;
+
+import io.ccpolicy.agent.daemon.AgentPaths;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code status [--port N] [--state-dir DIR]}: whether the daemon answers, with which policy, for whom, and the audit backlog. */
+public final class StatusCommand {
+
+    private StatusCommand() {
+    }
+
+    public static int run(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
+        Args args = Args.parse(argv, Set.of("port", "state-dir"), Set.of());
+        Path stateDir = AgentPaths.stateDir(args.option("state-dir").orElse(null));
+        int port = args.option("port").isPresent() ? ServeCommand.port(args) : portFile(stateDir);
+        String[] problem = new String[1];
+        try {
+            HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()
+                    .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).timeout(Duration.ofSeconds(3)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+            Map<String, Object> health = Json.object(response.body(), problem).orElse(Map.of());
+            out.println("daemon:        running on 127.0.0.1:" + port);
+            out.println("organization:  " + health.get("organization"));
+            out.println("policy:        " + health.get("policyFile") + " (revision " + health.get("policyRevision") + ", "
+                    + health.get("policies") + " policies)");
+            out.println("user:          " + health.get("user") + " on " + health.get("machineId"));
+            out.println("exceptions:    " + health.get("exceptions"));
+            out.println("audit:         " + health.get("auditEventsWritten") + " event(s) recorded since start, in " + health.get("auditLog"));
+            return 0;
+        } catch (IOException e) {
+            out.println("daemon:        NOT RUNNING on 127.0.0.1:" + port + " (" + e.getClass().getSimpleName()
+                    + "); Claude Code refuses tool calls until it runs: hook-agent serve --policy FILE");
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    private static int portFile(Path stateDir) {
+        try {
+            return Integer.parseInt(Files.readString(stateDir.resolve("agent.port")).trim());
+        } catch (IOException | NumberFormatException e) {
+            return AgentPaths.DEFAULT_PORT;
+        }
+    }
+}

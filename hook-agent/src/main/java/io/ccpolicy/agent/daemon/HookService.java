@@ -1,0 +1,237 @@
+package io.ccpolicy.agent.daemon;
+
+import io.ccpolicy.agent.cli.Json;
+import io.ccpolicy.agent.server.HookServer;
+import io.ccpolicy.engine.ConfigurationSnapshot;
+import io.ccpolicy.engine.Decision;
+import io.ccpolicy.engine.DecisionRequest;
+import io.ccpolicy.engine.HookEvent;
+import io.ccpolicy.engine.PolicyEngine;
+import io.ccpolicy.engine.PolicyMatch;
+import io.ccpolicy.engine.SessionState;
+import io.ccpolicy.engine.Verdict;
+import io.ccpolicy.engine.config.ConfigurationMerger;
+import io.ccpolicy.engine.config.EffectiveConfiguration;
+import io.ccpolicy.engine.model.PolicyDocument;
+import io.ccpolicy.engine.model.PolicyException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Answers Claude Code's hooks. Decision events (PreToolUse, PermissionRequest, UserPromptSubmit) get the engine's
+ * verdict in Claude Code's JSON contract; an allow carries no permission decision, so the developer's own permission
+ * flow continues. SessionStart gets the banner and the configuration check. Every event is audited before the answer
+ * leaves. A payload that cannot be read is denied for decision events, never allowed by accident.
+ */
+public final class HookService implements HookServer.Handler {
+
+    static final Set<String> DECISION_EVENTS = Set.of("PreToolUse", "PermissionRequest", "UserPromptSubmit");
+    static final Set<String> KNOWN_EVENTS = Set.of("PreToolUse", "PermissionRequest", "UserPromptSubmit", "SessionStart",
+            "PostToolUse", "PostToolUseFailure", "PostToolBatch", "SubagentStart", "SubagentStop", "Stop", "SessionEnd",
+            "ConfigChange", "InstructionsLoaded", "PermissionDenied", "Notification", "PreCompact", "Setup");
+
+    private final PolicyHolder policy;
+    private final AgentConfig agent;
+    private final Workspace workspace;
+    private final AuditLog audit;
+    private final TranscriptMeter transcripts = new TranscriptMeter();
+    private final AgentLog log;
+    private final Clock clock;
+    private final AuditEvents events;
+
+    public HookService(PolicyHolder policy, AgentConfig agent, Workspace workspace, AuditLog audit, AgentLog log, Clock clock) {
+        this.policy = policy;
+        this.agent = agent;
+        this.workspace = workspace;
+        this.audit = audit;
+        this.log = log;
+        this.clock = clock;
+        this.events = new AuditEvents(agent, clock);
+    }
+
+    @Override
+    public HookServer.Response handle(HookServer.Request request) {
+        if (request.method().equals("GET") && request.path().equals("/health")) {
+            return HookServer.Response.json(200, Json.compact(health()));
+        }
+        if (!request.method().equals("POST") || !(request.path().equals("/hook") || request.path().startsWith("/hooks/"))) {
+            return HookServer.Response.json(404, "{\"error\":\"POST hook payloads to /hooks/<Event>\"}");
+        }
+        String pathEvent = request.path().startsWith("/hooks/") ? request.path().substring("/hooks/".length()) : "";
+        if (request.bodyTooLarge()) {
+            return refuse(pathEvent, "the hook payload is larger than the agent accepts");
+        }
+        String[] problem = new String[1];
+        Map<String, Object> payload = Json.object(new String(request.body(), StandardCharsets.UTF_8), problem).orElse(null);
+        if (payload == null) {
+            return refuse(pathEvent, "the hook payload is not readable JSON (" + problem[0] + ")");
+        }
+        HookEvent event = HookEvent.of(payload);
+        String name = event.name().isEmpty() ? pathEvent : event.name();
+        if (!pathEvent.isEmpty() && !event.name().isEmpty() && !pathEvent.equals(event.name())) {
+            return refuse(pathEvent, "the payload says " + event.name() + " but was sent for " + pathEvent);
+        }
+        if (!KNOWN_EVENTS.contains(name)) {
+            audit.append(events.error(name, payload, "unknown hook event"));
+            log.warn("unknown hook event '" + name + "' recorded and answered with no decision");
+            return ok(Map.of());
+        }
+        if (DECISION_EVENTS.contains(name) && ((name.equals("UserPromptSubmit") && !(payload.get("prompt") instanceof String))
+                || (!name.equals("UserPromptSubmit") && event.toolName().isEmpty()))) {
+            return refuse(name, "the " + name + " payload lacks " + (name.equals("UserPromptSubmit") ? "prompt" : "tool_name"));
+        }
+        return answer(name, event);
+    }
+
+    private HookServer.Response answer(String name, HookEvent event) {
+        long started = System.nanoTime();
+        PolicyHolder.Active active = policy.active();
+        PolicyEngine engine = active.engine();
+        String cwd = event.cwd();
+        String project = workspace.projectName(cwd);
+        long tokens = name.equals("SessionStart") ? 0 : transcripts.tokens(event.string("transcript_path"));
+        EffectiveConfiguration effective = null;
+        ConfigurationSnapshot snapshot = ConfigurationSnapshot.NONE;
+        switch (name) {
+            case "SessionStart", "ConfigChange" -> {
+                effective = ConfigurationMerger.merge(engine, agent.identity(), project, workspace.home(), workspace.layers(cwd));
+                // The decision sees everything configured, rejected entries included, so they are recorded as violations.
+                List<String> servers = new ArrayList<>(effective.mcpServers().stream().map(EffectiveConfiguration.Item::name).toList());
+                List<String> skills = new ArrayList<>(effective.skills().stream().map(EffectiveConfiguration.Item::name).toList());
+                for (EffectiveConfiguration.Rejection r : effective.rejected()) {
+                    if (r.kind().equals("skill")) {
+                        skills.add(r.item());
+                    } else if (r.kind().equals("MCP server")) {
+                        servers.add(r.item());
+                    }
+                }
+                snapshot = workspace.snapshot(cwd, servers, skills);
+            }
+            case "InstructionsLoaded" -> snapshot = workspace.instructions(event.string("file_path"));
+            case "PreToolUse", "PermissionRequest" -> snapshot = workspace.beforeEdit(
+                    event.inputString("file_path").isEmpty() ? event.inputString("notebook_path") : event.inputString("file_path"), cwd);
+            default -> {
+            }
+        }
+        Decision decision = engine.evaluate(new DecisionRequest(event, agent.identity(), project, new SessionState(tokens), snapshot,
+                workspace.home()));
+        long micros = (System.nanoTime() - started) / 1000;
+        Map<String, Object> response = switch (name) {
+            case "PreToolUse" -> preToolUse(decision);
+            case "PermissionRequest" -> permissionRequest(decision);
+            case "UserPromptSubmit" -> userPrompt(decision);
+            case "SessionStart" -> sessionStart(engine.document(), project, decision, effective);
+            default -> Map.of();
+        };
+        PolicyDocument document = engine.document();
+        if (events.recorded(document.audit(), name, event, decision)) {
+            audit.append(events.decision(name, event, project, tokens, decision, micros, document.audit().includePrompts()));
+        }
+        return ok(response);
+    }
+
+    private static Map<String, Object> preToolUse(Decision decision) {
+        return switch (decision.verdict()) {
+            case DENY, ASK -> Map.of("hookSpecificOutput", Map.of("hookEventName", "PreToolUse",
+                    "permissionDecision", decision.verdict().yaml(), "permissionDecisionReason", decision.message()));
+            case WARN -> Map.of("systemMessage", decision.message(), "hookSpecificOutput",
+                    Map.of("hookEventName", "PreToolUse", "additionalContext", decision.message()));
+            case ALLOW -> Map.of();
+        };
+    }
+
+    private static Map<String, Object> permissionRequest(Decision decision) {
+        return switch (decision.verdict()) {
+            case DENY -> Map.of("hookSpecificOutput", Map.of("hookEventName", "PermissionRequest",
+                    "decision", Map.of("behavior", "deny", "message", decision.message())));
+            case WARN, ASK -> Map.of("systemMessage", decision.message());
+            case ALLOW -> Map.of();
+        };
+    }
+
+    private static Map<String, Object> userPrompt(Decision decision) {
+        return switch (decision.verdict()) {
+            case DENY, ASK -> Map.of("decision", "block", "reason", decision.message());
+            case WARN -> Map.of("systemMessage", decision.message(), "hookSpecificOutput",
+                    Map.of("hookEventName", "UserPromptSubmit", "additionalContext", decision.message()));
+            case ALLOW -> Map.of();
+        };
+    }
+
+    /** The guide's banner, then what the configuration check found. */
+    private Map<String, Object> sessionStart(PolicyDocument document, String project, Decision decision, EffectiveConfiguration effective) {
+        Instant now = clock.instant();
+        List<PolicyException> mine = document.exceptions().stream()
+                .filter(e -> e.concerns(agent.identity(), project) && !e.isExpiredAt(now)).toList();
+        StringBuilder text = new StringBuilder("Enterprise Policy Active: ").append(document.organization()).append('\n')
+                .append("Policies: ").append(document.policies().size()).append(" active, ").append(mine.size())
+                .append(mine.size() == 1 ? " exception" : " exceptions").append(" applied");
+        if (!mine.isEmpty()) {
+            text.append(" (").append(String.join(", ", mine.stream().map(PolicyException::describe).distinct().toList())).append(')');
+        }
+        List<String> findings = new ArrayList<>();
+        if (effective != null) {
+            effective.rejected().forEach(r -> findings.add("Rejected " + r.kind() + " '" + r.item() + "' (" + r.layer().name().toLowerCase()
+                    + " configuration): " + r.reason() + " [" + r.policy() + "]"));
+            effective.warnings().forEach(w -> findings.add("Warning: " + w));
+        }
+        for (PolicyMatch match : decision.matches()) {
+            boolean reportedAbove = effective != null && effective.rejected().stream().anyMatch(r -> r.policy().equals(match.policy()));
+            if (match.effect() != Verdict.ALLOW && !reportedAbove) {
+                findings.add(match.message() + " [" + match.policy() + "]");
+            }
+        }
+        if (!findings.isEmpty()) {
+            text.append("\n\nConfiguration check:");
+            findings.forEach(f -> text.append("\n- ").append(f));
+        }
+        String banner = text.toString();
+        return Map.of("systemMessage", banner, "hookSpecificOutput", Map.of("hookEventName", "SessionStart", "additionalContext", banner));
+    }
+
+    /** Fail closed: a decision event the agent cannot read is refused, with the reason; other events just get recorded. */
+    private HookServer.Response refuse(String event, String why) {
+        audit.append(events.error(event, Map.of(), why));
+        log.warn("refused a hook call for '" + event + "': " + why);
+        String reason = "POLICY AGENT: " + why + "; the action is refused because the policy cannot be checked.";
+        return switch (event) {
+            case "PreToolUse" -> ok(Map.of("hookSpecificOutput", Map.of("hookEventName", "PreToolUse", "permissionDecision", "deny",
+                    "permissionDecisionReason", reason)));
+            case "PermissionRequest" -> ok(Map.of("hookSpecificOutput", Map.of("hookEventName", "PermissionRequest",
+                    "decision", Map.of("behavior", "deny", "message", reason))));
+            case "UserPromptSubmit", "" -> ok(Map.of("decision", "block", "reason", reason));
+            default -> ok(Map.of());
+        };
+    }
+
+    private Map<String, Object> health() {
+        PolicyHolder.Active active = policy.active();
+        Map<String, Object> health = new LinkedHashMap<>();
+        health.put("status", "UP");
+        health.put("organization", active.engine().document().organization());
+        health.put("policyFile", active.file().toString());
+        health.put("policyRevision", active.revision());
+        health.put("policySha256", active.engine().document().sha256());
+        health.put("policies", active.engine().document().policies().size());
+        health.put("user", agent.identity().email());
+        health.put("machineId", agent.machineId());
+        health.put("auditLog", audit.file().toString());
+        health.put("auditEventsWritten", audit.written());
+        Instant now = clock.instant();
+        health.put("exceptions", active.engine().document().exceptions().stream()
+                .filter(e -> e.concerns(agent.identity(), "") || e.scope() == PolicyException.Scope.PROJECT)
+                .map(e -> e.id() + (e.isExpiredAt(now) ? " (expired)" : e.expires().map(x -> " (until " + x + ")").orElse(" (permanent)")))
+                .toList());
+        return health;
+    }
+
+    private static HookServer.Response ok(Map<String, Object> body) {
+        return HookServer.Response.json(200, Json.compact(body));
+    }
+}

@@ -1,0 +1,110 @@
+package io.ccpolicy.agent.daemon;
+
+import io.ccpolicy.engine.PolicyEngine;
+import io.ccpolicy.engine.model.PolicyDocument;
+import io.ccpolicy.engine.parse.PolicyParser;
+import io.ccpolicy.engine.parse.PolicyProblem;
+import io.ccpolicy.engine.parse.PolicyValidationException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * The active policy, swapped atomically. The file is re-read when it changes; a broken edit is refused with its
+ * problems logged, and the previous policy stays in force. A directory holds {@code enterprise-policy.yaml} or exactly
+ * one {@code *.yaml} file.
+ */
+public final class PolicyHolder {
+
+    /** The active engine, where it came from and when it was loaded. */
+    public record Active(PolicyEngine engine, Path file, String revision, FileTime modified) {
+    }
+
+    private final Path location;
+    private final Clock clock;
+    private final AgentLog log;
+    private final Consumer<List<PolicyProblem>> onRejected;
+    private final AtomicReference<Active> active = new AtomicReference<>();
+
+    public PolicyHolder(Path location, Clock clock, AgentLog log, Consumer<List<PolicyProblem>> onRejected) {
+        this.location = location;
+        this.clock = clock;
+        this.log = log;
+        this.onRejected = onRejected;
+    }
+
+    /** Loads the policy for the first time; the daemon does not start without a valid one. */
+    public void loadInitial() throws IOException, PolicyValidationException {
+        Path file = resolve();
+        FileTime modified = Files.getLastModifiedTime(file);
+        active.set(compile(file, Files.readString(file), modified));
+    }
+
+    public Active active() {
+        return active.get();
+    }
+
+    /** Checks for a changed file; returns true when a new version became active. */
+    public boolean reloadIfChanged() {
+        Active current = active.get();
+        try {
+            Path file = resolve();
+            FileTime modified = Files.getLastModifiedTime(file);
+            if (file.equals(current.file()) && modified.equals(current.modified())) {
+                return false;
+            }
+            String text = Files.readString(file);
+            if (PolicyParser.sha256(text).equals(current.engine().document().sha256()) && file.equals(current.file())) {
+                active.set(new Active(current.engine(), file, current.revision(), modified));
+                return false;
+            }
+            try {
+                Active next = compile(file, text, modified);
+                active.set(next);
+                log.info("policy reloaded from " + file + ": " + next.engine().document().policies().size() + " policies, sha256 "
+                        + next.engine().document().sha256().substring(0, 12));
+                return true;
+            } catch (PolicyValidationException e) {
+                log.error("policy edit refused, the previous version stays active (" + e.problems().size() + " problem(s)):");
+                e.problems().forEach(p -> log.error("  " + p));
+                // remember the time so the same broken edit is reported once
+                active.set(new Active(current.engine(), current.file(), current.revision(), modified));
+                onRejected.accept(e.problems());
+                return false;
+            }
+        } catch (IOException e) {
+            log.warn("cannot read the policy at " + location + " (" + e.getMessage() + "); the active version stays");
+            return false;
+        }
+    }
+
+    private Active compile(Path file, String text, FileTime modified) throws PolicyValidationException {
+        PolicyDocument document = PolicyParser.parse(file.toString(), text);
+        String revision = "file:" + document.sha256().substring(0, 12);
+        return new Active(PolicyEngine.compile(document, revision, clock, () -> UUID.randomUUID().toString()), file, revision, modified);
+    }
+
+    private Path resolve() throws IOException {
+        if (!Files.isDirectory(location)) {
+            return location;
+        }
+        Path named = location.resolve("enterprise-policy.yaml");
+        if (Files.isRegularFile(named)) {
+            return named;
+        }
+        try (Stream<Path> files = Files.list(location)) {
+            List<Path> yaml = files.filter(f -> f.toString().endsWith(".yaml") || f.toString().endsWith(".yml")).sorted().toList();
+            if (yaml.size() != 1) {
+                throw new IOException(location + " must hold enterprise-policy.yaml or exactly one .yaml file (found " + yaml.size() + ")");
+            }
+            return yaml.get(0);
+        }
+    }
+}

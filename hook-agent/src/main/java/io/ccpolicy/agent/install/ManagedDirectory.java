@@ -1,0 +1,84 @@
+package io.ccpolicy.agent.install;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+/**
+ * Claude Code's managed-settings directory and our changes to it. Before the first install the current
+ * {@code managed-settings.json} is kept byte for byte beside it (or its absence is noted), so uninstall restores exactly
+ * what was there.
+ */
+public final class ManagedDirectory {
+
+    static final String FILE = "managed-settings.json";
+    static final String BACKUP = "managed-settings.json.ccpolicy-backup";
+    static final String ABSENT = "managed-settings.json.ccpolicy-absent";
+
+    private final Path dir;
+
+    public ManagedDirectory(Path dir) {
+        this.dir = dir;
+    }
+
+    /** The documented default: Linux {@code /etc/claude-code}, macOS {@code /Library/Application Support/ClaudeCode}, Windows {@code C:\Program Files\ClaudeCode}. */
+    public static Path defaultDir() {
+        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        if (os.contains("mac")) {
+            return Path.of("/Library/Application Support/ClaudeCode");
+        }
+        if (os.contains("win")) {
+            return Path.of("C:\\Program Files\\ClaudeCode");
+        }
+        return Path.of("/etc/claude-code");
+    }
+
+    public Path settingsFile() {
+        return dir.resolve(FILE);
+    }
+
+    public boolean installed() {
+        return Files.exists(dir.resolve(BACKUP)) || Files.exists(dir.resolve(ABSENT));
+    }
+
+    public String current() throws IOException {
+        Path file = settingsFile();
+        return Files.isRegularFile(file) ? Files.readString(file) : null;
+    }
+
+    /** Writes new content, keeping the pre-install original the first time. */
+    public void write(String content) throws IOException {
+        Files.createDirectories(dir);
+        if (!installed()) {
+            if (Files.isRegularFile(settingsFile())) {
+                Files.copy(settingsFile(), dir.resolve(BACKUP), StandardCopyOption.COPY_ATTRIBUTES);
+            } else {
+                Files.writeString(dir.resolve(ABSENT), "managed-settings.json did not exist before hook-agent install\n");
+            }
+        }
+        Path temp = Files.createTempFile(dir, ".managed-settings", ".tmp");
+        Files.writeString(temp, content);
+        try {
+            Files.move(temp, settingsFile(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, settingsFile(), StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Puts back exactly what was there before the first install; false when nothing was installed. */
+    public boolean restore() throws IOException {
+        if (Files.exists(dir.resolve(BACKUP))) {
+            Files.move(dir.resolve(BACKUP), settingsFile(), StandardCopyOption.REPLACE_EXISTING);
+            return true;
+        }
+        if (Files.exists(dir.resolve(ABSENT))) {
+            Files.deleteIfExists(settingsFile());
+            Files.delete(dir.resolve(ABSENT));
+            return true;
+        }
+        return false;
+    }
+}
