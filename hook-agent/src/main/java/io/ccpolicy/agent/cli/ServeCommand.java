@@ -77,7 +77,7 @@ public final class ServeCommand {
             HookService service = new HookService(policy, agent, new Workspace(home), audit, log, clock);
             HookServer server;
             try {
-                server = new HookServer(port, MAX_PAYLOAD_BYTES, 32, service);
+                server = new HookServer(port, MAX_PAYLOAD_BYTES, 256, service);
             } catch (BindException e) {
                 err.println("hook-agent: port " + port + " on 127.0.0.1 is in use (another agent running? 'hook-agent status')");
                 return 1;

@@ -17,6 +17,7 @@ public final class ManagedDirectory {
     static final String FILE = "managed-settings.json";
     static final String BACKUP = "managed-settings.json.ccpolicy-backup";
     static final String ABSENT = "managed-settings.json.ccpolicy-absent";
+    private static final String DIRECTORY_CREATED = "file and directory absent";
 
     private final Path dir;
 
@@ -51,12 +52,13 @@ public final class ManagedDirectory {
 
     /** Writes new content, keeping the pre-install original the first time. */
     public void write(String content) throws IOException {
+        boolean dirExisted = Files.isDirectory(dir);
         Files.createDirectories(dir);
         if (!installed()) {
             if (Files.isRegularFile(settingsFile())) {
                 Files.copy(settingsFile(), dir.resolve(BACKUP), StandardCopyOption.COPY_ATTRIBUTES);
             } else {
-                Files.writeString(dir.resolve(ABSENT), "managed-settings.json did not exist before hook-agent install\n");
+                Files.writeString(dir.resolve(ABSENT), dirExisted ? "file absent\n" : DIRECTORY_CREATED + "\n");
             }
         }
         Path temp = Files.createTempFile(dir, ".managed-settings", ".tmp");
@@ -75,8 +77,16 @@ public final class ManagedDirectory {
             return true;
         }
         if (Files.exists(dir.resolve(ABSENT))) {
+            boolean removeDir = Files.readString(dir.resolve(ABSENT)).startsWith(DIRECTORY_CREATED);
             Files.deleteIfExists(settingsFile());
             Files.delete(dir.resolve(ABSENT));
+            if (removeDir) {
+                try (var left = Files.list(dir)) {
+                    if (left.findAny().isEmpty()) {
+                        Files.delete(dir);
+                    }
+                }
+            }
             return true;
         }
         return false;

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -55,18 +54,20 @@ public final class HookServer implements AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     private volatile boolean closed;
 
-    public HookServer(int port, int maxBodyBytes, int threads, Handler handler) throws IOException {
+    public HookServer(int port, int maxBodyBytes, int maxConnections, Handler handler) throws IOException {
         this.handler = handler;
         this.maxBodyBytes = maxBodyBytes;
         this.socket = new ServerSocket();
         this.socket.setReuseAddress(true);
         this.socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
         AtomicInteger n = new AtomicInteger();
-        this.workers = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "hook-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        // One thread per open connection (keep-alive connections hold theirs while idle), up to maxConnections.
+        this.workers = new java.util.concurrent.ThreadPoolExecutor(2, maxConnections, 60, TimeUnit.SECONDS,
+                new java.util.concurrent.SynchronousQueue<>(), r -> {
+                    Thread t = new Thread(r, "hook-http-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
         this.acceptor = new Thread(this::acceptLoop, "hook-http-accept");
         this.acceptor.setDaemon(true);
         this.acceptor.start();
@@ -83,7 +84,12 @@ public final class HookServer implements AutoCloseable {
                 connection.setTcpNoDelay(true);
                 connection.setSoTimeout(IDLE_TIMEOUT_MS);
                 open.incrementAndGet();
-                workers.execute(() -> serve(connection));
+                try {
+                    workers.execute(() -> serve(connection));
+                } catch (java.util.concurrent.RejectedExecutionException full) {
+                    open.decrementAndGet();
+                    connection.close();
+                }
             } catch (IOException e) {
                 if (closed) {
                     return;

@@ -1,0 +1,78 @@
+package io.ccpolicy.agent.e2e;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged hook agent ({@code target/hook-agent.jar}) running as its own process, as on a developer machine. */
+final class AgentProcess implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private AgentProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    static AgentProcess start(Path policy, Path stateDir, Path home, int port) throws IOException, InterruptedException {
+        Path jar = Path.of("target/hook-agent.jar").toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: the end-to-end tests run after 'package'");
+        }
+        Path log = stateDir.resolve("agent.log");
+        Process process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-jar", jar.toString(), "serve", "--policy", policy.toString(), "--state-dir", stateDir.toString(),
+                "--port", String.valueOf(port), "--home", home.toString()))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        AgentProcess agent = new AgentProcess(process, port, log);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (agent.health() == null) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                agent.close();
+                throw new IllegalStateException("the agent did not start; its log:\n" + Files.readString(log));
+            }
+            Thread.sleep(50);
+        }
+        return agent;
+    }
+
+    int port() {
+        return port;
+    }
+
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
+    /** The daemon's /health answer, or null while it does not answer. */
+    String health() {
+        try {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/health")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? response.body() : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
