@@ -1,0 +1,165 @@
+package io.ccpolicy.agent.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ccpolicy.agent.cli.Json;
+import io.ccpolicy.agent.server.HookServer;
+import io.ccpolicy.engine.Verdict;
+import io.ccpolicy.engine.parse.TestSuiteParser;
+import io.ccpolicy.engine.testing.PolicyTestCase;
+import io.ccpolicy.engine.testing.PolicyTestSuite;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The engine's conformance corpus, replayed through the daemon's HTTP path: each case's payload is POSTed to a real
+ * {@link HookServer} answered by a {@link HookService} set up as that developer's agent (identity, home, clock, tokens
+ * in a transcript file), and both the answer in Claude Code's JSON contract and the audited verdict must be what the
+ * case expects. Cases that need configuration files on disk, or a project name other than their working directory's,
+ * are the daemon's configuration tests' business and are counted, not silently dropped.
+ */
+class CorpusOverHttpTest {
+
+    static final Path CORPUS = Path.of("../policy-engine/src/test/resources/conformance").toAbsolutePath().normalize();
+
+    @TempDir
+    static Path dir;
+
+    static HookServer server;
+    static final AtomicReference<HookService> current = new AtomicReference<>();
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void startServer() throws IOException {
+        server = new HookServer(0, 4 * 1024 * 1024, 16, request -> current.get().handle(request));
+    }
+
+    @AfterAll
+    static void stopServer() {
+        server.close();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyRunnableCorpusCaseDecidesTheSameOverHttp() throws Exception {
+        return cases(new ArrayList<>()).stream();
+    }
+
+    @Test
+    void mostOfTheCorpusRunsOverHttp() throws Exception {
+        List<String> notRunnable = new ArrayList<>();
+        int runnable = cases(notRunnable).size();
+        assertThat(runnable).as("not runnable: %s", notRunnable).isGreaterThanOrEqualTo(160);
+        assertThat(notRunnable).allSatisfy(reason -> assertThat(reason).containsAnyOf("configuration files", "carries no verdict",
+                "project differs"));
+    }
+
+    private static List<DynamicTest> cases(List<String> notRunnable) throws Exception {
+        List<DynamicTest> tests = new ArrayList<>();
+        try (Stream<Path> files = Files.list(CORPUS)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml") && !f.toString().endsWith("-policy.yaml")).sorted().toList()) {
+                PolicyTestSuite suite = TestSuiteParser.parse(file.getFileName().toString(), Files.readString(file));
+                Path policy = file.resolveSibling(suite.policy());
+                for (PolicyTestCase testCase : suite.cases()) {
+                    String why = whyNotRunnable(testCase);
+                    if (why != null) {
+                        notRunnable.add(file.getFileName() + ": " + testCase.name() + " (" + why + ")");
+                        continue;
+                    }
+                    tests.add(DynamicTest.dynamicTest(file.getFileName() + ": " + testCase.name(), () -> check(policy, testCase)));
+                }
+            }
+        }
+        return tests;
+    }
+
+    private static String whyNotRunnable(PolicyTestCase testCase) {
+        String event = testCase.request().event().name();
+        if (!HookService.DECISION_EVENTS.contains(event)) {
+            return "a " + event + " answer carries no verdict to compare";
+        }
+        if (!testCase.request().configuration().claudeMd().isEmpty() || !testCase.request().configuration().fileContents().isEmpty()
+                || !testCase.request().configuration().skills().isEmpty() || !testCase.request().configuration().mcpServers().isEmpty()) {
+            return "needs configuration files on disk";
+        }
+        String cwd = testCase.request().event().cwd();
+        String project = testCase.request().project();
+        if (!project.isEmpty() && !cwd.endsWith("/" + project)) {
+            return "project differs from the working directory's name";
+        }
+        return null;
+    }
+
+    private static void check(Path policy, PolicyTestCase testCase) throws Exception {
+        Path state = Files.createTempDirectory(dir, "agent");
+        AgentLog log = new AgentLog(new PrintStream(PrintStream.nullOutputStream()));
+        PolicyHolder holder = new PolicyHolder(policy, Clock.fixed(testCase.now(), ZoneOffset.UTC), log, problems -> { });
+        holder.loadInitial();
+        try (AuditLog audit = new AuditLog(state)) {
+            AgentConfig agent = new AgentConfig("corpus", testCase.request().identity(), "machine-corpus");
+            current.set(new HookService(holder, agent, new Workspace(testCase.request().home()), audit, log,
+                    Clock.fixed(testCase.now(), ZoneOffset.UTC)));
+            Map<String, Object> payload = new HashMap<>(testCase.request().event().payload());
+            payload.put("transcript_path", transcript(state, testCase.request().session().tokens()).toString());
+            String name = testCase.request().event().name();
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/hooks/" + name))
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.compact(payload))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            JsonNode answer = Json.MAPPER.readTree(response.body());
+            assertThat(answered(name, answer)).as("answer %s", response.body()).isEqualTo(shown(name, testCase.expectedDecision()));
+            List<String> lines = Files.readAllLines(audit.file());
+            JsonNode audited = Json.MAPPER.readTree(lines.get(lines.size() - 1));
+            assertThat(audited.path("decision").path("verdict").asText()).as("audited %s", audited).isEqualTo(testCase.expectedDecision().yaml());
+            for (String policyName : testCase.expectedPolicies()) {
+                assertThat(audited.path("policyCheck").path("policies").toString()).contains("\"" + policyName + "\"");
+            }
+            testCase.exception().ifPresent(id -> assertThat(audited.path("decision").path("exceptions").toString()).contains("\"" + id + "\""));
+        }
+    }
+
+    /** A transcript whose assistant usage adds up to the case's token count. */
+    private static Path transcript(Path state, long tokens) throws IOException {
+        return Files.writeString(state.resolve("transcript.jsonl"),
+                "{\"type\":\"assistant\",\"message\":{\"usage\":{\"input_tokens\":" + tokens + ",\"output_tokens\":0}}}\n");
+    }
+
+    /** How Claude Code reads the answer, per event. */
+    private static String answered(String event, JsonNode answer) {
+        JsonNode specific = answer.path("hookSpecificOutput");
+        return switch (event) {
+            case "PreToolUse" -> specific.has("permissionDecision") ? specific.path("permissionDecision").asText()
+                    : answer.has("systemMessage") ? "warn" : "allow";
+            case "PermissionRequest" -> specific.path("decision").path("behavior").asText().equals("deny") ? "deny"
+                    : answer.has("systemMessage") ? "warn-or-ask" : "allow";
+            default -> answer.path("decision").asText().equals("block") ? "block" : answer.has("systemMessage") ? "warn" : "allow";
+        };
+    }
+
+    private static String shown(String event, Verdict verdict) {
+        return switch (event) {
+            case "PreToolUse" -> verdict.yaml();
+            case "PermissionRequest" -> verdict == Verdict.WARN || verdict == Verdict.ASK ? "warn-or-ask" : verdict.yaml();
+            default -> verdict == Verdict.DENY || verdict == Verdict.ASK ? "block" : verdict.yaml();
+        };
+    }
+}
