@@ -28,6 +28,11 @@ public final class TranscriptMeter {
         }
         Progress progress = transcripts.computeIfAbsent(transcriptPath, p -> new Progress());
         synchronized (progress) {
+            // File.length() is one stat and no exception for a transcript that does not exist yet: the common fast path.
+            long size = new java.io.File(transcriptPath).length();
+            if (size == progress.offset) {
+                return progress.tokens;
+            }
             try (RandomAccessFile file = new RandomAccessFile(transcriptPath, "r")) {
                 long length = file.length();
                 if (length < progress.offset) {

@@ -21,6 +21,7 @@ public final class Workspace {
 
     private static final long MAX_FILE_BYTES = 1024 * 1024;
     private final String home;
+    private final Map<String, Path> roots = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Workspace(String home) {
         this.home = home;
@@ -30,8 +31,15 @@ public final class Workspace {
         return home;
     }
 
-    /** The project root: the nearest ancestor of cwd holding .git, else cwd itself. */
+    /** The project root: the nearest ancestor of cwd holding .git, else cwd itself (looked up once per directory). */
     public Path projectRoot(String cwd) {
+        if (roots.size() > 10_000) {
+            roots.clear();
+        }
+        return roots.computeIfAbsent(cwd, this::findRoot);
+    }
+
+    private Path findRoot(String cwd) {
         Path start = Path.of(cwd.isEmpty() ? home : cwd);
         for (Path p = start; p != null; p = p.getParent()) {
             if (Files.exists(p.resolve(".git"))) {

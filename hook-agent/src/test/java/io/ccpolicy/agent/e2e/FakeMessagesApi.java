@@ -57,6 +57,7 @@ final class FakeMessagesApi implements AutoCloseable {
     private final Map<String, ToolResult> results = new ConcurrentHashMap<>();
     private final Map<String, String> toolNames = new ConcurrentHashMap<>();
     private final List<String> mainRequests = new CopyOnWriteArrayList<>();
+    private final List<Long> mainRequestNanos = new CopyOnWriteArrayList<>();
     private final Map<Integer, Boolean> served = new ConcurrentHashMap<>();
     private volatile String mainConversation;
     private final int inputTokensPerResponse;
@@ -87,6 +88,11 @@ final class FakeMessagesApi implements AutoCloseable {
 
     ToolResult subagentResult(int turn, int call) {
         return results.get("toolu_s" + turn + "_" + call);
+    }
+
+    /** When each main-conversation request arrived (System.nanoTime), for timing a session turn by turn. */
+    List<Long> mainRequestNanos() {
+        return mainRequestNanos;
     }
 
     /** Every main-conversation request body, as sent (system prompt, messages, tool results). */
@@ -128,6 +134,7 @@ final class FakeMessagesApi implements AutoCloseable {
         List<Turn> script = isMain ? main : subagent;
         if (isMain) {
             mainRequests.add(text);
+            mainRequestNanos.add(System.nanoTime());
         }
         if (turn >= script.size()) {
             reply(exchange, body, List.of(text("(scenario finished)")), "end_turn");
