@@ -83,7 +83,7 @@ public final class HookLatencyBenchmark {
                 try (Socket socket = new Socket("127.0.0.1", port)) {
                     socket.setTcpNoDelay(true);
                     OutputStream out = socket.getOutputStream();
-                    InputStream in = socket.getInputStream();
+                    InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
                     for (int i = 0; i < latencies.length; i++) {
                         byte[] body = payloads.get((i + worker) % payloads.size());
                         byte[] head = ("POST /hooks/PreToolUse HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
