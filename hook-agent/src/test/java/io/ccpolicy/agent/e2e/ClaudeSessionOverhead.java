@@ -18,6 +18,7 @@ import java.util.Map;
 public final class ClaudeSessionOverhead {
 
     private static final int CALLS = 20;
+    private static final int ROUNDS = 8;
 
     public static void main(String[] args) throws Exception {
         ClaudeCli claude = ClaudeCli.installed();
@@ -41,14 +42,14 @@ public final class ClaudeSessionOverhead {
             run(claude, project, home, none); // warm the CLI's caches
             List<Long> without = new ArrayList<>();
             List<Long> with = new ArrayList<>();
-            for (int round = 0; round < 3; round++) {
+            for (int round = 0; round < ROUNDS; round++) {
                 without.addAll(run(claude, project, home, none));
                 with.addAll(run(claude, project, home, settings));
             }
             long a = median(without);
             long b = median(with);
-            System.out.printf("claude -p, %d Bash calls x 3 sessions each: median per call without the agent %.1f ms, with it %.1f ms;"
-                    + " added per call %.1f ms (agent on port %d)%n", CALLS, a / 1e6, b / 1e6, (b - a) / 1e6, agent.port());
+            System.out.printf("claude -p, %d Bash calls x %d sessions each: median per call without the agent %.1f ms, with it %.1f ms;"
+                    + " added per call %.1f ms (agent on port %d)%n", CALLS, ROUNDS, a / 1e6, b / 1e6, (b - a) / 1e6, agent.port());
         }
     }
 
