@@ -1,6 +1,7 @@
 package io.ccpolicy.agent.e2e;
 
 import io.ccpolicy.agent.e2e.FakeMessagesApi.Call;
+import io.ccpolicy.agent.server.HookServer;
 import io.ccpolicy.agent.e2e.FakeMessagesApi.Turn;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -32,25 +33,38 @@ public final class ClaudeSessionOverhead {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Path settings = root.resolve("agent-settings.json");
-        Process print = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                Path.of("target/hook-agent.jar").toAbsolutePath().toString(), "settings", "--port", String.valueOf(port), "--state-dir",
-                state.toString()).redirectOutput(settings.toFile()).start();
-        print.waitFor();
+        Path settings = settings(root.resolve("agent-settings.json"), port, state);
         Path none = Files.writeString(root.resolve("no-hooks.json"), "{}");
-        try (AgentProcess agent = AgentProcess.start(policy, state, home, port)) {
+        // Baseline for the hooks themselves: the same hook registrations answered by a server that decides nothing.
+        try (HookServer trivial = new HookServer(0, 1 << 20, 16, request -> HookServer.Response.json(200, "{}"));
+             AgentProcess agent = AgentProcess.start(policy, state, home, port)) {
+            Path trivialSettings = settings(root.resolve("trivial-settings.json"), trivial.port(), state);
             run(claude, project, home, none); // warm the CLI's caches
             List<Long> without = new ArrayList<>();
+            List<Long> empty = new ArrayList<>();
             List<Long> with = new ArrayList<>();
             for (int round = 0; round < ROUNDS; round++) {
                 without.addAll(run(claude, project, home, none));
+                empty.addAll(run(claude, project, home, trivialSettings));
                 with.addAll(run(claude, project, home, settings));
             }
             long a = median(without);
+            long e = median(empty);
             long b = median(with);
-            System.out.printf("claude -p, %d Bash calls x %d sessions each: median per call without the agent %.1f ms, with it %.1f ms;"
-                    + " added per call %.1f ms (agent on port %d)%n", CALLS, ROUNDS, a / 1e6, b / 1e6, (b - a) / 1e6, agent.port());
+            System.out.printf("claude -p, %d Bash calls x %d sessions each, median time per call: no hooks %.1f ms; the same hooks"
+                    + " answered by a server that decides nothing %.1f ms; the agent (policy, audit on) %.1f ms%n", CALLS, ROUNDS, a / 1e6,
+                    e / 1e6, b / 1e6);
+            System.out.printf("added per call by the agent's work over the trivial hook server: %.1f ms; by hooks at all: %.1f ms%n",
+                    (b - e) / 1e6, (b - a) / 1e6);
         }
+    }
+
+    private static Path settings(Path file, int port, Path state) throws Exception {
+        Process print = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                Path.of("target/hook-agent.jar").toAbsolutePath().toString(), "settings", "--port", String.valueOf(port), "--state-dir",
+                state.toString()).redirectOutput(file.toFile()).start();
+        print.waitFor();
+        return file;
     }
 
     private static List<Long> run(ClaudeCli claude, Path project, Path home, Path settings) throws Exception {
