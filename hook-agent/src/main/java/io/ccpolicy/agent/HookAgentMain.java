@@ -9,6 +9,7 @@ import io.ccpolicy.agent.cli.StatusCommand;
 import io.ccpolicy.agent.cli.TestCommand;
 import io.ccpolicy.agent.cli.UsageException;
 import io.ccpolicy.agent.cli.ValidateCommand;
+import io.ccpolicy.agent.cli.VerifyAuditCommand;
 import java.io.PrintStream;
 import java.util.Arrays;
 import java.util.List;
@@ -45,6 +46,7 @@ public final class HookAgentMain {
                 case "install" -> InstallCommands.install(rest, out, err);
                 case "uninstall" -> InstallCommands.uninstall(rest, out, err);
                 case "status" -> StatusCommand.run(rest, out, err);
+                case "verify-audit" -> VerifyAuditCommand.run(rest, out, err);
                 default -> throw new UsageException("unknown command '" + args[0] + "'");
             };
         } catch (UsageException e) {
@@ -79,6 +81,7 @@ public final class HookAgentMain {
                                                         write them into Claude Code's managed settings
                   uninstall [--managed-dir DIR]         restore the managed settings as they were
                   status [--port N]                     daemon health, policy version, exceptions, audit
+                  verify-audit FILE                     recompute the audit hash chains; name what was altered
 
                 Other:
                   version                               print the agent version

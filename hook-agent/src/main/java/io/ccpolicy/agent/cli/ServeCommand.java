@@ -3,6 +3,7 @@ package io.ccpolicy.agent.cli;
 import io.ccpolicy.agent.daemon.AgentConfig;
 import io.ccpolicy.agent.daemon.AgentLog;
 import io.ccpolicy.agent.daemon.AgentPaths;
+import io.ccpolicy.agent.daemon.AuditEvents;
 import io.ccpolicy.agent.daemon.AuditLog;
 import io.ccpolicy.agent.daemon.HookService;
 import io.ccpolicy.agent.daemon.PolicyHolder;
@@ -60,10 +61,10 @@ public final class ServeCommand {
         }
         Clock clock = Clock.systemUTC();
         try (AuditLog audit = new AuditLog(stateDir)) {
+            AuditEvents events = new AuditEvents(agent, clock);
             PolicyHolder policy = new PolicyHolder(Path.of(args.required("policy")), clock, log,
-                    problems -> audit.append(Map.of("version", "1.0", "timestamp", clock.instant().toString(), "eventType", "PolicyReload",
-                            "action", Map.of("type", "agent_error", "result", "refused"),
-                            "error", problems.size() + " problem(s): " + problems.get(0))));
+                    problems -> audit.append(events.error("PolicyReload", Map.of(), "policy edit refused, " + problems.size()
+                            + " problem(s): " + problems.get(0))));
             try {
                 policy.loadInitial();
             } catch (PolicyValidationException e) {

@@ -23,7 +23,7 @@ import java.util.UUID;
  * Claude Code's join keys (tool_use_id, prompt_id, agent_id). File contents and prompts are never stored: their
  * SHA-256 and length stand in, and prompts read [REDACTED] unless the policy opts in.
  */
-final class AuditEvents {
+public final class AuditEvents {
 
     private static final int MAX_TEXT = 2000;
     private static final java.util.Set<String> WRITE_TOOLS = java.util.Set.of("Write", "Edit", "MultiEdit", "NotebookEdit");
@@ -31,7 +31,7 @@ final class AuditEvents {
     private final Clock clock;
     private final Map<String, Object> machine;
 
-    AuditEvents(AgentConfig agent, Clock clock) {
+    public AuditEvents(AgentConfig agent, Clock clock) {
         this.agent = agent;
         this.clock = clock;
         Map<String, Object> m = new LinkedHashMap<>();
@@ -132,7 +132,7 @@ final class AuditEvents {
         return record;
     }
 
-    Map<String, Object> error(String name, Map<String, Object> payload, String why) {
+    public Map<String, Object> error(String name, Map<String, Object> payload, String why) {
         Map<String, Object> record = base(name.isEmpty() ? "unknown" : name, HookEvent.of(payload), "");
         record.put("action", Map.of("type", "agent_error", "result", "refused"));
         record.put("error", why);

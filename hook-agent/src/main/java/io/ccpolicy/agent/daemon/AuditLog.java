@@ -1,6 +1,7 @@
 package io.ccpolicy.agent.daemon;
 
 import io.ccpolicy.agent.cli.Json;
+import io.ccpolicy.engine.audit.AuditChain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -14,19 +15,54 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The local audit sink: one complete JSON event per line, appended to {@code <state>/audit/events.jsonl} before the
- * hook answer leaves, so nothing the agent decided goes unrecorded. (The audit pipeline issue makes this a durable,
- * shipped spool.) Compact JSON, one write per event, shared by all request threads.
+ * hook answer leaves, so nothing the agent decided goes unrecorded. Every event is sealed into this machine's hash
+ * chain (seq, prev_hash, hash); after a restart the chain continues from the last complete line, and a line left half
+ * written by a crash is cut off (it was never answered). Compact JSON, one write per event.
  */
 public final class AuditLog implements AutoCloseable {
 
     private final FileChannel channel;
     private final Path file;
     private final AtomicLong written = new AtomicLong();
+    private AuditChain.Head head;
 
     public AuditLog(Path stateDir) throws IOException {
         Path dir = Files.createDirectories(stateDir.resolve("audit"));
         this.file = dir.resolve("events.jsonl");
+        this.head = recoverHead(file);
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    }
+
+    /** The chain head from the last complete line; a partial last line (a crash mid-write) is cut off first. */
+    private static AuditChain.Head recoverHead(Path file) throws IOException {
+        if (!Files.isRegularFile(file) || Files.size(file) == 0) {
+            return AuditChain.Head.START;
+        }
+        byte[] content = Files.readAllBytes(file);
+        int end = content.length;
+        if (content[end - 1] != '\n') {
+            int lastNewline = end - 1;
+            while (lastNewline >= 0 && content[lastNewline] != '\n') {
+                lastNewline--;
+            }
+            try (FileChannel truncate = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                truncate.truncate(lastNewline + 1);
+            }
+            end = lastNewline + 1;
+        }
+        if (end == 0) {
+            return AuditChain.Head.START;
+        }
+        int start = end - 2;
+        while (start >= 0 && content[start] != '\n') {
+            start--;
+        }
+        String last = new String(content, start + 1, end - start - 2, StandardCharsets.UTF_8);
+        Map<String, Object> event = Json.object(last, new String[1]).orElse(Map.of());
+        if (event.get("seq") instanceof Number seq && event.get("hash") instanceof String hash) {
+            return new AuditChain.Head(seq.longValue(), hash);
+        }
+        return AuditChain.Head.START;
     }
 
     public Path file() {
@@ -38,13 +74,14 @@ public final class AuditLog implements AutoCloseable {
     }
 
     public void append(Map<String, Object> event) {
-        byte[] line = (Json.compact(event) + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             synchronized (channel) {
-                ByteBuffer buffer = ByteBuffer.wrap(line);
+                Map<String, Object> sealed = AuditChain.seal(event, head);
+                ByteBuffer buffer = ByteBuffer.wrap((Json.compact(sealed) + "\n").getBytes(StandardCharsets.UTF_8));
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
                 }
+                head = AuditChain.headOf(sealed);
             }
             written.incrementAndGet();
         } catch (IOException e) {

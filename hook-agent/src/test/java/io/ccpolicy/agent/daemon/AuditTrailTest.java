@@ -1,0 +1,98 @@
+package io.ccpolicy.agent.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ccpolicy.agent.HookAgentMainAccess;
+import io.ccpolicy.agent.cli.Json;
+import io.ccpolicy.agent.server.HookServer;
+import io.ccpolicy.engine.audit.SchemaCheck;
+import io.ccpolicy.engine.model.Identity;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent's audit trail: schema-conformant, hash-chained across restarts and crashes, and verifiable. */
+class AuditTrailTest {
+
+    @TempDir
+    Path dir;
+
+    private void record(int events) throws Exception {
+        Path policy = dir.resolve("policy.yaml");
+        if (!Files.exists(policy)) {
+            Files.writeString(policy, "version: \"1.0\"\norganization: Acme\npolicies:\n"
+                    + "  - {name: no-rm, type: denylist, target: bashCommand, values: [\"rm -rf\"], severity: error}\n");
+        }
+        AgentLog log = new AgentLog(new PrintStream(PrintStream.nullOutputStream()));
+        PolicyHolder holder = new PolicyHolder(policy, Clock.systemUTC(), log, p -> { });
+        holder.loadInitial();
+        try (AuditLog audit = new AuditLog(dir)) {
+            HookService service = new HookService(holder, new AgentConfig("Acme", Identity.of("bob@acme.com", "payments"), "m-1"),
+                    new Workspace(dir.toString()), audit, log, Clock.systemUTC());
+            for (int i = 0; i < events; i++) {
+                String command = i % 2 == 0 ? "ls" : "rm -rf build";
+                service.handle(new HookServer.Request("POST", "/hooks/PreToolUse", Map.of(), ("{\"hook_event_name\":\"PreToolUse\","
+                        + "\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"" + command + "\"},\"session_id\":\"s1\",\"cwd\":\"/tmp\"}")
+                        .getBytes(StandardCharsets.UTF_8), false));
+            }
+            service.handle(new HookServer.Request("POST", "/hooks/PreToolUse", Map.of(), "not json".getBytes(StandardCharsets.UTF_8), false));
+        }
+    }
+
+    private Path file() {
+        return dir.resolve("audit/events.jsonl");
+    }
+
+    private String verify(int expectedExit) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = HookAgentMainAccess.run(new String[] {"verify-audit", file().toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(out, true, StandardCharsets.UTF_8));
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(exit).as(text).isEqualTo(expectedExit);
+        return text;
+    }
+
+    @Test
+    void everyRecordedEventMatchesTheSharedSchema() throws Exception {
+        record(4);
+        Map<String, Object> schema = SchemaCheck.auditEventSchema();
+        List<String> lines = Files.readAllLines(file());
+        assertThat(lines).hasSize(5);
+        for (String line : lines) {
+            assertThat(SchemaCheck.problems(schema, Json.object(line, new String[1]).orElseThrow())).as(line).isEmpty();
+        }
+    }
+
+    @Test
+    void theChainContinuesAcrossRestartsAndSurvivesACrashMidWrite() throws Exception {
+        record(3);
+        Files.writeString(file(), "{\"version\":\"1.0\",\"eventId\":\"evt_half", StandardOpenOption.APPEND);
+        record(3);
+        List<String> lines = Files.readAllLines(file());
+        assertThat(lines).hasSize(8);
+        assertThat(lines.get(7)).contains("\"seq\":8");
+        assertThat(verify(0)).contains("machine m-1: 8 events, chain intact").contains("verified");
+    }
+
+    @Test
+    void anAlteredARemovedAndAReorderedEventAreNamed() throws Exception {
+        record(6);
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(file()));
+        lines.set(1, lines.get(1).replace("\"denied\"", "\"allowed\""));
+        Files.write(file(), lines);
+        assertThat(verify(1)).contains("event 2 (evt_").contains("content does not match its hash (altered)");
+
+        lines.set(1, lines.get(1).replace("\"allowed\"", "\"denied\""));
+        lines.remove(3);
+        Files.write(file(), lines);
+        assertThat(verify(1)).contains("event 4 (evt_").contains("seq 5 follows 3: 1 event(s) missing (removed)");
+    }
+}
