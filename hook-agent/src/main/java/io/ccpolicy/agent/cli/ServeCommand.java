@@ -5,6 +5,7 @@ import io.ccpolicy.agent.daemon.AgentLog;
 import io.ccpolicy.agent.daemon.AgentPaths;
 import io.ccpolicy.agent.daemon.AuditEvents;
 import io.ccpolicy.agent.daemon.AuditLog;
+import io.ccpolicy.agent.daemon.AuditShipper;
 import io.ccpolicy.agent.daemon.HookService;
 import io.ccpolicy.agent.daemon.PolicyHolder;
 import io.ccpolicy.agent.daemon.Workspace;
@@ -76,6 +77,11 @@ public final class ServeCommand {
                 return 1;
             }
             HookService service = new HookService(policy, agent, new Workspace(home), audit, log, clock);
+            AuditShipper shipper = null;
+            if (agent.shipping().enabled()) {
+                shipper = new AuditShipper(audit, stateDir, agent, policy.active().engine().document().audit().batchSize(), log);
+                service.reportShipping(shipper::statusMap);
+            }
             HookServer server;
             try {
                 server = new HookServer(port, MAX_PAYLOAD_BYTES, 256, service);
@@ -91,6 +97,8 @@ public final class ServeCommand {
                 return t;
             });
             watcher.scheduleWithFixedDelay(policy::reloadIfChanged, 500, 500, TimeUnit.MILLISECONDS);
+            // fsync batched: at most ~50 ms of recorded events are exposed to a power loss.
+            watcher.scheduleWithFixedDelay(audit::forceIfDirty, 50, 50, TimeUnit.MILLISECONDS);
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();
@@ -99,10 +107,14 @@ public final class ServeCommand {
             PolicyHolder.Active active = policy.active();
             log.info("hook-agent ready on 127.0.0.1:" + server.port() + " in " + (System.nanoTime() - started) / 1_000_000 + " ms: "
                     + active.engine().document().organization() + ", " + active.engine().document().policies().size()
-                    + " policies from " + active.file() + ", user " + agent.identity().email() + ", audit to " + audit.file());
+                    + " policies from " + active.file() + ", user " + agent.identity().email() + ", audit to " + audit.file()
+                    + (shipper != null ? " shipped to Kafka topic " + agent.shipping().topic() : " (not shipped: no audit.kafka in agent.yaml)"));
             out.flush();
             stop.await();
             watcher.shutdownNow();
+            if (shipper != null) {
+                shipper.close();
+            }
             log.info("hook-agent stopped");
             return 0;
         } catch (IOException e) {

@@ -37,6 +37,17 @@ public final class StatusCommand {
             out.println("user:          " + health.get("user") + " on " + health.get("machineId"));
             out.println("exceptions:    " + health.get("exceptions"));
             out.println("audit:         " + health.get("auditEventsWritten") + " event(s) recorded since start, in " + health.get("auditLog"));
+            if (health.get("auditShipping") instanceof Map<?, ?> shipping && !Boolean.FALSE.equals(shipping.get("enabled"))) {
+                out.println("audit spool:   " + health.get("auditPendingBytes") + " bytes not yet acknowledged by Kafka"
+                        + (String.valueOf(shipping.get("oldestUnsent")).isEmpty() ? "" : ", oldest unsent event from " + shipping.get("oldestUnsent"))
+                        + "; last acknowledged offset " + shipping.get("lastKafkaOffset") + " on " + shipping.get("topic")
+                        + (String.valueOf(shipping.get("lastError")).isEmpty() ? "" : "; last error: " + shipping.get("lastError")));
+                if (Boolean.TRUE.equals(health.get("auditSpoolFull"))) {
+                    out.println("ALARM:         the audit spool is full; tool calls are refused until it ships");
+                }
+            } else {
+                out.println("audit spool:   not shipped (no audit.kafka in agent.yaml)");
+            }
             return 0;
         } catch (IOException e) {
             out.println("daemon:        NOT RUNNING on 127.0.0.1:" + port + " (" + e.getClass().getSimpleName()

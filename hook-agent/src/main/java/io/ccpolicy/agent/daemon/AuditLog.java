@@ -24,6 +24,8 @@ public final class AuditLog implements AutoCloseable {
     private final FileChannel channel;
     private final Path file;
     private final AtomicLong written = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean dirty = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile long shippedOffset = -1;
     private AuditChain.Head head;
 
     public AuditLog(Path stateDir) throws IOException {
@@ -83,10 +85,40 @@ public final class AuditLog implements AutoCloseable {
                 }
                 head = AuditChain.headOf(sealed);
             }
+            dirty.set(true);
             written.incrementAndGet();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to the audit log " + file, e);
         }
+    }
+
+    /** Forces appended events to disk; the daemon calls this every 50 ms, bounding what a power loss can take. */
+    public void forceIfDirty() {
+        if (dirty.getAndSet(false)) {
+            try {
+                channel.force(false);
+            } catch (IOException e) {
+                dirty.set(true);
+            }
+        }
+    }
+
+    public long size() {
+        try {
+            return channel.size();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Set by the shipper: everything before this byte offset is acknowledged by Kafka; -1 while nothing ships. */
+    public void shippedUpTo(long offset) {
+        shippedOffset = offset;
+    }
+
+    /** Bytes recorded but not yet acknowledged by Kafka (0 when the agent does not ship). */
+    public long pendingBytes() {
+        return shippedOffset < 0 ? 0 : Math.max(0, size() - shippedOffset);
     }
 
     @Override

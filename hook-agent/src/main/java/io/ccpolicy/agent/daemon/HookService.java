@@ -44,6 +44,7 @@ public final class HookService implements HookServer.Handler {
     private final AgentLog log;
     private final Clock clock;
     private final AuditEvents events;
+    private volatile java.util.function.Supplier<Map<String, Object>> shipping = () -> Map.of("enabled", false);
 
     public HookService(PolicyHolder policy, AgentConfig agent, Workspace workspace, AuditLog audit, AgentLog log, Clock clock) {
         this.policy = policy;
@@ -53,6 +54,11 @@ public final class HookService implements HookServer.Handler {
         this.log = log;
         this.clock = clock;
         this.events = new AuditEvents(agent, clock);
+    }
+
+    /** Lets /health and status report the shipper's state. */
+    public void reportShipping(java.util.function.Supplier<Map<String, Object>> status) {
+        this.shipping = status;
     }
 
     @Override
@@ -85,6 +91,10 @@ public final class HookService implements HookServer.Handler {
         if (DECISION_EVENTS.contains(name) && ((name.equals("UserPromptSubmit") && !(payload.get("prompt") instanceof String))
                 || (!name.equals("UserPromptSubmit") && event.toolName().isEmpty()))) {
             return refuse(name, "the " + name + " payload lacks " + (name.equals("UserPromptSubmit") ? "prompt" : "tool_name"));
+        }
+        if (DECISION_EVENTS.contains(name) && audit.pendingBytes() > agent.shipping().spoolMaxBytes()) {
+            return refuse(name, "the audit spool is full (" + audit.pendingBytes() / (1024 * 1024) + " MB not yet shipped to the audit "
+                    + "service); actions are refused until the backlog ships, see 'hook-agent status'");
         }
         return answer(name, event);
     }
@@ -223,6 +233,12 @@ public final class HookService implements HookServer.Handler {
         health.put("machineId", agent.machineId());
         health.put("auditLog", audit.file().toString());
         health.put("auditEventsWritten", audit.written());
+        health.put("auditPendingBytes", audit.pendingBytes());
+        health.put("auditSpoolFull", audit.pendingBytes() > agent.shipping().spoolMaxBytes());
+        health.put("auditShipping", shipping.get());
+        if (audit.pendingBytes() > agent.shipping().spoolMaxBytes()) {
+            health.put("status", "DEGRADED");
+        }
         Instant now = clock.instant();
         health.put("exceptions", active.engine().document().exceptions().stream()
                 .filter(e -> e.concerns(agent.identity(), "") || e.scope() == PolicyException.Scope.PROJECT)

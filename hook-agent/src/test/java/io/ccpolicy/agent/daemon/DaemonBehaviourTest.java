@@ -111,6 +111,28 @@ class DaemonBehaviourTest {
     }
 
     @Test
+    void aFullAuditSpoolRefusesActionsWithAClearReasonAndRaisesTheAlarm() throws Exception {
+        AgentLog log = new AgentLog(new PrintStream(logged, true, StandardCharsets.UTF_8));
+        AgentConfig tight = new AgentConfig("Acme", Identity.of("bob@acme.com"), "m-1",
+                new AgentConfig.AuditShipping(java.util.Map.of("bootstrap.servers", "127.0.0.1:1"), "audit.events.v1", 2_000));
+        try (AuditLog spool = new AuditLog(dir.resolve("tight"))) {
+            spool.shippedUpTo(0); // Kafka has acknowledged nothing
+            HookService service = new HookService(policy, tight, new Workspace(dir.toString()), spool, log, Clock.systemUTC());
+            String ls = "{\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"ls\"}}";
+            HookServer.Request request = new HookServer.Request("POST", "/hooks/PreToolUse", java.util.Map.of(),
+                    ls.getBytes(StandardCharsets.UTF_8), false);
+            String last = "";
+            for (int i = 0; i < 10 && !last.contains("deny"); i++) {
+                last = new String(service.handle(request).body(), StandardCharsets.UTF_8);
+            }
+            assertThat(last).contains("\"permissionDecision\":\"deny\"").contains("audit spool is full");
+            String health = new String(service.handle(new HookServer.Request("GET", "/health", java.util.Map.of(), new byte[0], false)).body(),
+                    StandardCharsets.UTF_8);
+            assertThat(health).contains("\"auditSpoolFull\":true").contains("\"status\":\"DEGRADED\"");
+        }
+    }
+
+    @Test
     void tokenBudgetsAreReadIncrementallyFromTheTranscript() throws Exception {
         TranscriptMeter meter = new TranscriptMeter();
         Path transcript = dir.resolve("t.jsonl");

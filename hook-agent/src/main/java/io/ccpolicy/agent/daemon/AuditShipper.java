@@ -1,0 +1,200 @@
+package io.ccpolicy.agent.daemon;
+
+import io.ccpolicy.agent.cli.Json;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Ships the audit spool to Kafka: from the last acknowledged position, in batches, with an idempotent producer
+ * ({@code acks=all}, key = machine id). The position moves, and is written to {@code audit/shipped.offset}, only after
+ * Kafka acknowledged every record of a batch; while Kafka is unreachable it retries with backoff, and after a restart it
+ * resumes from the file. A crash between acknowledgement and the position write resends a batch; audit-ingest is
+ * idempotent on eventId, so that costs nothing.
+ */
+public final class AuditShipper implements AutoCloseable {
+
+    /** What {@code status} shows. */
+    public record Status(long shippedBytes, long pendingBytes, String oldestUnsent, long lastKafkaOffset, String lastError) {
+    }
+
+    private final AuditLog log;
+    private final Path positionFile;
+    private final String machineId;
+    private final String topic;
+    private final int batchSize;
+    private final AgentLog agentLog;
+    private final KafkaProducer<String, String> producer;
+    private final Thread thread;
+    private volatile long position;
+    private volatile long lastKafkaOffset = -1;
+    private volatile String lastError = "";
+    private volatile boolean closed;
+
+    public AuditShipper(AuditLog log, Path stateDir, AgentConfig agent, int batchSize, AgentLog agentLog) throws IOException {
+        this.log = log;
+        this.positionFile = stateDir.resolve("audit/shipped.offset");
+        this.machineId = agent.machineId();
+        this.topic = agent.shipping().topic();
+        this.batchSize = Math.max(1, batchSize);
+        this.agentLog = agentLog;
+        this.position = Files.isRegularFile(positionFile) ? Long.parseLong(Files.readString(positionFile).trim()) : 0;
+        log.shippedUpTo(position);
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
+        properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
+        properties.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "5000");
+        properties.putAll(agent.shipping().kafka());
+        this.producer = new KafkaProducer<>(properties, new StringSerializer(), new StringSerializer());
+        this.thread = new Thread(this::loop, "audit-shipper");
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    private void loop() {
+        long backoff = 500;
+        while (!closed) {
+            try {
+                if (!shipBatch()) {
+                    Thread.sleep(100);
+                }
+                if (!lastError.isEmpty()) {
+                    agentLog.info("audit shipping resumed");
+                    lastError = "";
+                }
+                backoff = 500;
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                if (closed) {
+                    return;
+                }
+                String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+                if (!error.equals(lastError)) {
+                    agentLog.warn("audit shipping to Kafka failed, events stay in the spool and will be resent: " + error);
+                }
+                lastError = error;
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException stop) {
+                    return;
+                }
+                backoff = Math.min(backoff * 2, 30_000);
+            }
+        }
+    }
+
+    /** Sends the next batch and moves the position when all of it is acknowledged; false when nothing was pending. */
+    private boolean shipBatch() throws Exception {
+        List<String> lines = new ArrayList<>();
+        long end = read(position, lines);
+        if (lines.isEmpty()) {
+            return false;
+        }
+        List<Future<RecordMetadata>> acks = new ArrayList<>(lines.size());
+        for (String line : lines) {
+            Future<RecordMetadata> ack = producer.send(new ProducerRecord<>(topic, machineId, line));
+            if (ack.isDone()) {
+                ack.get(); // a send that failed at once (no metadata: Kafka unreachable) fails the batch now, not after every record
+            }
+            acks.add(ack);
+        }
+        producer.flush();
+        for (Future<RecordMetadata> ack : acks) {
+            lastKafkaOffset = ack.get().offset();
+        }
+        persist(end);
+        return true;
+    }
+
+    /** Reads up to batchSize complete lines from the offset; returns the offset after them. */
+    private long read(long from, List<String> lines) throws IOException {
+        try (RandomAccessFile file = new RandomAccessFile(log.file().toFile(), "r")) {
+            long size = file.length();
+            if (from >= size) {
+                return from;
+            }
+            file.seek(from);
+            byte[] chunk = new byte[(int) Math.min(size - from, 8L * 1024 * 1024)];
+            file.readFully(chunk);
+            long offset = from;
+            int start = 0;
+            for (int i = 0; i < chunk.length && lines.size() < batchSize; i++) {
+                if (chunk[i] == '\n') {
+                    lines.add(new String(chunk, start, i - start, StandardCharsets.UTF_8));
+                    offset = from + i + 1;
+                    start = i + 1;
+                }
+            }
+            return offset;
+        }
+    }
+
+    private void persist(long offset) throws IOException {
+        Path temp = positionFile.resolveSibling("shipped.offset.tmp");
+        Files.writeString(temp, offset + "\n");
+        try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        Files.move(temp, positionFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        position = offset;
+        log.shippedUpTo(offset);
+    }
+
+    public Status status() {
+        String oldest = "";
+        List<String> next = new ArrayList<>();
+        try {
+            read(position, next);
+        } catch (IOException e) {
+            // the status shows what it can
+        }
+        if (!next.isEmpty()) {
+            Object timestamp = Json.object(next.get(0), new String[1]).orElse(Map.of()).get("timestamp");
+            oldest = timestamp == null ? "" : timestamp.toString();
+        }
+        return new Status(position, log.pendingBytes(), oldest, lastKafkaOffset, lastError);
+    }
+
+    public Map<String, Object> statusMap() {
+        Status s = status();
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("topic", topic);
+        map.put("pendingBytes", s.pendingBytes());
+        map.put("oldestUnsent", s.oldestUnsent());
+        map.put("lastKafkaOffset", s.lastKafkaOffset());
+        map.put("lastError", s.lastError());
+        return map;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        thread.interrupt();
+        try {
+            thread.join(Duration.ofSeconds(5).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(Duration.ofSeconds(5));
+    }
+}
