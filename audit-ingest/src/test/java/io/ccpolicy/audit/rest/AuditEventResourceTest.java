@@ -78,6 +78,39 @@ class AuditEventResourceTest {
     }
 
     @Test
+    void chainBreaksAreRecordedAsIntegrityFindings() throws Exception {
+        List<Map<String, Object>> chain = new ArrayList<>();
+        io.ccpolicy.engine.audit.AuditChain.Head head = io.ccpolicy.engine.audit.AuditChain.Head.START;
+        for (int i = 0; i < 5; i++) {
+            Map<String, Object> event = new java.util.LinkedHashMap<>();
+            event.put("version", "1.0");
+            event.put("timestamp", "2026-11-24T14:30:0" + i + ".000Z");
+            event.put("eventId", "evt_" + UUID.randomUUID());
+            event.put("machine", Map.of("id", "machine-chain"));
+            event.put("action", Map.of("type", "tool_execution", "tool", "Bash", "result", "allowed"));
+            Map<String, Object> sealed = io.ccpolicy.engine.audit.AuditChain.seal(event, head);
+            head = io.ccpolicy.engine.audit.AuditChain.headOf(sealed);
+            chain.add(sealed);
+        }
+        Map<String, Object> altered = new java.util.LinkedHashMap<>(chain.get(2));
+        altered.put("action", Map.of("type", "tool_execution", "tool", "Bash", "result", "denied"));
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (Map<String, Object> event : List.of(chain.get(0), chain.get(1), altered, chain.get(4))) {
+                producer.send(new ProducerRecord<>("audit.events.v1", "machine-chain", mapper.writeValueAsString(event))).get();
+            }
+        }
+        String auditor = OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(auditor)
+                .get("/api/v1/audit/integrity?machine=machine-chain").then().statusCode(200)
+                .body("problem", org.hamcrest.Matchers.contains("content does not match its hash (altered)",
+                        "seq 5 follows 3: 1 event(s) missing (removed)"))
+                .body("eventId", org.hamcrest.Matchers.contains(chain.get(2).get("eventId"), chain.get(4).get("eventId"))));
+        given().auth().oauth2(OidcWiremockTestResource.getAccessToken("alice", Set.of("developer")))
+                .get("/api/v1/audit/integrity").then().statusCode(403);
+    }
+
+    @Test
     void unknownEventIs404ProblemJson() {
         given().auth().oauth2(OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader")))
                 .get("/api/v1/audit/events/evt_nope")

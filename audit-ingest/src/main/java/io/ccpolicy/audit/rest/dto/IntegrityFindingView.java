@@ -1,0 +1,6 @@
+package io.ccpolicy.audit.rest.dto;
+
+import java.time.Instant;
+
+public record IntegrityFindingView(String machineId, String eventId, Long seq, String problem, Instant detectedAt) {
+}
