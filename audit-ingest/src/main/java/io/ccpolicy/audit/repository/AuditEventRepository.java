@@ -1,11 +1,56 @@
 package io.ccpolicy.audit.repository;
 
 import io.ccpolicy.audit.entity.AuditEventEntity;
+import io.ccpolicy.audit.service.AuditFilter;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.Query;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 @ApplicationScoped
 public class AuditEventRepository implements PanacheRepositoryBase<AuditEventEntity, String> {
+
+    /**
+     * Events matching the filter, in a stable order (occurred_at, event_id), after the given position, at most
+     * {@code limit}. Filters on the event's content use its JSON document.
+     */
+    @SuppressWarnings("unchecked")
+    public List<AuditEventEntity> search(AuditFilter filter, Instant afterTime, String afterId, int limit) {
+        StringBuilder sql = new StringBuilder("select * from audit_event where true");
+        List<Object> params = new ArrayList<>();
+        condition(sql, params, filter.from(), " and occurred_at >= ?");
+        condition(sql, params, filter.to(), " and occurred_at < ?");
+        condition(sql, params, filter.user(), " and payload->'user'->>'email' = ?");
+        condition(sql, params, filter.team(), " and jsonb_exists(payload->'user'->'teams', ?)");
+        condition(sql, params, filter.machine(), " and machine_id = ?");
+        condition(sql, params, filter.session(), " and payload->'session'->>'id' = ?");
+        condition(sql, params, filter.policy(), " and jsonb_exists(payload->'policyCheck'->'policies', ?)");
+        condition(sql, params, filter.decision(), " and payload->'decision'->>'verdict' = ?");
+        condition(sql, params, filter.tool(), " and payload->'action'->>'tool' = ?");
+        condition(sql, params, filter.type(), " and event_type = ?");
+        condition(sql, params, filter.event(), " and payload->>'eventType' = ?");
+        if (afterTime != null) {
+            sql.append(" and (occurred_at, event_id) > (?, ?)");
+            params.add(afterTime);
+            params.add(afterId);
+        }
+        sql.append(" order by occurred_at, event_id limit ?");
+        params.add(limit);
+        Query query = getEntityManager().createNativeQuery(sql.toString(), AuditEventEntity.class);
+        for (int i = 0; i < params.size(); i++) {
+            query.setParameter(i + 1, params.get(i));
+        }
+        return query.getResultList();
+    }
+
+    private static void condition(StringBuilder sql, List<Object> params, Object value, String clause) {
+        if (value != null) {
+            sql.append(clause);
+            params.add(value);
+        }
+    }
 
     /** Inserts the event unless one with the same id is already stored; returns whether it was new. */
     public boolean insertIfAbsent(AuditEventEntity event) {

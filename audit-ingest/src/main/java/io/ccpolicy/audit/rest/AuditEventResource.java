@@ -3,7 +3,13 @@ package io.ccpolicy.audit.rest;
 import io.ccpolicy.audit.rest.dto.AuditEventView;
 import io.ccpolicy.audit.service.AuditQueryService;
 import jakarta.annotation.security.RolesAllowed;
+import io.ccpolicy.audit.service.AuditFilter;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -19,6 +25,32 @@ public class AuditEventResource {
 
     public AuditEventResource(AuditQueryService query) {
         this.query = query;
+    }
+
+    @GET
+    @RolesAllowed("audit-reader")
+    @Operation(summary = "Audit events matching the filters, in a stable order (time, eventId), page by page with a cursor")
+    public AuditQueryService.Page search(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("user") String user,
+            @QueryParam("team") String team, @QueryParam("machine") String machine, @QueryParam("session") String session,
+            @QueryParam("policy") String policy, @QueryParam("decision") String decision, @QueryParam("tool") String tool,
+            @QueryParam("type") String type, @QueryParam("event") String event, @QueryParam("cursor") String cursor,
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
+        if (decision != null && !java.util.Set.of("allow", "warn", "ask", "deny").contains(decision)) {
+            throw new BadRequestException("decision must be allow, warn, ask or deny, got '" + decision + "'");
+        }
+        return query.search(new AuditFilter(instant("from", from), instant("to", to), user, team, machine, session, policy, decision,
+                tool, type, event), cursor, limit);
+    }
+
+    private static java.time.Instant instant(String name, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return java.time.OffsetDateTime.parse(value).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new BadRequestException(name + " must be an ISO-8601 timestamp like 2026-11-24T00:00:00Z, got '" + value + "'");
+        }
     }
 
     @GET

@@ -21,6 +21,37 @@ public class AuditQueryService {
         this.json = json;
     }
 
+    /** One page of events and the cursor for the next (null at the end). */
+    public record Page(java.util.List<AuditEventView> events, String nextCursor) {
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Page search(AuditFilter filter, String cursor, int limit) {
+        java.time.Instant afterTime = null;
+        String afterId = null;
+        if (cursor != null) {
+            String decoded;
+            try {
+                decoded = new String(java.util.Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.UTF_8);
+                int bar = decoded.indexOf('|');
+                afterTime = java.time.Instant.parse(decoded.substring(0, bar));
+                afterId = decoded.substring(bar + 1);
+            } catch (RuntimeException e) {
+                throw new jakarta.ws.rs.BadRequestException("cursor is not one this API issued: " + cursor);
+            }
+        }
+        java.util.List<AuditEventEntity> rows = events.search(filter, afterTime, afterId, limit + 1);
+        boolean more = rows.size() > limit;
+        java.util.List<AuditEventEntity> page = more ? rows.subList(0, limit) : rows;
+        String next = null;
+        if (more) {
+            AuditEventEntity last = page.get(page.size() - 1);
+            next = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString((last.occurredAt + "|" + last.eventId)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return new Page(page.stream().map(this::view).toList(), next);
+    }
+
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<AuditEventView> find(String eventId) {
         return events.findByIdOptional(eventId).map(this::view);

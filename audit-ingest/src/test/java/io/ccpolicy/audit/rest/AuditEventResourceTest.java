@@ -111,6 +111,54 @@ class AuditEventResourceTest {
     }
 
     @Test
+    void searchFiltersAndPagesWithAStableCursor() throws Exception {
+        String machine = "machine-" + UUID.randomUUID();
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> ids = new ArrayList<>();
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (int i = 0; i < 5; i++) {
+                String id = "evt_" + UUID.randomUUID();
+                ids.add(id);
+                Map<String, Object> event = Map.of("version", "1.0", "timestamp", "2026-11-2" + (i + 1) + "T10:00:00Z", "eventId", id,
+                        "user", Map.of("email", i < 3 ? "bob@acme.com" : "alice@acme.com", "teams", List.of(i < 3 ? "payments" : "platform")),
+                        "machine", Map.of("id", machine),
+                        "action", Map.of("type", "tool_execution", "tool", i % 2 == 0 ? "Bash" : "Write", "result", i == 1 ? "denied" : "allowed"),
+                        "policyCheck", Map.of("policies", i == 1 ? List.of("approved-paths") : List.of(), "result", "passed", "violations", List.of()),
+                        "decision", Map.of("verdict", i == 1 ? "deny" : "allow"));
+                producer.send(new ProducerRecord<>("audit.events.v1", machine, mapper.writeValueAsString(event))).get();
+            }
+        }
+        String auditor = OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(auditor)
+                .get("/api/v1/audit/events?machine=" + machine).then().statusCode(200).body("events", org.hamcrest.Matchers.hasSize(5)));
+
+        given().auth().oauth2(auditor).get("/api/v1/audit/events?machine=" + machine + "&user=bob@acme.com&tool=Bash")
+                .then().statusCode(200).body("events.eventId", org.hamcrest.Matchers.contains(ids.get(0), ids.get(2)));
+        given().auth().oauth2(auditor).get("/api/v1/audit/events?machine=" + machine + "&policy=approved-paths&decision=deny")
+                .then().statusCode(200).body("events.eventId", org.hamcrest.Matchers.contains(ids.get(1)));
+        given().auth().oauth2(auditor).get("/api/v1/audit/events?machine=" + machine + "&team=platform&from=2026-11-24T00:00:00Z")
+                .then().statusCode(200).body("events.eventId", org.hamcrest.Matchers.contains(ids.get(3), ids.get(4)));
+
+        List<String> paged = new ArrayList<>();
+        String cursor = null;
+        do {
+            io.restassured.response.Response page = given().auth().oauth2(auditor).get("/api/v1/audit/events?machine=" + machine + "&limit=2"
+                    + (cursor == null ? "" : "&cursor=" + cursor));
+            page.then().statusCode(200);
+            paged.addAll(page.jsonPath().getList("events.eventId"));
+            cursor = page.jsonPath().getString("nextCursor");
+        } while (cursor != null);
+        assertThat(paged).as("every event once, in time order").containsExactlyElementsOf(ids);
+
+        given().auth().oauth2(auditor).get("/api/v1/audit/events?from=yesterday").then().statusCode(400)
+                .contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString("from must be an ISO-8601 timestamp"));
+        given().auth().oauth2(auditor).get("/api/v1/audit/events?cursor=garbage").then().statusCode(400)
+                .body("detail", org.hamcrest.Matchers.containsString("cursor is not one this API issued"));
+        given().auth().oauth2(auditor).get("/api/v1/audit/events?limit=5000").then().statusCode(400)
+                .body("errors[0].field", org.hamcrest.Matchers.containsString("limit"));
+    }
+
+    @Test
     void unknownEventIs404ProblemJson() {
         given().auth().oauth2(OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader")))
                 .get("/api/v1/audit/events/evt_nope")
