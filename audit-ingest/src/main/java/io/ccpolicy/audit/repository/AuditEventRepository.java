@@ -45,6 +45,26 @@ public class AuditEventRepository implements PanacheRepositoryBase<AuditEventEnt
         return query.getResultList();
     }
 
+    /** Counts of events in [from, to) grouped by policy, decision, user or hour. */
+    @SuppressWarnings("unchecked")
+    public List<Object[]> counts(String by, Instant from, Instant to) {
+        String key = switch (by) {
+            case "policy" -> "p.policy";
+            case "decision" -> "payload->'decision'->>'verdict'";
+            case "user" -> "payload->'user'->>'email'";
+            case "hour" -> "to_char(date_trunc('hour', occurred_at at time zone 'UTC'), 'YYYY-MM-DD\"T\"HH24:00:00\"Z\"')";
+            default -> throw new IllegalArgumentException(by);
+        };
+        String source = by.equals("policy")
+                ? "audit_event, jsonb_array_elements_text(coalesce(payload->'policyCheck'->'policies', '[]'::jsonb)) as p(policy)"
+                : "audit_event";
+        Query query = getEntityManager().createNativeQuery("select " + key + " as k, count(*) from " + source
+                + " where occurred_at >= ?1 and occurred_at < ?2 and " + key + " is not null group by k order by count(*) desc, k limit 1000");
+        query.setParameter(1, from);
+        query.setParameter(2, to);
+        return query.getResultList();
+    }
+
     private static void condition(StringBuilder sql, List<Object> params, Object value, String clause) {
         if (value != null) {
             sql.append(clause);

@@ -42,6 +42,21 @@ public class AuditEventResource {
                 tool, type, event), cursor, limit);
     }
 
+    @GET
+    @Path("/counts")
+    @RolesAllowed("audit-reader")
+    @Operation(summary = "Event counts in a time range by policy, decision, user or hour, for dashboards")
+    public java.util.List<AuditQueryService.Count> counts(@QueryParam("by") String by, @QueryParam("from") String from,
+            @QueryParam("to") String to) {
+        if (by == null || !java.util.Set.of("policy", "decision", "user", "hour").contains(by)) {
+            throw new BadRequestException("by must be policy, decision, user or hour, got '" + by + "'");
+        }
+        if (from == null || to == null) {
+            throw new BadRequestException("from and to are required (ISO-8601 timestamps)");
+        }
+        return query.counts(by, instant("from", from), instant("to", to));
+    }
+
     private static java.time.Instant instant(String name, String value) {
         if (value == null) {
             return null;

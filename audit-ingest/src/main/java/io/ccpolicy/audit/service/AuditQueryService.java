@@ -52,6 +52,15 @@ public class AuditQueryService {
         return new Page(page.stream().map(this::view).toList(), next);
     }
 
+    /** One group of an aggregate: its key and how many events fall in it. */
+    public record Count(String key, long count) {
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public java.util.List<Count> counts(String by, java.time.Instant from, java.time.Instant to) {
+        return events.counts(by, from, to).stream().map(row -> new Count(String.valueOf(row[0]), ((Number) row[1]).longValue())).toList();
+    }
+
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<AuditEventView> find(String eventId) {
         return events.findByIdOptional(eventId).map(this::view);

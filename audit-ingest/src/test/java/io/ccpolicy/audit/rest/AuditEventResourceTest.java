@@ -150,6 +150,14 @@ class AuditEventResourceTest {
         } while (cursor != null);
         assertThat(paged).as("every event once, in time order").containsExactlyElementsOf(ids);
 
+        given().auth().oauth2(auditor).get("/api/v1/audit/events/counts?by=decision&from=2026-11-21T00:00:00Z&to=2026-11-26T00:00:00Z")
+                .then().statusCode(200).body("find { it.key == 'deny' }.count", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
+        given().auth().oauth2(auditor).get("/api/v1/audit/events/counts?by=policy&from=2026-11-22T00:00:00Z&to=2026-11-23T00:00:00Z")
+                .then().statusCode(200).body("key", org.hamcrest.Matchers.hasItem("approved-paths"));
+        given().auth().oauth2(auditor).get("/api/v1/audit/events/counts?by=hour&from=2026-11-25T00:00:00Z&to=2026-11-26T00:00:00Z")
+                .then().statusCode(200).body("key", org.hamcrest.Matchers.hasItem("2026-11-25T10:00:00Z"));
+        given().auth().oauth2(auditor).get("/api/v1/audit/events/counts?by=weather&from=2026-11-25T00:00:00Z&to=2026-11-26T00:00:00Z")
+                .then().statusCode(400).body("detail", org.hamcrest.Matchers.containsString("by must be policy, decision, user or hour"));
         given().auth().oauth2(auditor).get("/api/v1/audit/events?from=yesterday").then().statusCode(400)
                 .contentType("application/problem+json").body("detail", org.hamcrest.Matchers.containsString("from must be an ISO-8601 timestamp"));
         given().auth().oauth2(auditor).get("/api/v1/audit/events?cursor=garbage").then().statusCode(400)
