@@ -43,6 +43,39 @@ public class AuditEventResource {
     }
 
     @GET
+    @Path("/export")
+    @RolesAllowed("audit-reader")
+    @Produces({"application/x-ndjson", "text/plain"})
+    @Operation(summary = "Every event in a time range, streamed as NDJSON (format=ndjson, default) or CEF lines (format=cef)")
+    public jakarta.ws.rs.core.Response export(@QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("format") @DefaultValue("ndjson") String format, @QueryParam("machine") String machine,
+            @QueryParam("user") String user) {
+        if (!format.equals("ndjson") && !format.equals("cef")) {
+            throw new BadRequestException("format must be ndjson or cef, got '" + format + "'");
+        }
+        if (from == null || to == null) {
+            throw new BadRequestException("from and to are required (ISO-8601 timestamps)");
+        }
+        AuditFilter filter = new AuditFilter(instant("from", from), instant("to", to), user, null, machine, null, null, null, null, null, null);
+        jakarta.ws.rs.core.StreamingOutput stream = out -> {
+            String cursor = null;
+            do {
+                String after = cursor;
+                AuditQueryService.Page page = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+                        .call(() -> query.search(filter, after, 1000));
+                StringBuilder chunk = new StringBuilder();
+                for (var view : page.events()) {
+                    chunk.append(format.equals("cef") ? io.ccpolicy.audit.service.CefFormat.line(view) : view.event().toString()).append('\n');
+                }
+                out.write(chunk.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.flush();
+                cursor = page.nextCursor();
+            } while (cursor != null);
+        };
+        return jakarta.ws.rs.core.Response.ok(stream, format.equals("cef") ? "text/plain" : "application/x-ndjson").build();
+    }
+
+    @GET
     @Path("/counts")
     @RolesAllowed("audit-reader")
     @Operation(summary = "Event counts in a time range by policy, decision, user or hour, for dashboards")

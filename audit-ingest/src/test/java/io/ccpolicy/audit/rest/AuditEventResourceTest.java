@@ -150,6 +150,14 @@ class AuditEventResourceTest {
         } while (cursor != null);
         assertThat(paged).as("every event once, in time order").containsExactlyElementsOf(ids);
 
+        String ndjson = given().auth().oauth2(auditor).get("/api/v1/audit/events/export?machine=" + machine
+                + "&from=2026-11-21T00:00:00Z&to=2026-11-26T00:00:00Z").then().statusCode(200).extract().asString();
+        assertThat(ndjson.lines().toList()).hasSize(5).allSatisfy(line -> assertThat(line).startsWith("{").contains("\"machine\""));
+        String cef = given().auth().oauth2(auditor).get("/api/v1/audit/events/export?machine=" + machine
+                + "&from=2026-11-21T00:00:00Z&to=2026-11-26T00:00:00Z&format=cef").then().statusCode(200).extract().asString();
+        assertThat(cef.lines().toList()).hasSize(5);
+        assertThat(cef.lines().toList().get(1)).startsWith("CEF:0|ccpolicy|hook-agent|1.0|").contains("|8|")
+                .contains("suser=bob@acme.com").contains("act=deny").contains("cs1=approved-paths").contains("externalId=" + ids.get(1));
         given().auth().oauth2(auditor).get("/api/v1/audit/events/counts?by=decision&from=2026-11-21T00:00:00Z&to=2026-11-26T00:00:00Z")
                 .then().statusCode(200).body("find { it.key == 'deny' }.count", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
         given().auth().oauth2(auditor).get("/api/v1/audit/events/counts?by=policy&from=2026-11-22T00:00:00Z&to=2026-11-23T00:00:00Z")
