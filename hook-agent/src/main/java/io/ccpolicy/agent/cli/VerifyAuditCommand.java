@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code verify-audit FILE}: recomputes every machine's hash chain in an audit file (JSON lines, as the agent writes
- * and as audit-ingest exports) and names each event that was altered, removed, reordered or replaced. Exit 1 on any
- * finding.
+ * {@code verify-audit FILE [--from-first]}: recomputes every machine's hash chain in an audit file (JSON lines, as the
+ * agent writes and as audit-ingest exports) and names each event that was altered, removed, reordered or replaced. A
+ * complete chain starts at seq 1; {@code --from-first} checks an agent spool that was compacted from its first event on.
+ * Exit 1 on any finding.
  */
 public final class VerifyAuditCommand {
 
@@ -20,7 +21,7 @@ public final class VerifyAuditCommand {
     }
 
     public static int run(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
-        Args args = Args.parse(argv, Set.of(), Set.of());
+        Args args = Args.parse(argv, Set.of(), Set.of("from-first"));
         if (args.positionals().size() != 1) {
             throw new UsageException("verify-audit needs one audit file (JSON lines)");
         }
@@ -45,7 +46,14 @@ public final class VerifyAuditCommand {
             }
             int findings = unreadable;
             for (Map.Entry<String, List<Map<String, Object>>> machine : machines.entrySet()) {
-                List<AuditChain.Finding> broken = AuditChain.verify(machine.getValue(), AuditChain.Head.START);
+                Map<String, Object> first = machine.getValue().get(0);
+                AuditChain.Head from = AuditChain.Head.START;
+                if (args.flag("from-first") && first.get("seq") instanceof Number seq && seq.longValue() > 1 && first.get("prev_hash") instanceof String prev) {
+                    // An agent's spool after compaction: earlier events were shipped; check from where the file starts.
+                    from = new AuditChain.Head(seq.longValue() - 1, prev);
+                    out.println("machine " + machine.getKey() + ": starts at seq " + seq + " (earlier events were shipped and compacted)");
+                }
+                List<AuditChain.Finding> broken = AuditChain.verify(machine.getValue(), from);
                 findings += broken.size();
                 if (broken.isEmpty()) {
                     out.println("machine " + machine.getKey() + ": " + machine.getValue().size() + " events, chain intact");

@@ -23,6 +23,7 @@ public final class AuditLog implements AutoCloseable {
 
     private final FileChannel channel;
     private final Path file;
+    static final String HEAD_FILE = "chain.head";
     private final AtomicLong written = new AtomicLong();
     private final java.util.concurrent.atomic.AtomicBoolean dirty = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile long shippedOffset = -1;
@@ -35,10 +36,13 @@ public final class AuditLog implements AutoCloseable {
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     }
 
-    /** The chain head from the last complete line; a partial last line (a crash mid-write) is cut off first. */
+    /**
+     * The chain head from the last complete line; a partial last line (a crash mid-write) is cut off first. An empty
+     * file (everything shipped and compacted) continues from the head saved at compaction.
+     */
     private static AuditChain.Head recoverHead(Path file) throws IOException {
         if (!Files.isRegularFile(file) || Files.size(file) == 0) {
-            return AuditChain.Head.START;
+            return savedHead(file.resolveSibling(HEAD_FILE));
         }
         byte[] content = Files.readAllBytes(file);
         int end = content.length;
@@ -53,7 +57,7 @@ public final class AuditLog implements AutoCloseable {
             end = lastNewline + 1;
         }
         if (end == 0) {
-            return AuditChain.Head.START;
+            return savedHead(file.resolveSibling(HEAD_FILE));
         }
         int start = end - 2;
         while (start >= 0 && content[start] != '\n') {
@@ -89,6 +93,37 @@ public final class AuditLog implements AutoCloseable {
             written.incrementAndGet();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to the audit log " + file, e);
+        }
+    }
+
+    private static AuditChain.Head savedHead(Path headFile) throws IOException {
+        if (!Files.isRegularFile(headFile)) {
+            return AuditChain.Head.START;
+        }
+        String[] parts = Files.readString(headFile).trim().split(" ");
+        return new AuditChain.Head(Long.parseLong(parts[0]), parts[1]);
+    }
+
+    /**
+     * Deletes the shipped events: only when Kafka has acknowledged everything in the file ({@code shippedSize} is its
+     * whole size, checked under the append lock). The chain head is saved first, so the chain continues after a restart.
+     */
+    public boolean compact(long shippedSize) throws IOException {
+        synchronized (channel) {
+            if (channel.size() != shippedSize || shippedSize == 0) {
+                return false;
+            }
+            channel.force(true);
+            Path headFile = file.resolveSibling(HEAD_FILE);
+            Path temp = file.resolveSibling(HEAD_FILE + ".tmp");
+            Files.writeString(temp, head.seq() + " " + head.hash() + "\n");
+            try (FileChannel sync = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                sync.force(true);
+            }
+            Files.move(temp, headFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            channel.truncate(0);
+            channel.force(true);
+            return true;
         }
     }
 

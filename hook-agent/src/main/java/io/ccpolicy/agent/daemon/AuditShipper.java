@@ -46,14 +46,26 @@ public final class AuditShipper implements AutoCloseable {
     private volatile String lastError = "";
     private volatile boolean closed;
 
+    /** Shipped events are deleted once the spool holds this much and all of it is acknowledged. */
+    static final long COMPACT_BYTES = 64L * 1024 * 1024;
+
+    private final long compactBytes;
+
     public AuditShipper(AuditLog log, Path stateDir, AgentConfig agent, int batchSize, AgentLog agentLog) throws IOException {
+        this(log, stateDir, agent, batchSize, agentLog, COMPACT_BYTES);
+    }
+
+    AuditShipper(AuditLog log, Path stateDir, AgentConfig agent, int batchSize, AgentLog agentLog, long compactBytes) throws IOException {
+        this.compactBytes = compactBytes;
         this.log = log;
         this.positionFile = stateDir.resolve("audit/shipped.offset");
         this.machineId = agent.machineId();
         this.topic = agent.shipping().topic();
         this.batchSize = Math.max(1, batchSize);
         this.agentLog = agentLog;
-        this.position = Files.isRegularFile(positionFile) ? Long.parseLong(Files.readString(positionFile).trim()) : 0;
+        long saved = Files.isRegularFile(positionFile) ? Long.parseLong(Files.readString(positionFile).trim()) : 0;
+        // A position beyond the file means the file was compacted after everything was acknowledged.
+        this.position = saved > log.size() ? 0 : saved;
         log.shippedUpTo(position);
         Properties properties = new Properties();
         properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
@@ -123,6 +135,9 @@ public final class AuditShipper implements AutoCloseable {
             lastKafkaOffset = ack.get().offset();
         }
         persist(end);
+        if (end >= compactBytes && log.compact(end)) {
+            persist(0);
+        }
         return true;
     }
 

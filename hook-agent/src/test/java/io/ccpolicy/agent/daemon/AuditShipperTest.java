@@ -95,6 +95,33 @@ class AuditShipperTest {
         }
     }
 
+    @Test
+    void acknowledgedEventsAreDeletedAndTheChainGoesOnAcrossCompactionAndRestart() throws Exception {
+        int port = Ports.freePort();
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().withNodeId(1).withKafkaPort(port).withControllerPort(Ports.freePort())
+                .withDeleteLogDirsOnClose(true).start();
+        try {
+            try (AuditLog audit = new AuditLog(dir); AuditShipper shipper = new AuditShipper(audit, dir, agent(port), 10, log, 2_000)) {
+                record(audit, 40);
+                await().atMost(Duration.ofSeconds(60)).until(() -> audit.pendingBytes() == 0 && audit.size() < 2_000);
+                assertThat(dir.resolve("audit/chain.head")).exists();
+            }
+            try (AuditLog audit = new AuditLog(dir)) {
+                record(audit, 5);
+                try (AuditShipper shipper = new AuditShipper(audit, dir, agent(port), 10, log, 1L << 30)) {
+                    await().atMost(Duration.ofSeconds(60)).until(() -> audit.pendingBytes() == 0);
+                }
+            }
+            List<ConsumerRecord<String, String>> records = consumeAll(broker.getAdvertisedListeners(), 45);
+            assertThat(records).hasSize(45);
+            for (int i = 0; i < 45; i++) {
+                assertThat(records.get(i).value()).as("every event once, in chain order").contains("\"seq\":" + (i + 1) + ",");
+            }
+        } finally {
+            broker.close();
+        }
+    }
+
     private static List<ConsumerRecord<String, String>> consumeAll(String bootstrap, int expected) {
         List<ConsumerRecord<String, String>> seen = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,

@@ -51,9 +51,11 @@ class AuditTrailTest {
         return dir.resolve("audit/events.jsonl");
     }
 
-    private String verify(int expectedExit) {
+    private String verify(int expectedExit, String... extra) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = HookAgentMainAccess.run(new String[] {"verify-audit", file().toString()}, new PrintStream(out, true, StandardCharsets.UTF_8),
+        String[] args = java.util.stream.Stream.concat(java.util.stream.Stream.of("verify-audit", file().toString()),
+                java.util.Arrays.stream(extra)).toArray(String[]::new);
+        int exit = HookAgentMainAccess.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(out, true, StandardCharsets.UTF_8));
         String text = out.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(text).isEqualTo(expectedExit);
@@ -80,6 +82,16 @@ class AuditTrailTest {
         assertThat(lines).hasSize(8);
         assertThat(lines.get(7)).contains("\"seq\":8");
         assertThat(verify(0)).contains("machine m-1: 8 events, chain intact").contains("verified");
+    }
+
+    @Test
+    void aCompactedSpoolIsCheckedFromItsFirstEvent() throws Exception {
+        record(5);
+        List<String> lines = Files.readAllLines(file());
+        Files.write(file(), lines.subList(3, lines.size()));
+        assertThat(verify(1)).contains("seq 4 follows 0: 3 event(s) missing (removed)");
+        assertThat(verify(0, "--from-first")).contains("starts at seq 4 (earlier events were shipped and compacted)")
+                .contains("chain intact");
     }
 
     @Test
