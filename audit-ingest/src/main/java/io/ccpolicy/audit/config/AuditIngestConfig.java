@@ -10,6 +10,10 @@ public interface AuditIngestConfig {
     /** The S3-compatible archive of audit events. */
     S3 s3();
 
+    /** Events older than this many days are deleted (the organisation's retention setting). */
+    @WithDefault("400")
+    int retentionDays();
+
     interface S3 {
         URI endpoint();
 

@@ -4,6 +4,7 @@ import io.ccpolicy.audit.rest.dto.AuditEventView;
 import io.ccpolicy.audit.service.AuditQueryService;
 import jakarta.annotation.security.RolesAllowed;
 import io.ccpolicy.audit.service.AuditFilter;
+import jakarta.transaction.Transactional;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.ws.rs.BadRequestException;
@@ -22,9 +23,14 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 public class AuditEventResource {
 
     private final AuditQueryService query;
+    private final io.ccpolicy.audit.service.AdminActions admin;
+    private final io.ccpolicy.audit.repository.AdminActionRepository adminActions;
 
-    public AuditEventResource(AuditQueryService query) {
+    public AuditEventResource(AuditQueryService query, io.ccpolicy.audit.service.AdminActions admin,
+            io.ccpolicy.audit.repository.AdminActionRepository adminActions) {
         this.query = query;
+        this.admin = admin;
+        this.adminActions = adminActions;
     }
 
     @GET
@@ -73,6 +79,40 @@ public class AuditEventResource {
             } while (cursor != null);
         };
         return jakarta.ws.rs.core.Response.ok(stream, format.equals("cef") ? "text/plain" : "application/x-ndjson").build();
+    }
+
+    @GET
+    @Path("/subjects/{email}")
+    @RolesAllowed("audit-reader")
+    @Produces("application/x-ndjson")
+    @Operation(summary = "Data-subject export (GDPR): every stored event of one user, as NDJSON; the export itself is recorded")
+    public jakarta.ws.rs.core.Response subject(@jakarta.ws.rs.PathParam("email") String email,
+            @jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext security) {
+        AuditFilter filter = new AuditFilter(null, null, email, null, null, null, null, null, null, null, null);
+        admin.record("data_subject_export", security.getUserPrincipal().getName(), "exported the events of " + email);
+        jakarta.ws.rs.core.StreamingOutput stream = out -> {
+            String cursor = null;
+            do {
+                String after = cursor;
+                AuditQueryService.Page page = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+                        .call(() -> query.search(filter, after, 1000));
+                StringBuilder chunk = new StringBuilder();
+                page.events().forEach(view -> chunk.append(view.event()).append('\n'));
+                out.write(chunk.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                cursor = page.nextCursor();
+            } while (cursor != null);
+        };
+        return jakarta.ws.rs.core.Response.ok(stream, "application/x-ndjson").build();
+    }
+
+    @GET
+    @Path("/admin-actions")
+    @RolesAllowed("audit-reader")
+    @Transactional(Transactional.TxType.SUPPORTS)
+    @Operation(summary = "Retention runs and data-subject exports, newest first")
+    public java.util.List<java.util.Map<String, Object>> adminActions() {
+        return adminActions.latest().stream().map(a -> java.util.Map.<String, Object>of("action", a.action, "actor", a.actor,
+                "detail", a.detail, "occurredAt", a.occurredAt.toString())).toList();
     }
 
     @GET
