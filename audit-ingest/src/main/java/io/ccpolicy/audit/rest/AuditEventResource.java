@@ -63,22 +63,8 @@ public class AuditEventResource {
             throw new BadRequestException("from and to are required (ISO-8601 timestamps)");
         }
         AuditFilter filter = new AuditFilter(instant("from", from), instant("to", to), user, null, machine, null, null, null, null, null, null);
-        jakarta.ws.rs.core.StreamingOutput stream = out -> {
-            String cursor = null;
-            do {
-                String after = cursor;
-                AuditQueryService.Page page = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
-                        .call(() -> query.search(filter, after, 1000));
-                StringBuilder chunk = new StringBuilder();
-                for (var view : page.events()) {
-                    chunk.append(format.equals("cef") ? io.ccpolicy.audit.service.CefFormat.line(view) : view.event().toString()).append('\n');
-                }
-                out.write(chunk.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                out.flush();
-                cursor = page.nextCursor();
-            } while (cursor != null);
-        };
-        return jakarta.ws.rs.core.Response.ok(stream, format.equals("cef") ? "text/plain" : "application/x-ndjson").build();
+        return lines(filter, format.equals("cef") ? io.ccpolicy.audit.service.CefFormat::line : view -> view.event().toString(),
+                format.equals("cef") ? "text/plain" : "application/x-ndjson");
     }
 
     @GET
@@ -90,6 +76,11 @@ public class AuditEventResource {
             @jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext security) {
         AuditFilter filter = new AuditFilter(null, null, email, null, null, null, null, null, null, null, null);
         admin.record("data_subject_export", security.getUserPrincipal().getName(), "exported the events of " + email);
+        return lines(filter, view -> view.event().toString(), "application/x-ndjson");
+    }
+
+    /** Streams every matching event, one line each, a page (and a short transaction) at a time, so memory stays flat. */
+    private jakarta.ws.rs.core.Response lines(AuditFilter filter, java.util.function.Function<AuditEventView, String> line, String type) {
         jakarta.ws.rs.core.StreamingOutput stream = out -> {
             String cursor = null;
             do {
@@ -97,12 +88,13 @@ public class AuditEventResource {
                 AuditQueryService.Page page = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
                         .call(() -> query.search(filter, after, 1000));
                 StringBuilder chunk = new StringBuilder();
-                page.events().forEach(view -> chunk.append(view.event()).append('\n'));
+                page.events().forEach(view -> chunk.append(line.apply(view)).append('\n'));
                 out.write(chunk.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.flush();
                 cursor = page.nextCursor();
             } while (cursor != null);
         };
-        return jakarta.ws.rs.core.Response.ok(stream, "application/x-ndjson").build();
+        return jakarta.ws.rs.core.Response.ok(stream, type).build();
     }
 
     @GET

@@ -1,12 +1,12 @@
 package io.ccpolicy.agent.cli;
 
+import io.ccpolicy.agent.daemon.Workspace;
 import io.ccpolicy.engine.PolicyEngine;
 import io.ccpolicy.engine.config.ClaudeCodeLayers;
 import io.ccpolicy.engine.config.ConfigurationMerger;
 import io.ccpolicy.engine.config.EffectiveConfiguration;
 import io.ccpolicy.engine.model.Identity;
 import io.ccpolicy.engine.model.PolicyDocument;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 /**
  * {@code effective-config --policy FILE [--project DIR] [--home DIR] [--user EMAIL] [--teams a,b] [--json]}: reads
@@ -39,8 +38,8 @@ public final class EffectiveConfigCommand {
                     jsonFile(home.resolve(".claude.json"), err),
                     jsonFile(home.resolve(".claude/settings.json"), err),
                     project.toString(),
-                    skills(project.resolve(".claude/skills")),
-                    skills(home.resolve(".claude/skills")));
+                    Workspace.skills(project.resolve(".claude/skills")),
+                    Workspace.skills(home.resolve(".claude/skills")));
             Identity identity = Identities.from(args);
             PolicyEngine engine = PolicyEngine.compile(document, "local", Clock.systemUTC(), () -> UUID.randomUUID().toString());
             EffectiveConfiguration effective = ConfigurationMerger.merge(engine, identity,
@@ -97,15 +96,4 @@ public final class EffectiveConfigCommand {
         return parsed;
     }
 
-    /** Skills are folders holding a SKILL.md. */
-    private static List<String> skills(Path folder) {
-        if (!Files.isDirectory(folder)) {
-            return List.of();
-        }
-        try (Stream<Path> entries = Files.list(folder)) {
-            return entries.filter(d -> Files.isRegularFile(d.resolve("SKILL.md"))).map(d -> d.getFileName().toString()).sorted().toList();
-        } catch (IOException e) {
-            return List.of();
-        }
-    }
 }

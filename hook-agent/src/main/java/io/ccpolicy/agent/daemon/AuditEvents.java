@@ -4,14 +4,12 @@ import io.ccpolicy.engine.Decision;
 import io.ccpolicy.engine.HookEvent;
 import io.ccpolicy.engine.PolicyMatch;
 import io.ccpolicy.engine.Verdict;
+import io.ccpolicy.engine.eval.Wildcard;
 import io.ccpolicy.engine.model.AuditSettings;
+import io.ccpolicy.engine.parse.PolicyParser;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,10 +72,9 @@ public final class AuditEvents {
         return violation || path.isEmpty() || settings.excludePaths().stream().noneMatch(glob -> excluded(glob, path));
     }
 
+    /** {@code *.log} matches a file name anywhere; a pattern with a slash ({@code node_modules/*}) matches the path's end. */
     private static boolean excluded(String glob, String path) {
-        String pattern = glob.contains("/") ? "*" + glob : glob;
-        String target = glob.contains("/") ? path : path.substring(path.lastIndexOf('/') + 1);
-        return target.matches(pattern.replace(".", "\\.").replace("*", ".*").replace("?", "."));
+        return glob.contains("/") ? Wildcard.matches("*" + glob, path) : Wildcard.matches(glob, path.substring(path.lastIndexOf('/') + 1));
     }
 
     Map<String, Object> decision(String name, HookEvent event, String project, long tokens, Decision decision, long micros,
@@ -124,7 +121,7 @@ public final class AuditEvents {
         String prompt = event.string("prompt");
         if (!prompt.isEmpty()) {
             context.put("prompt", includePrompts ? truncate(prompt) : "[REDACTED]");
-            context.put("promptSha256", sha256(prompt));
+            context.put("promptSha256", PolicyParser.sha256(prompt));
             context.put("promptLength", prompt.length());
         }
         context.put("tokenCount", tokens);
@@ -171,7 +168,7 @@ public final class AuditEvents {
             String key = entry.getKey();
             if (value instanceof String text && (key.equals("content") || key.equals("new_string") || key.equals("old_string")
                     || key.equals("new_source") || key.equals("prompt"))) {
-                params.put(key + "Hash", "sha256:" + sha256(text));
+                params.put(key + "Hash", "sha256:" + PolicyParser.sha256(text));
                 params.put(key + "Length", text.length());
             } else if (value instanceof String text) {
                 params.put(key, truncate(text));
@@ -200,13 +197,6 @@ public final class AuditEvents {
         return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "...(" + text.length() + " chars)";
     }
 
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private static String hostname() {
         try {

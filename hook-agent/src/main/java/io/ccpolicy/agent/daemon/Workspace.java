@@ -104,7 +104,8 @@ public final class Workspace {
         return read(file).flatMap(text -> Json.object(text, new String[1])).orElse(Map.of());
     }
 
-    private static List<String> skills(Path folder) {
+    /** The skills in a skills folder: its sub-folders holding a SKILL.md. */
+    public static List<String> skills(Path folder) {
         List<String> names = new ArrayList<>();
         if (Files.isDirectory(folder)) {
             try (Stream<Path> entries = Files.list(folder)) {

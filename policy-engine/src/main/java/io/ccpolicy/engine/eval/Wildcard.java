@@ -4,7 +4,7 @@ package io.ccpolicy.engine.eval;
  * Glob matching without regular expressions: {@code *} (and {@code **}) matches any run of characters, {@code /}
  * included; {@code ?} matches one character. Linear-time two-pointer matching, so hostile input cannot make it slow.
  */
-final class Wildcard {
+public final class Wildcard {
 
     private Wildcard() {
     }
@@ -18,7 +18,7 @@ final class Wildcard {
         return hasWildcard(text) || text.indexOf('[') >= 0;
     }
 
-    static boolean matches(String pattern, String text) {
+    public static boolean matches(String pattern, String text) {
         return matches(pattern, 0, text, 0);
     }
 
