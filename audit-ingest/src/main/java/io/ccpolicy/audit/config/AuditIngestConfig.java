@@ -3,12 +3,20 @@ package io.ccpolicy.audit.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
 
 @ConfigMapping(prefix = "audit-ingest")
 public interface AuditIngestConfig {
 
     /** The S3-compatible archive of audit events. */
     S3 s3();
+
+    /** Consumption of audit.events.v1 (the broker and its security settings are the standard {@code kafka.*} keys). */
+    Consumer consumer();
+
+    Archive archive();
 
     /** Events older than this many days are deleted (the organisation's retention setting). */
     @WithDefault("400")
@@ -26,5 +34,46 @@ public interface AuditIngestConfig {
 
         @WithDefault("ccpolicy-audit-archive")
         String bucket();
+    }
+
+    interface Consumer {
+        @WithDefault("audit.events.v1")
+        String topic();
+
+        @WithDefault("audit.events.dlq")
+        String deadLetterTopic();
+
+        @WithDefault("audit-ingest")
+        String groupId();
+
+        /** Records per batch: one database transaction and one archive object per Kafka partition. */
+        @WithDefault("5000")
+        int maxBatch();
+
+        /** First wait after a failed batch (Postgres, S3 or Kafka away); doubles up to {@link #maxBackoff()}. */
+        @WithDefault("500ms")
+        Duration backoff();
+
+        @WithDefault("30s")
+        Duration maxBackoff();
+    }
+
+    interface Archive {
+        /** The Ed25519 private key (PKCS#8 PEM) that signs hourly manifests, as text (e.g. from a Kubernetes Secret)... */
+        Optional<String> signingKey();
+
+        /** ...or as a file. */
+        Optional<Path> signingKeyFile();
+
+        /**
+         * Create {@link #signingKeyFile()} (and its .pub) when it does not exist: for the local platform and tests only.
+         * Off by default, so a production deployment without its key refuses to start instead of signing with a stray one.
+         */
+        @WithDefault("false")
+        boolean generateMissingKey();
+
+        /** How long after an hour ends its manifest is sealed: in-flight batches of that hour finish first. */
+        @WithDefault("2m")
+        Duration sealDelay();
     }
 }

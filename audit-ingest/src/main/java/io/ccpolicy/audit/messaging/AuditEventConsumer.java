@@ -1,39 +1,179 @@
 package io.ccpolicy.audit.messaging;
 
-import io.ccpolicy.audit.repository.AuditEventRepository;
-import io.ccpolicy.audit.entity.AuditEventEntity;
-import io.ccpolicy.audit.service.AuditEventRecords;
-import io.ccpolicy.audit.service.ChainVerifier;
-import io.smallrye.reactive.messaging.annotations.Blocking;
+import io.ccpolicy.audit.config.AuditIngestConfig;
+import io.ccpolicy.audit.service.BatchIngestor;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
 
 /**
- * Stores each record of audit.events.v1 and checks it against its machine's hash chain. The offset is acknowledged only
- * after the transaction commits, and a record seen twice is stored once (and checked once), so redelivery after a crash
- * is harmless. Invalid records go to audit.events.dlq.
+ * Consumes audit.events.v1 in batches on one dedicated thread. A batch is stored by {@link BatchIngestor} in one
+ * transaction; only then are its offsets committed. When the batch fails (PostgreSQL, S3 or the dead-letter topic away)
+ * the consumer seeks back to the batch's first offsets and retries with exponential backoff: nothing is skipped, and
+ * the retry is harmless because storing is idempotent. A plain consumer rather than a reactive-messaging channel,
+ * because per-batch transactions and seek-back-and-retry are exactly what the channel's failure strategies do not offer.
  */
 @ApplicationScoped
 public class AuditEventConsumer {
 
-    private final AuditEventRecords records;
-    private final AuditEventRepository events;
-    private final ChainVerifier chains;
+    private static final Logger LOG = Logger.getLogger(AuditEventConsumer.class);
 
-    public AuditEventConsumer(AuditEventRecords records, AuditEventRepository events, ChainVerifier chains) {
-        this.records = records;
-        this.events = events;
-        this.chains = chains;
+    private final Map<String, Object> kafka;
+    private final AuditIngestConfig.Consumer config;
+    private final BatchIngestor ingestor;
+    private final IngestStatus status;
+    private final Clock clock;
+    private final Object pause = new Object();
+    private volatile boolean running;
+    private volatile KafkaConsumer<String, String> consumer;
+    private Thread thread;
+
+    public AuditEventConsumer(@Identifier("default-kafka-broker") Map<String, Object> kafka, AuditIngestConfig config,
+            BatchIngestor ingestor, IngestStatus status, Clock clock) {
+        this.kafka = kafka;
+        this.config = config.consumer();
+        this.ingestor = ingestor;
+        this.status = status;
+        this.clock = clock;
     }
 
-    @Incoming("audit-events")
-    @Blocking
-    @Transactional
-    public void store(String value) {
-        AuditEventEntity event = records.parse(value);
-        if (events.insertIfAbsent(event)) {
-            chains.verify(event.machineId, event.eventId, event.payload);
+    void start(@Observes StartupEvent started) {
+        running = true;
+        thread = new Thread(this::run, "audit-ingest-consumer");
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent stopping) throws InterruptedException {
+        running = false;
+        KafkaConsumer<String, String> current = consumer;
+        if (current != null) {
+            current.wakeup();
         }
+        synchronized (pause) {
+            pause.notifyAll();
+        }
+        thread.join(Duration.ofSeconds(30).toMillis());
+    }
+
+    private void run() {
+        Map<String, Object> props = new HashMap<>(kafka);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatch());
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
+        props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024);
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        status.started();
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            consumer = c;
+            c.subscribe(List.of(config.topic()));
+            Duration backoff = config.backoff();
+            while (running) {
+                ConsumerRecords<String, String> polled;
+                try {
+                    polled = c.poll(Duration.ofMillis(500));
+                } catch (WakeupException e) {
+                    break;
+                } catch (KafkaException e) {
+                    status.failed("Kafka: " + e.getMessage());
+                    LOG.warnf("polling %s failed, retrying in %s: %s", config.topic(), backoff, e.getMessage());
+                    backoff = pauseThenGrow(backoff);
+                    continue;
+                }
+                if (polled.isEmpty()) {
+                    continue;
+                }
+                List<ConsumerRecord<String, String>> records = new ArrayList<>(polled.count());
+                polled.forEach(records::add);
+                try {
+                    BatchIngestor.Result result = ingestor.ingest(records);
+                    status.succeeded(result, clock.instant());
+                    backoff = config.backoff();
+                } catch (Exception e) {
+                    String why = rootMessage(e);
+                    status.failed(why);
+                    LOG.warnf("batch of %d record(s) not stored, offsets stay; retrying in %s: %s", records.size(), backoff, why);
+                    rewind(c, polled);
+                    backoff = pauseThenGrow(backoff);
+                    continue;
+                }
+                commit(c, polled);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("audit-ingest consumer stopped", e);
+            status.failed("consumer stopped: " + rootMessage(e));
+        } finally {
+            consumer = null;
+            status.stopped();
+        }
+    }
+
+    private void commit(KafkaConsumer<String, String> c, ConsumerRecords<String, String> polled) {
+        Map<TopicPartition, OffsetAndMetadata> next = new HashMap<>();
+        for (TopicPartition partition : polled.partitions()) {
+            List<ConsumerRecord<String, String>> records = polled.records(partition);
+            next.put(partition, new OffsetAndMetadata(records.get(records.size() - 1).offset() + 1));
+        }
+        try {
+            c.commitSync(next);
+        } catch (WakeupException e) {
+            running = false;
+        } catch (KafkaException e) {
+            // The batch is stored; a redelivery of it after a rebalance is recognised and stored nowhere twice.
+            LOG.warnf("offset commit failed after the batch was stored: %s", e.getMessage());
+        }
+    }
+
+    private static void rewind(KafkaConsumer<String, String> c, ConsumerRecords<String, String> polled) {
+        for (TopicPartition partition : polled.partitions()) {
+            try {
+                c.seek(partition, polled.records(partition).get(0).offset());
+            } catch (IllegalStateException revoked) {
+                // No longer ours: its new owner starts from the last committed offset.
+            }
+        }
+    }
+
+    private Duration pauseThenGrow(Duration backoff) {
+        synchronized (pause) {
+            if (running) {
+                try {
+                    pause.wait(backoff.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    running = false;
+                }
+            }
+        }
+        Duration doubled = backoff.multipliedBy(2);
+        return doubled.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : doubled;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + cause.getMessage() + ")";
     }
 }

@@ -6,11 +6,17 @@ import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.Query;
 import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 @ApplicationScoped
 public class AuditEventRepository implements PanacheRepositoryBase<AuditEventEntity, String> {
+
+    private static final Pattern PARTITION_NAME = Pattern.compile("audit_event_(\\d{4})_(\\d{2})");
 
     /**
      * Events matching the filter, in a stable order (occurred_at, event_id), after the given position, at most
@@ -72,19 +78,25 @@ public class AuditEventRepository implements PanacheRepositoryBase<AuditEventEnt
         }
     }
 
-    /** Inserts the event unless one with the same id is already stored; returns whether it was new. */
-    public boolean insertIfAbsent(AuditEventEntity event) {
-        int inserted = getEntityManager().createNativeQuery("""
-                        insert into audit_event (event_id, machine_id, event_type, occurred_at, payload, ingested_at)
-                        values (?1, ?2, ?3, ?4, cast(?5 as jsonb), ?6)
-                        on conflict (event_id) do nothing""")
-                .setParameter(1, event.eventId)
-                .setParameter(2, event.machineId)
-                .setParameter(3, event.eventType)
-                .setParameter(4, event.occurredAt)
-                .setParameter(5, event.payload)
-                .setParameter(6, event.ingestedAt)
-                .executeUpdate();
-        return inserted == 1;
+    /**
+     * Retention: drops the monthly partitions that end at or before {@code cutoff} (cheap, no row-by-row delete), then
+     * deletes the older rows of the month the cutoff falls in. Returns how many events went.
+     */
+    public long deleteBefore(Instant cutoff) {
+        long deleted = 0;
+        @SuppressWarnings("unchecked")
+        List<String> partitions = getEntityManager().createNativeQuery("""
+                select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid
+                where i.inhparent = 'audit_event'::regclass order by c.relname""").getResultList();
+        YearMonth cutoffMonth = YearMonth.from(cutoff.atOffset(ZoneOffset.UTC));
+        for (String partition : partitions) {
+            Matcher month = PARTITION_NAME.matcher(partition);
+            if (month.matches() && YearMonth.of(Integer.parseInt(month.group(1)), Integer.parseInt(month.group(2))).isBefore(cutoffMonth)) {
+                deleted += ((Number) getEntityManager().createNativeQuery("select count(*) from " + partition).getSingleResult()).longValue();
+                getEntityManager().createNativeQuery("drop table " + partition).executeUpdate();
+            }
+        }
+        return deleted + getEntityManager().createNativeQuery("delete from audit_event where occurred_at < ?1")
+                .setParameter(1, cutoff).executeUpdate();
     }
 }

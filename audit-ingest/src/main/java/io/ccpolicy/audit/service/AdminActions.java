@@ -14,7 +14,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Actions on the audit store itself, each recorded as evidence: retention (events older than the organisation's
- * setting are deleted, hourly) and data-subject exports.
+ * setting are deleted hourly, whole monthly partitions at a time) and data-subject exports.
  */
 @ApplicationScoped
 public class AdminActions {
@@ -42,7 +42,7 @@ public class AdminActions {
     @Transactional
     public long applyRetention() {
         Instant cutoff = clock.instant().minus(Duration.ofDays(config.retentionDays()));
-        long deleted = events.delete("occurredAt < ?1", cutoff);
+        long deleted = events.deleteBefore(cutoff);
         if (deleted > 0) {
             record("retention", "system", "deleted " + deleted + " event(s) older than " + cutoff + " (" + config.retentionDays() + " days)");
             LOG.infof("retention: deleted %d audit event(s) older than %s", deleted, cutoff);

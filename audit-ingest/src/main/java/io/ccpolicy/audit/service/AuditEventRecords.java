@@ -1,56 +1,59 @@
 package io.ccpolicy.audit.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ccpolicy.audit.entity.AuditEventEntity;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 
-/** Turns a record from audit.events.v1 into a row, refusing records that lack what every event must carry. */
+/** Turns a record from audit.events.v1 into an event to store, refusing records that lack what every event must carry. */
 @ApplicationScoped
 public class AuditEventRecords {
 
-    private final ObjectMapper json;
-    private final Clock clock;
+    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() { };
 
-    public AuditEventRecords(ObjectMapper json, Clock clock) {
+    private final ObjectMapper json;
+
+    public AuditEventRecords(ObjectMapper json) {
         this.json = json;
-        this.clock = clock;
     }
 
-    public AuditEventEntity parse(String value) {
-        JsonNode root;
-        try {
-            root = json.readTree(value);
-        } catch (JsonProcessingException e) {
-            throw new InvalidAuditEventException("not JSON: " + e.getOriginalMessage());
+    public IncomingEvent parse(String value, int partition, long offset) {
+        if (value == null) {
+            throw new InvalidAuditEventException("empty record");
         }
-        if (root == null || !root.isObject()) {
+        Map<String, Object> event;
+        try {
+            event = json.readValue(value, OBJECT);
+        } catch (JsonProcessingException e) {
+            throw new InvalidAuditEventException("not a JSON object: " + e.getOriginalMessage());
+        }
+        if (event == null) {
             throw new InvalidAuditEventException("not a JSON object");
         }
-        AuditEventEntity event = new AuditEventEntity();
-        event.eventId = requiredText(root, "/eventId");
-        event.machineId = requiredText(root, "/machine/id");
-        event.eventType = requiredText(root, "/action/type");
-        String timestamp = requiredText(root, "/timestamp");
+        String eventId = requiredText(event, "/eventId", "eventId");
+        String machineId = requiredText(event, "/machine/id", "machine", "id");
+        String eventType = requiredText(event, "/action/type", "action", "type");
+        String timestamp = requiredText(event, "/timestamp", "timestamp");
+        Instant occurredAt;
         try {
-            event.occurredAt = Instant.parse(timestamp);
+            occurredAt = Instant.parse(timestamp);
         } catch (DateTimeParseException e) {
             throw new InvalidAuditEventException("/timestamp is not an ISO-8601 instant: " + timestamp);
         }
-        event.payload = root.toString();
-        event.ingestedAt = clock.instant();
-        return event;
+        return new IncomingEvent(eventId, machineId, eventType, occurredAt, value, event, partition, offset);
     }
 
-    private static String requiredText(JsonNode root, String pointer) {
-        JsonNode node = root.at(pointer);
-        if (!node.isTextual() || node.asText().isBlank()) {
+    private static String requiredText(Map<String, Object> event, String pointer, String... path) {
+        Object node = event;
+        for (String field : path) {
+            node = node instanceof Map<?, ?> map ? map.get(field) : null;
+        }
+        if (!(node instanceof String text) || text.isBlank()) {
             throw new InvalidAuditEventException(pointer + " is missing or not a non-empty string");
         }
-        return node.asText();
+        return text;
     }
 }

@@ -193,7 +193,7 @@ class AuditEventResourceTest {
     void readinessCoversDatabaseKafkaAndArchive() {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready")
                 .then().statusCode(200)
-                .body("checks.name", hasItems("Database connections health check", "SmallRye Reactive Messaging - readiness check",
+                .body("checks.name", hasItems("Database connections health check", "Kafka connection health check", "audit ingest",
                         "S3 audit archive")));
     }
 

@@ -4,14 +4,19 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.hasItem;
 
-import io.ccpolicy.audit.entity.AuditEventEntity;
 import io.ccpolicy.audit.repository.AuditEventRepository;
+import io.ccpolicy.audit.repository.IngestRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -26,16 +31,20 @@ class AdminActionsTest {
     @Inject
     AdminActions admin;
 
+    @Inject
+    IngestRepository ingest;
+
+    @Inject
+    EntityManager em;
+
     private String store(String email, Instant at) {
         String id = "evt_" + UUID.randomUUID();
-        AuditEventEntity event = new AuditEventEntity();
-        event.eventId = id;
-        event.machineId = "machine-admin";
-        event.eventType = "tool_execution";
-        event.occurredAt = at;
-        event.ingestedAt = Instant.now();
-        event.payload = "{\"eventId\":\"" + id + "\",\"user\":{\"email\":\"" + email + "\"}}";
-        QuarkusTransaction.requiringNew().run(() -> events.insertIfAbsent(event));
+        String payload = "{\"eventId\":\"" + id + "\",\"user\":{\"email\":\"" + email + "\"}}";
+        IncomingEvent event = new IncomingEvent(id, "machine-admin", "tool_execution", at, payload, Map.of(), 0, 0);
+        QuarkusTransaction.requiringNew().call(() -> {
+            ingest.ensurePartitions(List.of(event));
+            return ingest.insertNew(List.of(event), Instant.now());
+        });
         return id;
     }
 
@@ -44,12 +53,25 @@ class AdminActionsTest {
         String old = store("old@acme.com", Instant.now().minus(Duration.ofDays(500)));
         String recent = store("old@acme.com", Instant.now().minus(Duration.ofDays(5)));
 
+        String oldMonth = "audit_event_" + DateTimeFormatter.ofPattern("yyyy_MM").withZone(ZoneOffset.UTC)
+                .format(Instant.now().minus(Duration.ofDays(500)));
+        assertThat(partitions()).contains(oldMonth);
+
         assertThat(admin.applyRetention()).isGreaterThanOrEqualTo(1);
+
+        assertThat(partitions()).as("the expired month is dropped as a whole partition").doesNotContain(oldMonth);
 
         assertThat(QuarkusTransaction.requiringNew().call(() -> events.findByIdOptional(old))).isEmpty();
         assertThat(QuarkusTransaction.requiringNew().call(() -> events.findByIdOptional(recent))).isPresent();
         given().auth().oauth2(OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader")))
                 .get("/api/v1/audit/events/admin-actions").then().statusCode(200).body("action", hasItem("retention"));
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> partitions() {
+        return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'audit_event'::regclass")
+                .getResultList());
     }
 
     @Test

@@ -1,10 +1,6 @@
 package io.ccpolicy.engine.audit;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,12 +51,7 @@ public final class AuditChain {
     public static String hash(Map<String, Object> event) {
         Map<String, Object> content = new LinkedHashMap<>(event);
         content.remove("hash");
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(CanonicalJson.write(content).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+        return Sha256.hex(CanonicalJson.write(content));
     }
 
     /**

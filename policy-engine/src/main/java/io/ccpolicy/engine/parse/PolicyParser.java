@@ -1,5 +1,6 @@
 package io.ccpolicy.engine.parse;
 
+import io.ccpolicy.engine.audit.Sha256;
 import io.ccpolicy.engine.model.AppliesTo;
 import io.ccpolicy.engine.model.AuditSettings;
 import io.ccpolicy.engine.model.Mode;
@@ -10,9 +11,6 @@ import io.ccpolicy.engine.model.PolicyException;
 import io.ccpolicy.engine.model.PolicyType;
 import io.ccpolicy.engine.model.Severity;
 import io.ccpolicy.engine.model.Target;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -20,7 +18,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -86,11 +83,7 @@ public final class PolicyParser {
     }
 
     public static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
-        }
+        return Sha256.hex(text);
     }
 
     /** Parses a date-only ({@code 2024-12-31}, the end of that day UTC) or a full ISO-8601 timestamp. */

@@ -1,0 +1,98 @@
+package io.ccpolicy.audit.service;
+
+import io.ccpolicy.audit.messaging.DeadLetters;
+import io.ccpolicy.audit.repository.ArchiveRepository;
+import io.ccpolicy.audit.repository.IngestRepository;
+import io.ccpolicy.engine.audit.ArchiveManifest;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * One batch of audit.events.v1 in one transaction: invalid records to the dead-letter topic, new events into PostgreSQL
+ * (set-based, idempotent on eventId), chain checks, and one archive object per Kafka partition holding exactly the
+ * events that were new. If anything fails the transaction rolls back and the caller re-reads the same records; an
+ * archive object left by a failed attempt is listed by no manifest and is removed when its hour is sealed. So every
+ * event reaches PostgreSQL and the archive once, whatever fails and however often.
+ */
+@ApplicationScoped
+public class BatchIngestor {
+
+    /** What a batch did. */
+    public record Result(int records, int stored, int duplicates, int deadLettered, int findings, int archiveObjects) {
+    }
+
+    private final AuditEventRecords parser;
+    private final DeadLetters deadLetters;
+    private final IngestRepository events;
+    private final ChainVerifier chains;
+    private final ArchiveRepository archive;
+    private final ArchiveStore store;
+    private final Clock clock;
+
+    public BatchIngestor(AuditEventRecords parser, DeadLetters deadLetters, IngestRepository events, ChainVerifier chains,
+            ArchiveRepository archive, ArchiveStore store, Clock clock) {
+        this.parser = parser;
+        this.deadLetters = deadLetters;
+        this.events = events;
+        this.chains = chains;
+        this.archive = archive;
+        this.store = store;
+        this.clock = clock;
+    }
+
+    @Transactional(rollbackOn = Exception.class)
+    public Result ingest(List<ConsumerRecord<String, String>> records) throws Exception {
+        Instant now = clock.instant();
+        List<IncomingEvent> valid = new ArrayList<>(records.size());
+        List<DeadLetters.DeadLetter> refused = new ArrayList<>();
+        for (ConsumerRecord<String, String> record : records) {
+            try {
+                valid.add(parser.parse(record.value(), record.partition(), record.offset()));
+            } catch (InvalidAuditEventException e) {
+                refused.add(new DeadLetters.DeadLetter(record, e.getMessage()));
+            }
+        }
+        deadLetters.send(refused);
+        if (valid.isEmpty()) {
+            return new Result(records.size(), 0, 0, refused.size(), 0, 0);
+        }
+        events.ensurePartitions(valid);
+        Set<String> inserted = new HashSet<>(events.insertNew(valid, now));
+        // A record delivered twice in one batch is stored once: keep its first copy.
+        List<IncomingEvent> fresh = valid.stream().filter(e -> inserted.remove(e.eventId())).toList();
+        int findings = fresh.isEmpty() ? 0 : chains.verify(fresh, now);
+        int objects = archiveFresh(records.get(0).topic(), fresh, now);
+        return new Result(records.size(), fresh.size(), valid.size() - fresh.size(), refused.size(), findings, objects);
+    }
+
+    private int archiveFresh(String topic, List<IncomingEvent> fresh, Instant now) throws Exception {
+        if (fresh.isEmpty()) {
+            return 0;
+        }
+        Instant hour = ArchiveManifest.hourOf(now);
+        if (!archive.lockHourForWriting(hour)) {
+            throw new IllegalStateException("archive hour " + ArchiveManifest.hourLabel(hour) + " is already sealed; the batch is retried");
+        }
+        Map<Integer, List<IncomingEvent>> byPartition = new LinkedHashMap<>();
+        for (IncomingEvent event : fresh) {
+            byPartition.computeIfAbsent(event.partition(), k -> new ArrayList<>()).add(event);
+        }
+        List<ArchiveManifest.Entry> written = new ArrayList<>();
+        for (Map.Entry<Integer, List<IncomingEvent>> partition : byPartition.entrySet()) {
+            List<IncomingEvent> events = partition.getValue();
+            written.add(store.writeObject(hour, topic, partition.getKey(), events.get(0).offset(), events.get(events.size() - 1).offset(),
+                    events));
+        }
+        archive.recordObjects(hour, written, now);
+        return written.size();
+    }
+}

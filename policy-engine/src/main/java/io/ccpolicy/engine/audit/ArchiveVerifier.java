@@ -1,0 +1,213 @@
+package io.ccpolicy.engine.audit;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Verifies an S3 audit archive: every manifest's signature, the chain of manifests hour by hour, every listed object's
+ * presence and SHA-256, objects no manifest lists, and the hash chains of the events inside the objects. Each finding
+ * names the manifest, object or event concerned. The host supplies the storage and the JSON parser.
+ */
+public final class ArchiveVerifier {
+
+    /** Read access to the archive: keys under a prefix, and an object's bytes (null when it does not exist). */
+    public interface Storage {
+        List<String> list(String prefix);
+
+        byte[] read(String key);
+    }
+
+    public record Finding(String where, String problem) {
+        @Override
+        public String toString() {
+            return where + ": " + problem;
+        }
+    }
+
+    public record Report(List<Finding> findings, List<String> notes, int manifests, int objects, long events, int machines) {
+        public boolean intact() {
+            return findings.isEmpty();
+        }
+    }
+
+    private final Storage storage;
+    private final PublicKey key;
+    private final Function<String, Map<String, Object>> json;
+
+    public ArchiveVerifier(Storage storage, PublicKey key, Function<String, Map<String, Object>> json) {
+        this.storage = storage;
+        this.key = key;
+        this.json = json;
+    }
+
+    /** Verifies the hours in [from, to] (either may be null: the archive's first or last sealed hour). */
+    public Report verify(Instant from, Instant to) {
+        List<Finding> findings = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        Set<String> listed = new HashSet<>();
+        Map<String, AuditChain.Head> heads = new HashMap<>();
+        int manifests = 0;
+        int objects = 0;
+        long events = 0;
+        Instant previousHour = null;
+        String previousDigest = null;
+        Instant lastHour = null;
+        for (String manifestKey : storage.list(ArchiveManifest.MANIFESTS_PREFIX).stream().sorted().toList()) {
+            Instant hour = hourOfManifestKey(manifestKey);
+            if (hour == null) {
+                findings.add(new Finding(manifestKey, "not a manifest name (expected manifests/<yyyy-MM-ddTHH>.json)"));
+                continue;
+            }
+            if ((from != null && hour.isBefore(from)) || (to != null && hour.isAfter(to))) {
+                continue;
+            }
+            byte[] bytes = storage.read(manifestKey);
+            if (bytes == null) {
+                findings.add(new Finding(manifestKey, "listed by the store but cannot be read"));
+                continue;
+            }
+            String digest = Sha256.hex(bytes);
+            ArchiveManifest manifest;
+            try {
+                manifest = ArchiveSignature.open(json.apply(new String(bytes, StandardCharsets.UTF_8)), key);
+            } catch (RuntimeException e) {
+                findings.add(new Finding(manifestKey, e.getMessage()));
+                previousHour = hour;
+                previousDigest = digest;
+                continue;
+            }
+            manifests++;
+            if (!manifest.hour().equals(hour)) {
+                findings.add(new Finding(manifestKey, "is the manifest of hour " + manifest.hour() + " (moved or replaced)"));
+            }
+            if (previousHour == null) {
+                if (manifest.previousHour() != null) {
+                    notes.add("the verified range starts at " + ArchiveManifest.hourLabel(hour) + "; earlier hours were not checked");
+                }
+            } else if (manifest.previousHour() == null || !manifest.previousHour().equals(previousHour)) {
+                Instant expected = manifest.previousHour() == null ? null : manifest.previousHour();
+                if (expected != null && expected.isAfter(previousHour)) {
+                    for (Instant gap = previousHour.plus(Duration.ofHours(1)); !gap.isAfter(expected); gap = gap.plus(Duration.ofHours(1))) {
+                        findings.add(new Finding(ArchiveManifest.manifestKey(gap), "missing: the manifest of hour "
+                                + ArchiveManifest.hourLabel(hour) + " follows it (hour removed)"));
+                    }
+                } else {
+                    findings.add(new Finding(manifestKey, "follows hour " + manifest.previousHour() + ", but the archive's previous hour is "
+                            + ArchiveManifest.hourLabel(previousHour) + " (chain of manifests broken)"));
+                }
+            } else if (!manifest.previousManifestSha256().equals(previousDigest)) {
+                findings.add(new Finding(ArchiveManifest.manifestKey(previousHour), "altered or replaced: the manifest of hour "
+                        + ArchiveManifest.hourLabel(hour) + " recorded SHA-256 " + manifest.previousManifestSha256() + ", it now has " + previousDigest));
+            }
+            previousHour = hour;
+            previousDigest = digest;
+            lastHour = hour;
+            for (ArchiveManifest.Entry entry : manifest.objects()) {
+                listed.add(entry.key());
+                objects++;
+                events += verifyObject(entry, heads, findings);
+            }
+        }
+        if (lastHour == null) {
+            notes.add("no sealed hour in the verified range");
+        }
+        int unsealed = 0;
+        for (String objectKey : storage.list(ArchiveManifest.EVENTS_PREFIX)) {
+            Instant hour = ArchiveManifest.hourOfObjectKey(objectKey);
+            if (listed.contains(objectKey) || hour == null || (from != null && hour.isBefore(from)) || (to != null && hour.isAfter(to))) {
+                continue;
+            }
+            if (lastHour == null || hour.isAfter(lastHour)) {
+                unsealed++;
+            } else {
+                findings.add(new Finding(objectKey, "not listed in the manifest of hour " + ArchiveManifest.hourLabel(hour)
+                        + " (added after the hour was sealed)"));
+            }
+        }
+        if (unsealed > 0) {
+            notes.add(unsealed + " object(s) belong to hours not sealed yet; they are checked once their manifest exists");
+        }
+        return new Report(List.copyOf(findings), List.copyOf(notes), manifests, objects, events, heads.size());
+    }
+
+    private long verifyObject(ArchiveManifest.Entry entry, Map<String, AuditChain.Head> heads, List<Finding> findings) {
+        byte[] bytes = storage.read(entry.key());
+        if (bytes == null) {
+            findings.add(new Finding(entry.key(), "listed in its hour's manifest but missing (deleted)"));
+            return 0;
+        }
+        String digest = Sha256.hex(bytes);
+        if (!digest.equals(entry.sha256())) {
+            findings.add(new Finding(entry.key(), "altered: SHA-256 is " + digest + ", the manifest recorded " + entry.sha256()));
+        }
+        List<String> lines;
+        try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
+            lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+        } catch (IOException e) {
+            findings.add(new Finding(entry.key(), "not readable as gzip: " + e.getMessage()));
+            return 0;
+        }
+        if (lines.size() != entry.events()) {
+            findings.add(new Finding(entry.key(), "holds " + lines.size() + " event(s), the manifest recorded " + entry.events()));
+        }
+        Map<String, List<Map<String, Object>>> byMachine = new LinkedHashMap<>();
+        for (int i = 0; i < lines.size(); i++) {
+            Map<String, Object> event;
+            try {
+                event = json.apply(lines.get(i));
+            } catch (RuntimeException e) {
+                findings.add(new Finding(entry.key() + " line " + (i + 1), "not a JSON event: " + e.getMessage()));
+                continue;
+            }
+            String machine = event.get("machine") instanceof Map<?, ?> m ? String.valueOf(m.get("id")) : "(no machine)";
+            byMachine.computeIfAbsent(machine, k -> new ArrayList<>()).add(event);
+        }
+        for (Map.Entry<String, List<Map<String, Object>>> machine : byMachine.entrySet()) {
+            List<Map<String, Object>> chain = machine.getValue();
+            AuditChain.Head head = heads.get(machine.getKey());
+            if (head == null) {
+                head = startOf(chain.get(0));
+            }
+            for (AuditChain.Finding f : AuditChain.verify(chain, head)) {
+                findings.add(new Finding(entry.key() + " event " + f.eventId() + " (machine " + machine.getKey() + ")", f.problem()));
+            }
+            Map<String, Object> last = chain.get(chain.size() - 1);
+            if (last.get("seq") instanceof Number seq && last.get("hash") instanceof String hash && seq.longValue() >= head.seq()) {
+                heads.put(machine.getKey(), new AuditChain.Head(seq.longValue(), hash));
+            }
+        }
+        return lines.size();
+    }
+
+    /** A machine's first event in the verified range: the chain is checked from there (earlier events may be out of range). */
+    private static AuditChain.Head startOf(Map<String, Object> first) {
+        if (first.get("seq") instanceof Number seq && first.get("prev_hash") instanceof String prev && seq.longValue() > 1) {
+            return new AuditChain.Head(seq.longValue() - 1, prev);
+        }
+        return AuditChain.Head.START;
+    }
+
+    private static Instant hourOfManifestKey(String key) {
+        if (!key.startsWith(ArchiveManifest.MANIFESTS_PREFIX) || !key.endsWith(".json")) {
+            return null;
+        }
+        try {
+            return Instant.parse(key.substring(ArchiveManifest.MANIFESTS_PREFIX.length(), key.length() - 5) + ":00:00Z");
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}
