@@ -82,6 +82,8 @@ public final class HookAgentMain {
                   uninstall [--managed-dir DIR]         restore the managed settings as they were
                   status [--port N]                     daemon health, policy version, exceptions, audit
                   verify-audit FILE                     recompute the audit hash chains; name what was altered
+                  verify-audit --s3 s3://BUCKET[/PREFIX] --public-key PEM [--endpoint URL] [--from HOUR] [--to HOUR]
+                                                        verify the S3 archive: signed hourly manifests, objects, chains
 
                 Other:
                   version                               print the agent version

@@ -1,7 +1,16 @@
 package io.ccpolicy.agent.cli;
 
 import io.ccpolicy.engine.audit.AuditChain;
+import io.ccpolicy.agent.archive.S3Reader;
+import io.ccpolicy.engine.audit.ArchiveSignature;
+import io.ccpolicy.engine.audit.ArchiveVerifier;
 import java.io.PrintStream;
+import java.net.URI;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,10 +19,12 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code verify-audit FILE [--from-first]}: recomputes every machine's hash chain in an audit file (JSON lines, as the
+ * {@code verify-audit FILE [--from-first]} or {@code verify-audit --s3 s3://BUCKET[/PREFIX] --public-key FILE ...}.
+ * For a file: recomputes every machine's hash chain in an audit file (JSON lines, as the
  * agent writes and as audit-ingest exports) and names each event that was altered, removed, reordered or replaced. A
  * complete chain starts at seq 1; {@code --from-first} checks an agent spool that was compacted from its first event on.
- * Exit 1 on any finding.
+ * For the S3 archive: checks every hourly manifest's signature and link to the previous hour, every object's presence
+ * and SHA-256, objects no manifest lists, and the event chains inside the objects. Exit 1 on any finding.
  */
 public final class VerifyAuditCommand {
 
@@ -21,9 +32,12 @@ public final class VerifyAuditCommand {
     }
 
     public static int run(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
-        Args args = Args.parse(argv, Set.of(), Set.of("from-first"));
+        Args args = Args.parse(argv, Set.of("s3", "endpoint", "region", "public-key", "from", "to"), Set.of("from-first"));
+        if (args.option("s3").isPresent()) {
+            return verifyArchive(args, out, err);
+        }
         if (args.positionals().size() != 1) {
-            throw new UsageException("verify-audit needs one audit file (JSON lines)");
+            throw new UsageException("verify-audit needs one audit file (JSON lines), or --s3 s3://BUCKET[/PREFIX] for the archive");
         }
         Path file = Path.of(args.positionals().get(0));
         try {
@@ -66,6 +80,76 @@ public final class VerifyAuditCommand {
             return findings == 0 ? 0 : 1;
         } catch (PolicyFiles.Reported e) {
             return e.exitCode();
+        }
+    }
+
+    private static int verifyArchive(Args args, PrintStream out, PrintStream err) throws UsageException {
+        String location = args.required("s3");
+        if (!location.startsWith("s3://") || location.length() <= 5) {
+            throw new UsageException("--s3 takes s3://BUCKET or s3://BUCKET/PREFIX, got: " + location);
+        }
+        String path = location.substring(5);
+        String bucket = path.contains("/") ? path.substring(0, path.indexOf('/')) : path;
+        String prefix = path.contains("/") ? path.substring(path.indexOf('/') + 1) : "";
+        if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+            prefix += "/";
+        }
+        String region = args.option("region").orElse("us-east-1");
+        URI endpoint = URI.create(args.option("endpoint").orElse("https://s3." + region + ".amazonaws.com"));
+        String accessKey = credential("AWS_ACCESS_KEY_ID", "aws.accessKeyId");
+        String secretKey = credential("AWS_SECRET_ACCESS_KEY", "aws.secretAccessKey");
+        Path keyFile = Path.of(args.required("public-key"));
+        PublicKey key;
+        try {
+            key = ArchiveSignature.publicKey(PolicyFiles.read(keyFile, err));
+        } catch (PolicyFiles.Reported e) {
+            return e.exitCode();
+        } catch (IllegalArgumentException e) {
+            err.println(keyFile + ": " + e.getMessage());
+            return 2;
+        }
+        Instant from = hour(args, "from");
+        Instant to = hour(args, "to");
+        ArchiveVerifier verifier = new ArchiveVerifier(new S3Reader(endpoint, bucket, prefix, region, accessKey, secretKey, Clock.systemUTC()),
+                key, text -> {
+                    String[] problem = new String[1];
+                    return Json.object(text, problem).orElseThrow(() -> new IllegalArgumentException(problem[0]));
+                });
+        ArchiveVerifier.Report report;
+        try {
+            report = verifier.verify(from, to);
+        } catch (RuntimeException e) {
+            err.println("verify-audit: " + e.getMessage());
+            return 2;
+        }
+        out.println(location + ": " + report.manifests() + " hourly manifest(s), " + report.objects() + " object(s), "
+                + report.events() + " event(s) from " + report.machines() + " machine(s), key " + ArchiveSignature.keyId(key));
+        report.notes().forEach(note -> out.println("  note: " + note));
+        report.findings().forEach(f -> out.println("  " + f));
+        out.println(report.intact() ? "verified: nothing altered, removed or added" : report.findings().size() + " finding(s)");
+        return report.intact() ? 0 : 1;
+    }
+
+    private static String credential(String env, String property) throws UsageException {
+        String value = System.getenv(env);
+        if (value == null || value.isBlank()) {
+            value = System.getProperty(property);
+        }
+        if (value == null || value.isBlank()) {
+            throw new UsageException("--s3 needs credentials: set " + env + " (or the system property " + property + ")");
+        }
+        return value;
+    }
+
+    private static Instant hour(Args args, String option) throws UsageException {
+        if (args.option(option).isEmpty()) {
+            return null;
+        }
+        String text = args.option(option).get();
+        try {
+            return Instant.parse(text.length() == 13 ? text + ":00:00Z" : text).truncatedTo(ChronoUnit.HOURS);
+        } catch (DateTimeParseException e) {
+            throw new UsageException("--" + option + " takes an hour like 2026-11-24T22 (UTC), got: " + text);
         }
     }
 }
