@@ -43,7 +43,17 @@ public class AuditEventRecords {
         } catch (DateTimeParseException e) {
             throw new InvalidAuditEventException("/timestamp is not an ISO-8601 instant: " + timestamp);
         }
-        return new IncomingEvent(eventId, machineId, eventType, occurredAt, value, event, partition, offset);
+        // The archive is one event per line: a record written across lines is stored in its compact form (same content).
+        String compact = value.indexOf('\n') < 0 && value.indexOf('\r') < 0 ? value : compactForm(event);
+        return new IncomingEvent(eventId, machineId, eventType, occurredAt, compact, event, partition, offset);
+    }
+
+    private String compactForm(Map<String, Object> event) {
+        try {
+            return json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new InvalidAuditEventException("cannot be written back as JSON: " + e.getOriginalMessage());
+        }
     }
 
     private static String requiredText(Map<String, Object> event, String pointer, String... path) {

@@ -2,6 +2,7 @@ package io.ccpolicy.agent.cli;
 
 import io.ccpolicy.engine.audit.AuditChain;
 import io.ccpolicy.agent.archive.S3Reader;
+import io.ccpolicy.engine.audit.ArchiveManifest;
 import io.ccpolicy.engine.audit.ArchiveSignature;
 import io.ccpolicy.engine.audit.ArchiveVerifier;
 import java.io.PrintStream;
@@ -122,7 +123,9 @@ public final class VerifyAuditCommand {
             err.println("verify-audit: " + e.getMessage());
             return 2;
         }
-        out.println(location + ": " + report.manifests() + " hourly manifest(s), " + report.objects() + " object(s), "
+        String hours = report.firstHour() == null ? "" : " (" + ArchiveManifest.hourLabel(report.firstHour()) + " to "
+                + ArchiveManifest.hourLabel(report.lastHour()) + " UTC)";
+        out.println(location + ": " + report.manifests() + " hourly manifest(s)" + hours + ", " + report.objects() + " object(s), "
                 + report.events() + " event(s) from " + report.machines() + " machine(s), key " + ArchiveSignature.keyId(key));
         report.notes().forEach(note -> out.println("  note: " + note));
         report.findings().forEach(f -> out.println("  " + f));

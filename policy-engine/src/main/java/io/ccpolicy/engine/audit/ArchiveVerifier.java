@@ -37,7 +37,8 @@ public final class ArchiveVerifier {
         }
     }
 
-    public record Report(List<Finding> findings, List<String> notes, int manifests, int objects, long events, int machines) {
+    public record Report(List<Finding> findings, List<String> notes, Instant firstHour, Instant lastHour, int manifests, int objects,
+            long events, int machines) {
         public boolean intact() {
             return findings.isEmpty();
         }
@@ -64,6 +65,7 @@ public final class ArchiveVerifier {
         long events = 0;
         Instant previousHour = null;
         String previousDigest = null;
+        Instant firstHour = null;
         Instant lastHour = null;
         for (String manifestKey : storage.list(ArchiveManifest.MANIFESTS_PREFIX).stream().sorted().toList()) {
             Instant hour = hourOfManifestKey(manifestKey);
@@ -114,6 +116,7 @@ public final class ArchiveVerifier {
             }
             previousHour = hour;
             previousDigest = digest;
+            firstHour = firstHour == null ? hour : firstHour;
             lastHour = hour;
             for (ArchiveManifest.Entry entry : manifest.objects()) {
                 listed.add(entry.key());
@@ -140,7 +143,7 @@ public final class ArchiveVerifier {
         if (unsealed > 0) {
             notes.add(unsealed + " object(s) belong to hours not sealed yet; they are checked once their manifest exists");
         }
-        return new Report(List.copyOf(findings), List.copyOf(notes), manifests, objects, events, heads.size());
+        return new Report(List.copyOf(findings), List.copyOf(notes), firstHour, lastHour, manifests, objects, events, heads.size());
     }
 
     private long verifyObject(ArchiveManifest.Entry entry, Map<String, AuditChain.Head> heads, List<Finding> findings) {

@@ -1,0 +1,157 @@
+package io.ccpolicy.audit.service;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ccpolicy.agent.cli.VerifyAuditCommand;
+import io.ccpolicy.audit.config.TestClock;
+import io.ccpolicy.engine.audit.ArchiveManifest;
+import io.ccpolicy.engine.audit.AuditChain;
+import io.ccpolicy.testinfra.S3ProxyServer;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Events through Kafka into the archive, an hour sealed, and the agent's verify-audit (the real command) proving the
+ * archive intact, then naming an object altered in S3 and an event altered in PostgreSQL.
+ */
+@QuarkusTest
+@TestProfile(ArchiveSealerTest.OwnArchive.class)
+class ArchiveSealerTest {
+
+    /** A fresh application and fresh servers: the other tests put deliberately broken chains into the shared archive. */
+    public static class OwnArchive implements QuarkusTestProfile {
+    }
+
+    @Inject
+    ArchiveSealer sealer;
+
+    @Inject
+    ArchiveBucket bucket;
+
+    @Inject
+    S3Client s3;
+
+    @Inject
+    TestClock clock;
+
+    @Inject
+    EntityManager em;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @ConfigProperty(name = "audit-ingest.s3.endpoint")
+    String endpoint;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sealedHoursVerifyAndAlterationsInS3OrPostgresAreNamed() throws Exception {
+        String machine = "machine-" + UUID.randomUUID();
+        List<String> ids = new ArrayList<>();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+            AuditChain.Head head = AuditChain.Head.START;
+            for (int i = 0; i < 20; i++) {
+                Map<String, Object> event = new LinkedHashMap<>();
+                event.put("version", "1.0");
+                event.put("timestamp", Instant.now().toString());
+                event.put("eventId", "evt_" + UUID.randomUUID());
+                event.put("user", Map.of("email", "archive@acme.com"));
+                event.put("machine", Map.of("id", machine));
+                event.put("action", Map.of("type", "tool_execution", "tool", "Bash"));
+                Map<String, Object> sealed = AuditChain.seal(event, head);
+                head = AuditChain.headOf(sealed);
+                ids.add((String) sealed.get("eventId"));
+                producer.send(new ProducerRecord<>("audit.events.v1", machine, io.ccpolicy.agent.cli.Json.compact(sealed))).get();
+            }
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> stored(ids) == ids.size());
+        Instant hour = ArchiveManifest.hourOf(clock.instant());
+        String leftover = ArchiveManifest.objectKey(hour, "audit.events.v1", 0, 999_999, 999_999);
+        s3.putObject(b -> b.bucket(bucket.name()).key(leftover), RequestBody.fromBytes("left by a batch that failed after its upload".getBytes(StandardCharsets.UTF_8)));
+
+        clock.advance(Duration.ofHours(1));
+        assertThat(sealer.sealThrough(hour)).contains(hour);
+
+        assertThat(s3.listObjectsV2(b -> b.bucket(bucket.name()).prefix(ArchiveManifest.EVENTS_PREFIX)).contents())
+                .as("an object no committed batch recorded is removed when its hour is sealed")
+                .extracting(o -> o.key()).isNotEmpty().doesNotContain(leftover);
+        Path publicKey = Files.writeString(dir.resolve("archive.pub"), given().auth()
+                .oauth2(OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader")))
+                .get("/api/v1/audit/archive/public-key").then().statusCode(200).extract().asString());
+        String intact = verifyArchive(publicKey, 0);
+        assertThat(intact).contains("verified: nothing altered, removed or added").contains(ArchiveManifest.manifestKey(hour).substring(10, 23));
+
+        String objectKey = QuarkusTransaction.requiringNew().call(() -> (String) em.createNativeQuery(
+                "select object_key from archive_object where hour = ?1 order by object_key limit 1").setParameter(1, hour).getSingleResult());
+        byte[] original = s3.getObjectAsBytes(b -> b.bucket(bucket.name()).key(objectKey)).asByteArray();
+        s3.putObject(b -> b.bucket(bucket.name()).key(objectKey), RequestBody.fromBytes("tampered".getBytes(StandardCharsets.UTF_8)));
+        try {
+            assertThat(verifyArchive(publicKey, 1)).contains(objectKey + ": altered: SHA-256 is");
+        } finally {
+            s3.putObject(b -> b.bucket(bucket.name()).key(objectKey), RequestBody.fromBytes(original));
+        }
+
+        String victim = ids.get(7);
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                "update audit_event set payload = jsonb_set(payload, '{action,tool}', '\"Read\"') where event_id = ?1")
+                .setParameter(1, victim).executeUpdate());
+        String export = given().auth().oauth2(OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader")))
+                .queryParam("machine", machine).queryParam("from", Instant.now().minus(Duration.ofDays(1)).toString())
+                .queryParam("to", Instant.now().plus(Duration.ofDays(1)).toString()).get("/api/v1/audit/events/export").then().statusCode(200).extract().asString();
+        Path file = Files.writeString(dir.resolve("export.ndjson"), export);
+        assertThat(run(List.of(file.toString()), 1)).contains("event 8 (" + victim + "): content does not match its hash (altered)");
+    }
+
+    private long stored(List<String> ids) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) em.createNativeQuery(
+                "select count(*) from audit_event where event_id = any(?1)").setParameter(1, ids.toArray(String[]::new))
+                .getSingleResult()).longValue());
+    }
+
+    private String verifyArchive(Path publicKey, int exitCode) throws Exception {
+        System.setProperty("aws.accessKeyId", S3ProxyServer.IDENTITY);
+        System.setProperty("aws.secretAccessKey", S3ProxyServer.CREDENTIAL);
+        return run(List.of("--s3", "s3://" + bucket.name(), "--endpoint", endpoint, "--public-key", publicKey.toString()), exitCode);
+    }
+
+    private static String run(List<String> args, int exitCode) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = VerifyAuditCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        String text = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+        assertThat(code).as(text).isEqualTo(exitCode);
+        return text;
+    }
+}
