@@ -20,12 +20,13 @@ public final class S3ProxyServer implements AutoCloseable {
     public static final String CREDENTIAL = "test-credential";
 
     private final Path workDir;
-    private final Process process;
+    private final List<String> command;
     private final int port;
+    private Process process;
 
-    private S3ProxyServer(Path workDir, Process process, int port) {
+    private S3ProxyServer(Path workDir, List<String> command, int port) {
         this.workDir = workDir;
-        this.process = process;
+        this.command = command;
         this.port = port;
     }
 
@@ -51,24 +52,38 @@ public final class S3ProxyServer implements AutoCloseable {
                     "<configuration><appender name=\"OUT\" class=\"ch.qos.logback.core.ConsoleAppender\"><encoder>"
                             + "<pattern>%d %-5level %logger{20} - %msg%n</pattern></encoder></appender>"
                             + "<root level=\"WARN\"><appender-ref ref=\"OUT\"/></root></configuration>");
-            Process process = new ProcessBuilder(List.of(
+            S3ProxyServer server = new S3ProxyServer(workDir, List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                     "-Dlogback.configurationFile=" + logback,
                     "-cp", lib + File.separator + "*",
-                    "org.gaul.s3proxy.Main", "--properties", conf.toString()))
+                    "org.gaul.s3proxy.Main", "--properties", conf.toString()), port);
+            server.launch();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException("s3proxy did not start", e);
+        }
+    }
+
+    /** Starts the server again after {@link #kill()}, on the same port with the same data. */
+    public void restart() {
+        kill();
+        launch();
+    }
+
+    private void launch() {
+        try {
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(workDir.resolve("s3proxy.log").toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("s3proxy.log").toFile()))
                     .start();
-            S3ProxyServer server = new S3ProxyServer(workDir, process, port);
             try {
                 Ports.awaitListening("s3proxy", port, Duration.ofSeconds(60), process::isAlive);
             } catch (RuntimeException e) {
                 String log = Files.readString(workDir.resolve("s3proxy.log"));
-                server.close();
+                close();
                 throw new IllegalStateException(e.getMessage() + "; its log:\n" + log, e);
             }
-            return server;
         } catch (IOException e) {
             throw new UncheckedIOException("s3proxy did not start", e);
         }
@@ -80,6 +95,9 @@ public final class S3ProxyServer implements AutoCloseable {
 
     /** Stops the server hard (to test outages); {@link #close()} also deletes its data. */
     public void kill() {
+        if (process == null) {
+            return;
+        }
         process.destroyForcibly();
         try {
             process.waitFor();
