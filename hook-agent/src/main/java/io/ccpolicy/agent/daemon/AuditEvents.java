@@ -4,6 +4,7 @@ import io.ccpolicy.engine.Decision;
 import io.ccpolicy.engine.HookEvent;
 import io.ccpolicy.engine.PolicyMatch;
 import io.ccpolicy.engine.Verdict;
+import io.ccpolicy.engine.audit.SecretMasker;
 import io.ccpolicy.engine.eval.Wildcard;
 import io.ccpolicy.engine.model.AuditSettings;
 import io.ccpolicy.engine.parse.PolicyParser;
@@ -19,7 +20,8 @@ import java.util.UUID;
  * Builds audit events in the guide's schema (version, timestamp, eventId, user, machine, session, action, policyCheck,
  * context) plus the decision (id, verdict, would-be verdict, exceptions, policy revision and SHA-256, latency) and
  * Claude Code's join keys (tool_use_id, prompt_id, agent_id). File contents and prompts are never stored: their
- * SHA-256 and length stand in, and prompts read [REDACTED] unless the policy opts in.
+ * SHA-256 and length stand in, and prompts read [REDACTED] unless the policy opts in. Secret-looking values in what is
+ * kept (commands, paths, URLs, violation values, prompts when kept) are masked.
  */
 public final class AuditEvents {
 
@@ -99,8 +101,8 @@ public final class AuditEvents {
             v.put("mode", m.mode().yaml());
             v.put("effect", m.effect().yaml());
             v.put("wouldBe", m.wouldBe().yaml());
-            v.put("value", truncate(m.value()));
-            v.put("message", truncate(m.message()));
+            v.put("value", masked(m.value()));
+            v.put("message", masked(m.message()));
             if (m.exceptionId() != null) {
                 v.put("exceptionId", m.exceptionId());
             }
@@ -120,7 +122,7 @@ public final class AuditEvents {
         Map<String, Object> context = new LinkedHashMap<>();
         String prompt = event.string("prompt");
         if (!prompt.isEmpty()) {
-            context.put("prompt", includePrompts ? truncate(prompt) : "[REDACTED]");
+            context.put("prompt", includePrompts ? masked(prompt) : "[REDACTED]");
             context.put("promptSha256", PolicyParser.sha256(prompt));
             context.put("promptLength", prompt.length());
         }
@@ -132,7 +134,7 @@ public final class AuditEvents {
     public Map<String, Object> error(String name, Map<String, Object> payload, String why) {
         Map<String, Object> record = base(name.isEmpty() ? "unknown" : name, HookEvent.of(payload), "");
         record.put("action", Map.of("type", "agent_error", "result", "refused"));
-        record.put("error", why);
+        record.put("error", masked(why));
         return record;
     }
 
@@ -171,7 +173,7 @@ public final class AuditEvents {
                 params.put(key + "Hash", "sha256:" + PolicyParser.sha256(text));
                 params.put(key + "Length", text.length());
             } else if (value instanceof String text) {
-                params.put(key, truncate(text));
+                params.put(key, masked(text));
             } else if (value instanceof Number || value instanceof Boolean) {
                 params.put(key, value);
             }
@@ -191,6 +193,11 @@ public final class AuditEvents {
             };
             default -> "recorded";
         };
+    }
+
+    /** Secret-looking values masked (before hashing and shipping), then cut to a reviewable length. */
+    private static String masked(String text) {
+        return truncate(SecretMasker.mask(text));
     }
 
     private static String truncate(String text) {

@@ -38,7 +38,7 @@ class AuditTrailTest {
             HookService service = new HookService(holder, new AgentConfig("Acme", Identity.of("bob@acme.com", "payments"), "m-1"),
                     new Workspace(dir.toString()), audit, log, Clock.systemUTC());
             for (int i = 0; i < events; i++) {
-                String command = i % 2 == 0 ? "ls" : "rm -rf build";
+                String command = i % 2 == 0 ? "curl -H 'Authorization: Bearer abcdef0123456789abcdef' https://api.acme.com" : "rm -rf build";
                 service.handle(new HookServer.Request("POST", "/hooks/PreToolUse", Map.of(), ("{\"hook_event_name\":\"PreToolUse\","
                         + "\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"" + command + "\"},\"session_id\":\"s1\",\"cwd\":\"/tmp\"}")
                         .getBytes(StandardCharsets.UTF_8), false));
@@ -71,6 +71,14 @@ class AuditTrailTest {
         for (String line : lines) {
             assertThat(SchemaCheck.problems(schema, Json.object(line, new String[1]).orElseThrow())).as(line).isEmpty();
         }
+    }
+
+    @Test
+    void secretsInToolInputNeverReachTheAuditTrail() throws Exception {
+        record(2);
+        String trail = Files.readString(file());
+        assertThat(trail).doesNotContain("abcdef0123456789abcdef").contains("Bearer [MASKED]");
+        verify(0);
     }
 
     @Test
