@@ -46,6 +46,10 @@ public interface AuditIngestConfig {
         @WithDefault("audit-ingest")
         String groupId();
 
+        /** Consumer threads in this instance (each takes its share of the partitions; more instances scale further). */
+        @WithDefault("2")
+        int threads();
+
         /** Records per batch: one database transaction and one archive object per Kafka partition. */
         @WithDefault("5000")
         int maxBatch();

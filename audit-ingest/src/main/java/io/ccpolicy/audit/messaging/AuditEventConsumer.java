@@ -25,7 +25,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes audit.events.v1 in batches on one dedicated thread. A batch is stored by {@link BatchIngestor} in one
+ * Consumes audit.events.v1 in batches, on {@code consumer.threads} dedicated threads (each its own group member with its
+ * own partitions, so PostgreSQL work of one overlaps the parsing and archiving of another). A batch is stored by {@link BatchIngestor} in one
  * transaction; only then are its offsets committed. When the batch fails (PostgreSQL, S3 or the dead-letter topic away)
  * the consumer seeks back to the batch's first offsets and retries with exponential backoff: nothing is skipped, and
  * the retry is harmless because storing is idempotent. A plain consumer rather than a reactive-messaging channel,
@@ -42,9 +43,9 @@ public class AuditEventConsumer {
     private final IngestStatus status;
     private final Clock clock;
     private final Object pause = new Object();
+    private final List<KafkaConsumer<String, String>> consumers = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
-    private volatile KafkaConsumer<String, String> consumer;
-    private Thread thread;
 
     public AuditEventConsumer(@Identifier("default-kafka-broker") Map<String, Object> kafka, AuditIngestConfig config,
             BatchIngestor ingestor, IngestStatus status, Clock clock) {
@@ -57,20 +58,22 @@ public class AuditEventConsumer {
 
     void start(@Observes StartupEvent started) {
         running = true;
-        thread = new Thread(this::run, "audit-ingest-consumer");
-        thread.start();
+        for (int i = 0; i < config.threads(); i++) {
+            Thread thread = new Thread(this::run, "audit-ingest-consumer-" + i);
+            threads.add(thread);
+            thread.start();
+        }
     }
 
     void stop(@Observes ShutdownEvent stopping) throws InterruptedException {
         running = false;
-        KafkaConsumer<String, String> current = consumer;
-        if (current != null) {
-            current.wakeup();
-        }
+        consumers.forEach(KafkaConsumer::wakeup);
         synchronized (pause) {
             pause.notifyAll();
         }
-        thread.join(Duration.ofSeconds(30).toMillis());
+        for (Thread thread : threads) {
+            thread.join(Duration.ofSeconds(30).toMillis());
+        }
     }
 
     private void run() {
@@ -84,8 +87,10 @@ public class AuditEventConsumer {
         props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 * 1024);
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         status.started();
+        KafkaConsumer<String, String> consumer = null;
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             consumer = c;
+            consumers.add(c);
             c.subscribe(List.of(config.topic()));
             Duration backoff = config.backoff();
             while (running) {
@@ -123,7 +128,7 @@ public class AuditEventConsumer {
             LOG.error("audit-ingest consumer stopped", e);
             status.failed("consumer stopped: " + rootMessage(e));
         } finally {
-            consumer = null;
+            consumers.remove(consumer);
             status.stopped();
         }
     }

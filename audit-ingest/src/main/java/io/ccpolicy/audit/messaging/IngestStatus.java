@@ -14,14 +14,14 @@ public class IngestStatus {
     private volatile Instant lastSuccess;
     private volatile String lastError;
     private volatile int consecutiveFailures;
-    private volatile boolean running;
+    private final java.util.concurrent.atomic.AtomicInteger running = new java.util.concurrent.atomic.AtomicInteger();
 
     void started() {
-        running = true;
+        running.incrementAndGet();
     }
 
     void stopped() {
-        running = false;
+        running.decrementAndGet();
     }
 
     void succeeded(BatchIngestor.Result result, Instant at) {
@@ -38,7 +38,7 @@ public class IngestStatus {
     }
 
     public boolean running() {
-        return running;
+        return running.get() > 0;
     }
 
     public long stored() {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -32,7 +33,11 @@ public class ArchiveStore {
     public ArchiveManifest.Entry writeObject(Instant hour, String topic, int partition, long firstOffset, long lastOffset,
             List<IncomingEvent> events) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(events.size() * 400);
-        try (GZIPOutputStream gzip = new GZIPOutputStream(bytes, 64 * 1024)) {
+        try (GZIPOutputStream gzip = new GZIPOutputStream(bytes, 64 * 1024) {
+            {
+                def.setLevel(Deflater.BEST_SPEED); // a third of level 6's CPU for a few percent more bytes
+            }
+        }) {
             for (IncomingEvent event : events) {
                 gzip.write(event.payload().getBytes(StandardCharsets.UTF_8));
                 gzip.write('\n');

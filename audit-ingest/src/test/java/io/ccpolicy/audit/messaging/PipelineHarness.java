@@ -11,6 +11,7 @@ import io.ccpolicy.engine.model.Identity;
 import io.ccpolicy.testinfra.Ports;
 import io.ccpolicy.testinfra.S3ProxyServer;
 import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
+import io.smallrye.jwt.build.Jwt;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -25,15 +26,20 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -61,12 +67,18 @@ public final class PipelineHarness implements AutoCloseable {
     private EmbeddedKafkaBroker kafka;
     private final S3ProxyServer s3proxy;
     private final S3Reader archive;
+    private final KeyPair tokenKeys;
     private Process ingest;
 
     /** Starts PostgreSQL (with these extra server settings), s3proxy and audit-ingest; Kafka waits for {@link #startKafka}. */
     public PipelineHarness(Map<String, String> postgresSettings) throws IOException {
         this.dir = Files.createTempDirectory("audit-pipeline");
         this.postgresSettings = postgresSettings;
+        try {
+            this.tokenKeys = KeyPairGenerator.getInstance("RSA").generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
         startPostgres();
         s3proxy = S3ProxyServer.start();
         archive = new S3Reader(URI.create(s3proxy.endpoint()), "ccpolicy-audit-archive", "", "us-east-1", S3ProxyServer.IDENTITY,
@@ -118,7 +130,8 @@ public final class PipelineHarness implements AutoCloseable {
                 "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres",
                 "-Dquarkus.datasource.username=postgres",
                 "-Dquarkus.datasource.password=postgres",
-                "-Dquarkus.oidc.tenant-enabled=false",
+                // Bearer tokens verified with a local key instead of an OIDC server (see token()).
+                "-Dquarkus.oidc.public-key=" + Base64.getEncoder().encodeToString(tokenKeys.getPublic().getEncoded()),
                 "-Dkafka.bootstrap.servers=" + bootstrap(),
                 "-Daudit-ingest.s3.endpoint=" + s3proxy.endpoint(),
                 "-Daudit-ingest.s3.access-key=" + S3ProxyServer.IDENTITY,
@@ -143,6 +156,16 @@ public final class PipelineHarness implements AutoCloseable {
                 return false;
             }
         });
+    }
+
+    /** A signed bearer token audit-ingest accepts, with these realm roles. */
+    public String token(String user, Set<String> roles) {
+        return Jwt.preferredUserName(user).claim("realm_access", Map.of("roles", List.copyOf(roles))).expiresIn(3600)
+                .jws().keyId("bench").sign(tokenKeys.getPrivate());
+    }
+
+    public URI url(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + httpPort + pathAndQuery);
     }
 
     public String readiness() throws IOException, InterruptedException {
@@ -248,6 +271,9 @@ public final class PipelineHarness implements AutoCloseable {
         }
         s3proxy.close();
         postgres.close();
+        // Kept for diagnosis: the temp directory goes.
+        Path kept = Files.createDirectories(Path.of("target", "pipeline-logs")).resolve("audit-ingest-" + dir.getFileName() + ".log");
+        Files.copy(dir.resolve("audit-ingest.log"), kept, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
