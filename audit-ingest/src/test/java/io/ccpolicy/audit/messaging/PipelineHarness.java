@@ -131,6 +131,7 @@ public final class PipelineHarness implements AutoCloseable {
                 "-Dquarkus.datasource.username=postgres",
                 "-Dquarkus.datasource.password=postgres",
                 // Bearer tokens verified with a local key instead of an OIDC server (see token()).
+                "-Dquarkus.oidc.auth-server-url=",
                 "-Dquarkus.oidc.public-key=" + Base64.getEncoder().encodeToString(tokenKeys.getPublic().getEncoded()),
                 "-Dkafka.bootstrap.servers=" + bootstrap(),
                 "-Daudit-ingest.s3.endpoint=" + s3proxy.endpoint(),

@@ -1,0 +1,124 @@
+package io.ccpolicy.audit.bench;
+
+import io.ccpolicy.audit.messaging.PipelineHarness;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * SIEM query speed with 1,000,000 stored events (30 days, 500 users, 50 machines): one user's events over one day
+ * through the real API (bearer token, JSON), p50/p95/p99 over random users and days, against a same-run baseline of
+ * the service's cheapest endpoint (the HTTP and framework floor).
+ *
+ * <p>{@code ./mvnw -q -pl audit-ingest -am -Pbench package -DskipTests exec:exec@query}
+ */
+public final class AuditQueryBenchmark {
+
+    private static final int EVENTS = 1_000_000;
+    private static final int USERS = 500;
+    private static final int DAYS = 30;
+
+    private AuditQueryBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        try (PipelineHarness pipeline = new PipelineHarness(Map.of("fsync", "on", "shared_buffers", "256MB"))) {
+            Instant end = Instant.now().truncatedTo(ChronoUnit.DAYS);
+            Instant start = end.minus(Duration.ofDays(DAYS));
+            load(pipeline, start);
+            HttpClient http = HttpClient.newHttpClient();
+            String token = pipeline.token("auditor", Set.of("audit-reader"));
+            Random random = new Random(7);
+            int queries = 400;
+            long[] floor = new long[queries];
+            long[] query = new long[queries];
+            long rows = 0;
+            for (int round = -1; round < 1; round++) { // a warm-up round, then the measured one
+                for (int i = 0; i < queries; i++) {
+                    floor[i] = time(http, pipeline.url("/q/health/live"), null);
+                    Instant day = start.plus(Duration.ofDays(random.nextInt(DAYS)));
+                    String user = "user" + random.nextInt(USERS) + "@acme.com";
+                    URI uri = pipeline.url("/api/v1/audit/events?user=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&from=" + day
+                            + "&to=" + day.plus(Duration.ofDays(1)) + "&limit=1000");
+                    long began = System.nanoTime();
+                    HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    query[i] = System.nanoTime() - began;
+                    if (response.statusCode() != 200) {
+                        throw new IllegalStateException("query answered " + response.statusCode() + ": " + response.body());
+                    }
+                    if (round == 0) {
+                        rows += response.body().split("\"occurredAt\"", -1).length - 1;
+                    }
+                }
+            }
+            System.out.printf("  one user's events over one day (%,d queries, %.0f events returned on average):%n", queries, rows / (double) queries);
+            print("GET /api/v1/audit/events?user&from&to", query);
+            print("baseline, GET /q/health/live", floor);
+            System.out.printf("  p95 ratio to the baseline: %.1f x%n", percentile(query, 95) / percentile(floor, 95));
+        }
+    }
+
+    private static void load(PipelineHarness pipeline, Instant start) throws Exception {
+        System.out.printf("audit query benchmark: loading %,d events (%d days, %d users) into PostgreSQL%n", EVENTS, DAYS, USERS);
+        long began = System.nanoTime();
+        try (Connection c = pipeline.connect(); Statement s = c.createStatement()) {
+            s.execute("select audit_event_ensure_partition(m::date) from generate_series(date_trunc('month', timestamptz '" + start
+                    + "'), now(), interval '1 month') m");
+            int chunk = 100_000;
+            for (int from = 0; from < EVENTS; from += chunk) {
+                s.execute("""
+                        insert into audit_event (event_id, machine_id, event_type, occurred_at, payload, ingested_at)
+                        select 'evt_' || g, 'machine-' || (g %% 50), 'tool_execution', t, jsonb_build_object(
+                            'version', '1.0', 'eventId', 'evt_' || g, 'timestamp', t, 'eventType', 'PreToolUse',
+                            'user', jsonb_build_object('email', 'user' || (g %% %d) || '@acme.com', 'teams', jsonb_build_array('team' || (g %% 20))),
+                            'machine', jsonb_build_object('id', 'machine-' || (g %% 50), 'hostname', 'laptop-' || (g %% 50)),
+                            'session', jsonb_build_object('id', 'sess-' || (g / 100), 'projectPath', '/home/dev/project-' || (g %% 30)),
+                            'action', jsonb_build_object('type', 'tool_execution', 'tool', (array['Bash','Write','Edit','Read'])[1 + g %% 4],
+                                'params', jsonb_build_object('command', 'npm test -- --shard ' || g), 'result', case when g %% 10 = 0 then 'denied' else 'allowed' end),
+                            'policyCheck', jsonb_build_object('policies', case when g %% 10 = 0 then jsonb_build_array('no-force-push') else '[]'::jsonb end,
+                                'result', case when g %% 10 = 0 then 'violated' else 'passed' end),
+                            'decision', jsonb_build_object('id', 'dec_' || g, 'verdict', case when g %% 10 = 0 then 'deny' else 'allow' end),
+                            'seq', g, 'prev_hash', md5(g::text), 'hash', md5((g + 1)::text)), t
+                        from (select g, timestamptz '%s' + (g::float8 / %d) * interval '%d days' as t
+                              from generate_series(%d, %d) g) rows""".formatted(USERS, start, EVENTS, DAYS, from + 1, from + chunk));
+                System.out.printf("\r  %,d of %,d loaded", from + chunk, EVENTS);
+            }
+            s.execute("analyze audit_event");
+        }
+        System.out.printf("%n  loaded in %.0f s%n", (System.nanoTime() - began) / 1e9);
+    }
+
+    private static long time(HttpClient http, URI uri, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri);
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        long began = System.nanoTime();
+        http.send(request.build(), HttpResponse.BodyHandlers.discarding());
+        return System.nanoTime() - began;
+    }
+
+    private static double percentile(long[] nanos, int p) {
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)] / 1e6;
+    }
+
+    private static void print(String what, long[] nanos) {
+        System.out.printf("    %-40s p50 %6.2f ms   p95 %6.2f ms   p99 %6.2f ms%n", what, percentile(nanos, 50), percentile(nanos, 95),
+                percentile(nanos, 99));
+    }
+}
