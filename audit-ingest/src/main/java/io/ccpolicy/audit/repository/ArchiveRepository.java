@@ -32,22 +32,18 @@ public class ArchiveRepository {
 
     /** Registers the hour and locks it for writing objects; false when it is already sealed. */
     public boolean lockHourForWriting(Instant hour) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            insertHour(c, hour);
-            try (PreparedStatement s = c.prepareStatement("select sealed from archive_hour where hour = ? for share")) {
-                s.setTimestamp(1, Timestamp.from(hour));
-                try (ResultSet row = s.executeQuery()) {
-                    return row.next() && !row.getBoolean(1);
-                }
-            }
-        }
+        return lockUnsealed(hour, "for share");
     }
 
     /** Locks the hour against writers; false when it is already sealed (another instance was first). */
     public boolean lockHourForSealing(Instant hour) throws SQLException {
+        return lockUnsealed(hour, "for update");
+    }
+
+    private boolean lockUnsealed(Instant hour, String lock) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             insertHour(c, hour);
-            try (PreparedStatement s = c.prepareStatement("select sealed from archive_hour where hour = ? for update")) {
+            try (PreparedStatement s = c.prepareStatement("select sealed from archive_hour where hour = ? " + lock)) {
                 s.setTimestamp(1, Timestamp.from(hour));
                 try (ResultSet row = s.executeQuery()) {
                     return row.next() && !row.getBoolean(1);

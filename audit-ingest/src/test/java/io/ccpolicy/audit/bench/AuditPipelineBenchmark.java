@@ -51,15 +51,7 @@ public final class AuditPipelineBenchmark {
             for (int a = 0; a < agents; a++) {
                 fleet.add(pipeline.agent("bench-machine-" + a, 1000));
             }
-            List<Thread> writers = new ArrayList<>();
-            for (PipelineHarness.Agent agent : fleet) {
-                Thread t = new Thread(() -> agent.record(events / agents));
-                writers.add(t);
-                t.start();
-            }
-            for (Thread t : writers) {
-                t.join();
-            }
+            inParallel(fleet, agent -> agent.record(events / agents));
             long total = (long) (events / agents) * agents;
             awaitStored(pipeline, total, "throughput run");
             Stats burst = stats(pipeline, start);
@@ -72,15 +64,7 @@ public final class AuditPipelineBenchmark {
             // then ingest draining Kafka into PostgreSQL + S3 with the agents idle.
             pipeline.killIngest();
             long shipStart = System.currentTimeMillis();
-            writers.clear();
-            for (PipelineHarness.Agent agent : fleet) {
-                Thread t = new Thread(() -> agent.record(events / agents));
-                writers.add(t);
-                t.start();
-            }
-            for (Thread t : writers) {
-                t.join();
-            }
+            inParallel(fleet, agent -> agent.record(events / agents));
             for (PipelineHarness.Agent agent : fleet) {
                 while (agent.audit.pendingBytes() > 0) {
                     Thread.sleep(20); // polls the spool; the figure is computed from the end time below
@@ -98,15 +82,7 @@ public final class AuditPipelineBenchmark {
             int seconds = 20;
             System.out.printf("  paced run: %,d events/s for %d s (half the sustained rate, capped at 10,000/s)%n", paced, seconds);
             long pacedStart = System.currentTimeMillis();
-            writers.clear();
-            for (PipelineHarness.Agent agent : fleet) {
-                Thread t = new Thread(() -> pace(agent, paced / agents, seconds));
-                writers.add(t);
-                t.start();
-            }
-            for (Thread t : writers) {
-                t.join();
-            }
+            inParallel(fleet, agent -> pace(agent, paced / agents, seconds));
             long pacedTotal = 2 * total + (long) (paced / agents) * seconds * agents;
             awaitStored(pipeline, pacedTotal, "paced run");
             Stats steady = stats(pipeline, pacedStart);
@@ -120,6 +96,20 @@ public final class AuditPipelineBenchmark {
                 r.next();
                 System.out.printf("  archive: %,d objects, %,d events, %.1f MB gzip NDJSON%n", r.getLong(1), r.getLong(2), r.getLong(3) / 1e6);
             }
+        }
+    }
+
+    /** Every agent records on its own thread, as machines do. */
+    private static void inParallel(List<PipelineHarness.Agent> fleet, java.util.function.Consumer<PipelineHarness.Agent> work)
+            throws InterruptedException {
+        List<Thread> writers = new ArrayList<>();
+        for (PipelineHarness.Agent agent : fleet) {
+            Thread t = new Thread(() -> work.accept(agent));
+            writers.add(t);
+            t.start();
+        }
+        for (Thread t : writers) {
+            t.join();
         }
     }
 
