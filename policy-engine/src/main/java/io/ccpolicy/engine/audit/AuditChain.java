@@ -49,9 +49,7 @@ public final class AuditChain {
 
     /** SHA-256 (hex) of the canonical form without the hash field. */
     public static String hash(Map<String, Object> event) {
-        Map<String, Object> content = new LinkedHashMap<>(event);
-        content.remove("hash");
-        return Sha256.hex(CanonicalJson.write(content));
+        return Sha256.hex(CanonicalJson.writeWithout(event, "hash"));
     }
 
     /**

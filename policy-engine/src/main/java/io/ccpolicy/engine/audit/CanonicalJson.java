@@ -3,7 +3,8 @@ package io.ccpolicy.engine.audit;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Arrays;
+import java.util.HashMap;
 
 /**
  * The canonical JSON form audit hashes are computed over: object keys sorted, no insignificant whitespace, strings
@@ -21,6 +22,13 @@ public final class CanonicalJson {
         return out.toString();
     }
 
+    /** The canonical form of {@code object} as if {@code excludedKey} were not in it (no copy of the map is made). */
+    public static String writeWithout(Map<?, ?> object, String excludedKey) {
+        StringBuilder out = new StringBuilder(1024);
+        object(out, object, excludedKey);
+        return out.toString();
+    }
+
     private static void append(StringBuilder out, Object value) {
         if (value == null) {
             out.append("null");
@@ -34,20 +42,7 @@ public final class CanonicalJson {
             BigDecimal decimal = new BigDecimal(n.toString()).stripTrailingZeros();
             out.append(decimal.scale() <= 0 ? decimal.toBigIntegerExact().toString() : decimal.toPlainString());
         } else if (value instanceof Map<?, ?> map) {
-            Map<String, Object> sorted = new TreeMap<>();
-            map.forEach((k, v) -> sorted.put(String.valueOf(k), v));
-            out.append('{');
-            boolean first = true;
-            for (Map.Entry<String, Object> entry : sorted.entrySet()) {
-                if (!first) {
-                    out.append(',');
-                }
-                first = false;
-                string(out, entry.getKey());
-                out.append(':');
-                append(out, entry.getValue());
-            }
-            out.append('}');
+            object(out, map, null);
         } else if (value instanceof List<?> list) {
             out.append('[');
             for (int i = 0; i < list.size(); i++) {
@@ -62,9 +57,42 @@ public final class CanonicalJson {
         }
     }
 
+    /** Keys in String order (as a TreeMap would give), sorted as an array: this runs for every audit event. */
+    private static void object(StringBuilder out, Map<?, ?> map, String excludedKey) {
+        Map<String, Object> byKey = new HashMap<>(map.size() * 2);
+        String[] keys = new String[map.size()];
+        int n = 0;
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+            String key = String.valueOf(entry.getKey());
+            if (!key.equals(excludedKey) && byKey.put(key, entry.getValue()) == null) {
+                keys[n++] = key;
+            }
+        }
+        Arrays.sort(keys, 0, n);
+        out.append('{');
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            string(out, keys[i]);
+            out.append(':');
+            append(out, byKey.get(keys[i]));
+        }
+        out.append('}');
+    }
+
     private static void string(StringBuilder out, String s) {
+        int plain = 0;
+        while (plain < s.length() && s.charAt(plain) >= 0x20 && s.charAt(plain) != '"' && s.charAt(plain) != '\\') {
+            plain++;
+        }
         out.append('"');
-        for (int i = 0; i < s.length(); i++) {
+        if (plain == s.length()) {
+            out.append(s).append('"');
+            return;
+        }
+        out.append(s, 0, plain);
+        for (int i = plain; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");

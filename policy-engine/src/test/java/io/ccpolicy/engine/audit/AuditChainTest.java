@@ -72,4 +72,15 @@ class AuditChainTest {
         Map<String, Object> schema = SchemaCheck.auditEventSchema();
         assertThat(SchemaCheck.problems(schema, Map.of("version", "1.0"))).contains("$: missing seq", "$: missing hash", "$: missing eventId");
     }
+
+    @Test
+    void theHashIsTheSha256OfTheCanonicalFormWithoutTheHashField() {
+        Map<String, Object> event = new java.util.LinkedHashMap<>();
+        event.put("seq", 1);
+        event.put("hash", "anything");
+        event.put("user", Map.of("email", "dev@acme.com", "teams", List.of("b\u00e9", "a\n")));
+        event.put("eventId", "evt_1");
+        assertThat(AuditChain.hash(event)).isEqualTo(Sha256.hex("{\"eventId\":\"evt_1\",\"seq\":1,\"user\":{\"email\":\"dev@acme.com\",\"teams\":[\"b\u00e9\",\"a\\n\"]}}"));
+        assertThat(event).containsKey("hash");
+    }
 }
