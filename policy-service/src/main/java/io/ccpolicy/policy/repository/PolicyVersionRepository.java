@@ -12,4 +12,11 @@ public class PolicyVersionRepository implements PanacheRepositoryBase<PolicyVers
     public List<PolicyVersionEntity> newestFirst() {
         return listAll(Sort.descending("revision"));
     }
+
+    /** The next revision; the table lock (until the transaction ends) keeps concurrent submissions from sharing one. */
+    public long nextRevisionLocked() {
+        getEntityManager().createNativeQuery("lock table policy_version in share row exclusive mode").executeUpdate();
+        Number max = (Number) getEntityManager().createNativeQuery("select coalesce(max(revision), 0) from policy_version").getSingleResult();
+        return max.longValue() + 1;
+    }
 }

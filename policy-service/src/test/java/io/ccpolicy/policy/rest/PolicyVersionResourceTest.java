@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.startsWith;
 
 import io.ccpolicy.policy.entity.PolicyVersionEntity;
 import io.ccpolicy.policy.repository.PolicyVersionRepository;
+import io.ccpolicy.testinfra.KafkaResource;
 import io.ccpolicy.testinfra.PostgresResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(OidcWiremockTestResource.class)
+@QuarkusTestResource(KafkaResource.class)
 class PolicyVersionResourceTest {
 
     @Inject
@@ -27,22 +29,22 @@ class PolicyVersionResourceTest {
 
     @Test
     void viewerWithARealTokenReadsVersionsFromTheDatabase() {
-        QuarkusTransaction.requiringNew().run(() -> {
-            versions.deleteAll();
+        long revision = QuarkusTransaction.requiringNew().call(() -> {
             PolicyVersionEntity version = new PolicyVersionEntity();
-            version.revision = 7;
+            version.revision = versions.nextRevisionLocked();
             version.document = "version: \"1.0\"\n";
             version.sha256 = "a".repeat(64);
             version.author = "admin@acme.com";
             version.changeNote = "first";
             version.createdAt = Instant.parse("2026-11-24T10:00:00Z");
             versions.persist(version);
+            return version.revision;
         });
 
         given().auth().oauth2(OidcWiremockTestResource.getAccessToken("carol", Set.of("policy-viewer")))
                 .get("/api/v1/policies/versions")
                 .then().statusCode(200)
-                .body("[0].revision", equalTo(7))
+                .body("[0].revision", equalTo((int) revision))
                 .body("[0].author", equalTo("admin@acme.com"))
                 .body("[0].createdAt", equalTo("2026-11-24T10:00:00Z"));
     }

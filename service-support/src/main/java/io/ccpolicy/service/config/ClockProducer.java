@@ -1,9 +1,10 @@
-package io.ccpolicy.audit.config;
+package io.ccpolicy.service.config;
 
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 
+/** The clock every service reads time from; tests replace it with an alternative. */
 public class ClockProducer {
 
     @Produces

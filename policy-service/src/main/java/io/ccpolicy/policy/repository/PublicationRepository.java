@@ -1,0 +1,21 @@
+package io.ccpolicy.policy.repository;
+
+import io.ccpolicy.policy.entity.PublicationEntity;
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Optional;
+
+@ApplicationScoped
+public class PublicationRepository implements PanacheRepositoryBase<PublicationEntity, Long> {
+
+    /** The publication in force for a scope: its newest. */
+    public Optional<PublicationEntity> current(String scopeType, String scopeValue) {
+        return find("scopeType = ?1 and scopeValue = ?2", Sort.descending("id"), scopeType, scopeValue).firstResultOptional();
+    }
+
+    public List<PublicationEntity> newestFirst() {
+        return listAll(Sort.descending("id"));
+    }
+}

@@ -1,0 +1,74 @@
+package io.ccpolicy.policy.rest;
+
+import io.ccpolicy.engine.parse.PolicyValidationException;
+import io.ccpolicy.policy.rest.dto.PublicationView;
+import io.ccpolicy.policy.rest.dto.PublishRequest;
+import io.ccpolicy.policy.rest.dto.RollbackRequest;
+import io.ccpolicy.policy.rest.dto.Scope;
+import io.ccpolicy.policy.service.PublicationService;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+@Path("/api/v1/policies/publications")
+@Produces(MediaType.APPLICATION_JSON)
+public class PublicationResource {
+
+    private final PublicationService service;
+    private final SecurityIdentity identity;
+
+    public PublicationResource(PublicationService service, SecurityIdentity identity) {
+        this.service = service;
+        this.identity = identity;
+    }
+
+    @GET
+    @RolesAllowed({"policy-viewer", "policy-admin"})
+    @Operation(summary = "Every publication, newest first (a scope's newest is in force)")
+    public List<PublicationView> list() {
+        return service.list();
+    }
+
+    @POST
+    @RolesAllowed("policy-admin")
+    @Operation(summary = "Publish a version to a scope, optionally to a canary share of machines first")
+    public Response publish(@NotNull @Valid PublishRequest request) {
+        PublicationView published = service.publish(request.revision(), request.scope(),
+                request.canaryPercent() == null ? 100 : request.canaryPercent(), request.note(), Actors.of(identity));
+        return Response.status(201).entity(published).build();
+    }
+
+    @POST
+    @Path("rollback")
+    @RolesAllowed("policy-admin")
+    @Operation(summary = "Re-publish an earlier version as a new revision, for everyone in the scope at once")
+    public Response rollback(@NotNull @Valid RollbackRequest request) throws PolicyValidationException {
+        return Response.status(201).entity(service.rollback(request.scope(), request.toRevision(), request.note(), Actors.of(identity))).build();
+    }
+
+    @GET
+    @Path("{scopeType}/{scopeValue}/revision")
+    @RolesAllowed({"policy-viewer", "policy-admin", "agent"})
+    @Operation(summary = "The revision in force for one machine in a scope (staged rollouts included)")
+    public Map<String, Object> revisionFor(@PathParam("scopeType") String scopeType, @PathParam("scopeValue") String scopeValue,
+            @QueryParam("machine") @NotBlank String machine) {
+        long revision = service.revisionFor(new Scope(scopeType, scopeValue), machine)
+                .orElseThrow(() -> new NotFoundException("Nothing is published for " + scopeType + " " + scopeValue + "."));
+        return Map.of("scope", new Scope(scopeType, scopeValue).normalized(), "machine", machine, "revision", revision,
+                "bucket", PublicationService.bucket(machine));
+    }
+}
