@@ -1,7 +1,7 @@
 package io.ccpolicy.audit.rest;
 
+import io.ccpolicy.engine.sign.Ed25519;
 import io.ccpolicy.audit.service.ManifestSigningKey;
-import io.ccpolicy.engine.audit.ArchiveSignature;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -22,6 +22,6 @@ public class ArchiveResource {
     @RolesAllowed("audit-reader")
     @Produces("application/x-pem-file")
     public String publicKey() {
-        return ArchiveSignature.publicKeyPem(key.publicKey());
+        return Ed25519.publicKeyPem(key.publicKey());
     }
 }

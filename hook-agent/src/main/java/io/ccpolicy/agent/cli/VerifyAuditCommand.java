@@ -1,9 +1,9 @@
 package io.ccpolicy.agent.cli;
 
+import io.ccpolicy.engine.sign.Ed25519;
 import io.ccpolicy.engine.audit.AuditChain;
 import io.ccpolicy.agent.archive.S3Reader;
 import io.ccpolicy.engine.audit.ArchiveManifest;
-import io.ccpolicy.engine.audit.ArchiveSignature;
 import io.ccpolicy.engine.audit.ArchiveVerifier;
 import java.io.PrintStream;
 import java.net.URI;
@@ -102,7 +102,7 @@ public final class VerifyAuditCommand {
         Path keyFile = Path.of(args.required("public-key"));
         PublicKey key;
         try {
-            key = ArchiveSignature.publicKey(PolicyFiles.read(keyFile, err));
+            key = Ed25519.publicKey(PolicyFiles.read(keyFile, err));
         } catch (PolicyFiles.Reported e) {
             return e.exitCode();
         } catch (IllegalArgumentException e) {
@@ -126,7 +126,7 @@ public final class VerifyAuditCommand {
         String hours = report.firstHour() == null ? "" : " (" + ArchiveManifest.hourLabel(report.firstHour()) + " to "
                 + ArchiveManifest.hourLabel(report.lastHour()) + " UTC)";
         out.println(location + ": " + report.manifests() + " hourly manifest(s)" + hours + ", " + report.objects() + " object(s), "
-                + report.events() + " event(s) from " + report.machines() + " machine(s), key " + ArchiveSignature.keyId(key));
+                + report.events() + " event(s) from " + report.machines() + " machine(s), key " + Ed25519.keyId(key));
         report.notes().forEach(note -> out.println("  note: " + note));
         report.findings().forEach(f -> out.println("  " + f));
         out.println(report.intact() ? "verified: nothing altered, removed or added" : report.findings().size() + " finding(s)");

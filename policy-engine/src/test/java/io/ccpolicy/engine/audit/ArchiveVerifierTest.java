@@ -1,5 +1,6 @@
 package io.ccpolicy.engine.audit;
 
+import io.ccpolicy.engine.sign.Ed25519;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -138,9 +139,9 @@ class ArchiveVerifierTest {
 
     @Test
     void keysRoundTripThroughPem() {
-        String pem = ArchiveSignature.publicKeyPem(keys.getPublic());
-        assertThat(ArchiveSignature.keyId(ArchiveSignature.publicKey(pem))).isEqualTo(ArchiveSignature.keyId(keys.getPublic()));
-        assertThat(ArchiveSignature.keyId(ArchiveSignature.publicKeyOf(keys.getPrivate()))).isEqualTo(ArchiveSignature.keyId(keys.getPublic()));
+        String pem = Ed25519.publicKeyPem(keys.getPublic());
+        assertThat(Ed25519.keyId(Ed25519.publicKey(pem))).isEqualTo(Ed25519.keyId(keys.getPublic()));
+        assertThat(Ed25519.keyId(Ed25519.publicKeyOf(keys.getPrivate()))).isEqualTo(Ed25519.keyId(keys.getPublic()));
     }
 
     private String firstObject() {

@@ -1,0 +1,129 @@
+package io.ccpolicy.engine.sign;
+
+import io.ccpolicy.engine.audit.Sha256;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.interfaces.EdECPrivateKey;
+import java.security.spec.NamedParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+
+/**
+ * Ed25519 keys and signatures as every signed artefact of the platform uses them (archive manifests, policy bundles):
+ * keys in PEM (PKCS#8 private, X.509 public) as {@code openssl genpkey -algorithm ed25519} writes them, a key id of the
+ * first 16 hex digits of the public key's SHA-256, signatures in base64.
+ */
+public final class Ed25519 {
+
+    public static final String ALGORITHM = "Ed25519";
+
+    private Ed25519() {
+    }
+
+    public static KeyPair generate() {
+        try {
+            return KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Ed25519 is part of every Java 15+ runtime", e);
+        }
+    }
+
+    public static String sign(PrivateKey key, String content) {
+        try {
+            Signature signer = Signature.getInstance(ALGORITHM);
+            signer.initSign(key);
+            signer.update(content.getBytes(StandardCharsets.UTF_8));
+            return Base64.getEncoder().encodeToString(signer.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("cannot sign with this key: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether {@code signature} (base64) is {@code key}'s signature of {@code content}; false for anything malformed. */
+    public static boolean verify(PublicKey key, String content, String signature) {
+        try {
+            Signature verifier = Signature.getInstance(ALGORITHM);
+            verifier.initVerify(key);
+            verifier.update(content.getBytes(StandardCharsets.UTF_8));
+            return verifier.verify(Base64.getDecoder().decode(signature));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    public static PrivateKey privateKey(String pem) {
+        try {
+            return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(der(pem, "PRIVATE KEY")));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("not an Ed25519 private key in PKCS#8 PEM: " + e.getMessage(), e);
+        }
+    }
+
+    public static PublicKey publicKey(String pem) {
+        try {
+            return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der(pem, "PUBLIC KEY")));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("not an Ed25519 public key in X.509 PEM: " + e.getMessage(), e);
+        }
+    }
+
+    /** Ed25519 derives the public key from the private one: feed its bytes as the generator's randomness. */
+    public static PublicKey publicKeyOf(PrivateKey key) {
+        if (!(key instanceof EdECPrivateKey edec) || edec.getBytes().isEmpty()) {
+            throw new IllegalArgumentException("not an Ed25519 private key");
+        }
+        byte[] seed = edec.getBytes().get();
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance(ALGORITHM);
+            generator.initialize(NamedParameterSpec.ED25519, new SecureRandom() {
+                @Override
+                public void nextBytes(byte[] bytes) {
+                    System.arraycopy(seed, 0, bytes, 0, bytes.length);
+                }
+            });
+            return generator.generateKeyPair().getPublic();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Ed25519 is part of every Java 15+ runtime", e);
+        }
+    }
+
+    public static String publicKeyPem(PublicKey key) {
+        return pem("PUBLIC KEY", key.getEncoded());
+    }
+
+    public static String privateKeyPem(PrivateKey key) {
+        return pem("PRIVATE KEY", key.getEncoded());
+    }
+
+    public static String keyId(PublicKey key) {
+        return Sha256.hex(key.getEncoded()).substring(0, 16);
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    private static byte[] der(String pem, String type) {
+        String begin = "-----BEGIN " + type + "-----";
+        String end = "-----END " + type + "-----";
+        int from = pem.indexOf(begin);
+        int to = pem.indexOf(end);
+        if (from < 0 || to < from) {
+            throw new IllegalArgumentException("no " + begin + " block");
+        }
+        try {
+            return Base64.getMimeDecoder().decode(pem.substring(from + begin.length(), to));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("the " + type + " block is not base64");
+        }
+    }
+}
