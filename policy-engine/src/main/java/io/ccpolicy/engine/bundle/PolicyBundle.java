@@ -1,0 +1,129 @@
+package io.ccpolicy.engine.bundle;
+
+import io.ccpolicy.engine.audit.CanonicalJson;
+import io.ccpolicy.engine.audit.Sha256;
+import io.ccpolicy.engine.model.Policy;
+import io.ccpolicy.engine.model.PolicyDocument;
+import io.ccpolicy.engine.model.PolicyException;
+import io.ccpolicy.engine.parse.PolicyParser;
+import io.ccpolicy.engine.parse.PolicyValidationException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What an agent enforces: the policy documents in force for its identity, one per scope in precedence order
+ * (organization, then the identity's teams, then the project), with the bundle's revision (it only grows) and creation
+ * time. The organization is the highest scope and cannot be overridden (the guide's precedence): a lower layer adds
+ * policies, but a policy name already defined above keeps the higher definition, and a lower layer's exceptions may
+ * exempt only from policies that layer itself adds. Audit settings and Claude Code managed settings are the
+ * organization's.
+ */
+public record PolicyBundle(long revision, Instant createdAt, String email, List<String> teams, String project, List<Layer> layers) {
+
+    public static final int FORMAT = 1;
+
+    /** One scope's published document. */
+    public record Layer(String scope, long revision, String sha256, String document) {
+    }
+
+    public PolicyBundle {
+        teams = List.copyOf(teams);
+        layers = List.copyOf(layers);
+    }
+
+    /** The signed content as a JSON-ready map. */
+    public Map<String, Object> body() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("format", FORMAT);
+        body.put("revision", revision);
+        body.put("createdAt", createdAt.toString());
+        body.put("identity", Map.of("email", email, "teams", teams));
+        body.put("project", project);
+        List<Object> list = new ArrayList<>();
+        for (Layer layer : layers) {
+            Map<String, Object> l = new LinkedHashMap<>();
+            l.put("scope", layer.scope());
+            l.put("revision", layer.revision());
+            l.put("sha256", layer.sha256());
+            l.put("document", layer.document());
+            list.add(l);
+        }
+        body.put("layers", list);
+        return body;
+    }
+
+    /** SHA-256 of the canonical form of the content, ignoring revision and time: equal content, equal digest (the ETag). */
+    public String contentSha256() {
+        Map<String, Object> content = body();
+        content.remove("revision");
+        content.remove("createdAt");
+        return Sha256.hex(CanonicalJson.write(content));
+    }
+
+    public static PolicyBundle fromBody(Map<?, ?> body) {
+        if (!(body.get("format") instanceof Number f) || f.intValue() != FORMAT) {
+            throw new IllegalArgumentException("bundle format is " + body.get("format") + ", expected " + FORMAT);
+        }
+        if (!(body.get("identity") instanceof Map<?, ?> identity) || !(body.get("layers") instanceof List<?> list)) {
+            throw new IllegalArgumentException("bundle has no identity or no layers");
+        }
+        List<Layer> layers = new ArrayList<>();
+        for (Object item : list) {
+            if (!(item instanceof Map<?, ?> l) || !(l.get("scope") instanceof String scope) || !(l.get("revision") instanceof Number rev)
+                    || !(l.get("sha256") instanceof String sha) || !(l.get("document") instanceof String doc)) {
+                throw new IllegalArgumentException("bundle layer is missing scope, revision, sha256 or document");
+            }
+            layers.add(new Layer(scope, rev.longValue(), sha, doc));
+        }
+        List<String> teams = new ArrayList<>();
+        if (identity.get("teams") instanceof List<?> t) {
+            t.forEach(x -> teams.add(String.valueOf(x)));
+        }
+        if (!(body.get("revision") instanceof Number revision) || !(body.get("createdAt") instanceof String created)) {
+            throw new IllegalArgumentException("bundle has no revision or creation time");
+        }
+        return new PolicyBundle(revision.longValue(), Instant.parse(created), String.valueOf(identity.get("email")), teams,
+                String.valueOf(body.get("project")), layers);
+    }
+
+    /** The one document the engine enforces, combined by precedence; a layer that does not validate is named. */
+    public PolicyDocument effective() throws PolicyValidationException {
+        List<PolicyDocument> documents = new ArrayList<>();
+        for (Layer layer : layers) {
+            documents.add(PolicyParser.parse(layer.scope() + " (revision " + layer.revision() + ")", layer.document()));
+        }
+        if (documents.isEmpty()) {
+            throw new IllegalStateException("a bundle without any layer has nothing to enforce");
+        }
+        PolicyDocument top = documents.get(0);
+        List<Policy> policies = new ArrayList<>();
+        List<PolicyException> exceptions = new ArrayList<>();
+        Set<String> defined = new HashSet<>();
+        for (PolicyDocument document : documents) {
+            Set<String> added = new HashSet<>();
+            for (Policy policy : document.policies()) {
+                if (defined.add(policy.name())) {
+                    policies.add(policy);
+                    added.add(policy.name());
+                }
+            }
+            for (PolicyException exception : document.exceptions()) {
+                if (document == top || added.containsAll(exception.exemptFrom())) {
+                    exceptions.add(exception);
+                }
+            }
+        }
+        return new PolicyDocument("bundle revision " + revision, contentSha256(), top.version(), top.organization(), top.effectiveDate(),
+                top.lastUpdated(), policies, top.audit(), exceptions, top.claudeCode());
+    }
+
+    public Optional<Layer> layer(String scope) {
+        return layers.stream().filter(l -> l.scope().equals(scope)).findFirst();
+    }
+}

@@ -1,0 +1,69 @@
+package io.ccpolicy.engine.bundle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ccpolicy.engine.model.Policy;
+import io.ccpolicy.engine.model.PolicyDocument;
+import io.ccpolicy.engine.model.PolicyException;
+import io.ccpolicy.engine.sign.Ed25519;
+import java.security.KeyPair;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class PolicyBundleTest {
+
+    private static final String ORG = """
+            version: "1.0"
+            organization: Acme
+            policies:
+              - {name: approved-mcp-servers, type: allowlist, target: mcpServers, values: [github-mcp], severity: error}
+            """;
+    private static final String TEAM = """
+            version: "1.0"
+            organization: Acme
+            policies:
+              - {name: approved-mcp-servers, type: allowlist, target: mcpServers, values: [github-mcp, anything-mcp], severity: warning}
+              - {name: no-force-push, type: denylist, target: bashCommand, values: ["git push --force"], severity: error}
+            exceptions:
+              - {team: payments, exempt_from: [approved-mcp-servers], reason: "tries to weaken the organisation", approved_by: lead}
+              - {team: payments, exempt_from: [no-force-push], reason: "own policy", approved_by: lead}
+            """;
+
+    private final PolicyBundle bundle = new PolicyBundle(12, Instant.parse("2026-11-24T10:00:00Z"), "alice@acme.com", List.of("payments"),
+            "payments-api", List.of(new PolicyBundle.Layer("organization:*", 3, "a".repeat(64), ORG),
+                    new PolicyBundle.Layer("team:payments", 5, "b".repeat(64), TEAM)));
+
+    @Test
+    void theOrganizationCannotBeOverriddenOrExemptedFromBelow() throws Exception {
+        PolicyDocument effective = bundle.effective();
+        assertThat(effective.policies()).extracting(Policy::name).containsExactly("approved-mcp-servers", "no-force-push");
+        assertThat(effective.policy("approved-mcp-servers").orElseThrow().values()).containsExactly("github-mcp");
+        assertThat(effective.exceptions()).extracting(PolicyException::exemptFrom).containsExactly(List.of("no-force-push"));
+        assertThat(effective.sha256()).isEqualTo(bundle.contentSha256());
+    }
+
+    @Test
+    void aSignedBundleOpensOnlyUnalteredAndWithTheTrustedKey() throws Exception {
+        KeyPair keys = Ed25519.generate();
+        String signed = BundleSignature.sign(bundle, keys.getPrivate());
+        ObjectMapper json = new ObjectMapper();
+        Map<String, Object> document = json.readValue(signed, new TypeReference<>() { });
+        assertThat(BundleSignature.open(document, keys.getPublic())).isEqualTo(bundle);
+
+        Map<String, Object> tampered = json.readValue(signed.replace("github-mcp]", "evil-mcp]"), new TypeReference<>() { });
+        assertThatThrownBy(() -> BundleSignature.open(tampered, keys.getPublic())).hasMessageContaining("does not verify");
+        assertThatThrownBy(() -> BundleSignature.open(document, Ed25519.generate().getPublic())).hasMessageContaining("signed with key");
+    }
+
+    @Test
+    void theContentDigestIgnoresRevisionAndTime() {
+        PolicyBundle later = new PolicyBundle(13, Instant.parse("2026-11-25T10:00:00Z"), bundle.email(), bundle.teams(), bundle.project(),
+                bundle.layers());
+        assertThat(later.contentSha256()).isEqualTo(bundle.contentSha256());
+    }
+}
