@@ -6,6 +6,7 @@ import io.ccpolicy.policy.rest.dto.PublishRequest;
 import io.ccpolicy.policy.rest.dto.RollbackRequest;
 import io.ccpolicy.policy.rest.dto.Scope;
 import io.ccpolicy.policy.service.PublicationService;
+import io.ccpolicy.policy.service.PublicationWatch;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -29,10 +30,12 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 public class PublicationResource {
 
     private final PublicationService service;
+    private final PublicationWatch watch;
     private final SecurityIdentity identity;
 
-    public PublicationResource(PublicationService service, SecurityIdentity identity) {
+    public PublicationResource(PublicationService service, PublicationWatch watch, SecurityIdentity identity) {
         this.service = service;
+        this.watch = watch;
         this.identity = identity;
     }
 
@@ -49,6 +52,7 @@ public class PublicationResource {
     public Response publish(@NotNull @Valid PublishRequest request) {
         PublicationView published = service.publish(request.revision(), request.scope(),
                 request.canaryPercent() == null ? 100 : request.canaryPercent(), request.note(), Actors.of(identity));
+        watch.published(); // committed: wake the agents waiting for a change
         return Response.status(201).entity(published).build();
     }
 
@@ -57,7 +61,9 @@ public class PublicationResource {
     @RolesAllowed("policy-admin")
     @Operation(summary = "Re-publish an earlier version as a new revision, for everyone in the scope at once")
     public Response rollback(@NotNull @Valid RollbackRequest request) throws PolicyValidationException {
-        return Response.status(201).entity(service.rollback(request.scope(), request.toRevision(), request.note(), Actors.of(identity))).build();
+        PublicationView published = service.rollback(request.scope(), request.toRevision(), request.note(), Actors.of(identity));
+        watch.published();
+        return Response.status(201).entity(published).build();
     }
 
     @GET

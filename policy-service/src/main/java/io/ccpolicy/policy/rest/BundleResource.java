@@ -1,0 +1,107 @@
+package io.ccpolicy.policy.rest;
+
+import io.ccpolicy.engine.sign.Ed25519;
+import io.ccpolicy.policy.config.PolicyServiceConfig;
+import io.ccpolicy.policy.service.BundleService;
+import io.ccpolicy.policy.service.BundleSigningKey;
+import io.ccpolicy.policy.service.PublicationWatch;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.EntityTag;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * Signed policy bundles for agents. The identity (e-mail and teams) comes from the caller's token, never from the
+ * request, so a machine sees only what applies to its own user. Conditional requests ({@code If-None-Match} with the
+ * ETag) answer 304 when nothing changed; with {@code wait} they are held until a publication or the timeout (long poll).
+ */
+@Path("/api/v1/bundles")
+public class BundleResource {
+
+    private final BundleService bundles;
+    private final PublicationWatch watch;
+    private final BundleSigningKey key;
+    private final SecurityIdentity identity;
+    private final Duration maxWait;
+
+    public BundleResource(BundleService bundles, PublicationWatch watch, BundleSigningKey key, SecurityIdentity identity,
+            PolicyServiceConfig config) {
+        this.bundles = bundles;
+        this.watch = watch;
+        this.key = key;
+        this.identity = identity;
+        this.maxWait = config.bundle().maxWait();
+    }
+
+    @GET
+    @Path("current")
+    @Blocking
+    @Produces(MediaType.APPLICATION_JSON)
+    @RolesAllowed({"agent", "policy-admin", "policy-viewer"})
+    @Operation(summary = "The signed bundle in force for the caller's identity on this machine (ETag, long poll with wait)")
+    public Uni<Response> current(@QueryParam("machine") @NotBlank String machine, @QueryParam("project") String project,
+            @QueryParam("wait") @Min(0) @Max(300) Integer waitSeconds, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+        String email = Actors.of(identity);
+        List<String> teams = teams();
+        Optional<BundleService.Signed> now = bundles.bundleFor(email, teams, project, machine);
+        if (!matches(now, ifNoneMatch) || waitSeconds == null || waitSeconds == 0) {
+            return Uni.createFrom().item(answer(now, ifNoneMatch, email));
+        }
+        Duration wait = Duration.ofSeconds(waitSeconds).compareTo(maxWait) > 0 ? maxWait : Duration.ofSeconds(waitSeconds);
+        return Uni.createFrom().completionStage(watch.nextPublication())
+                .ifNoItem().after(wait).recoverWithItem((Void) null)
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(ignored -> answer(bundles.bundleFor(email, teams, project, machine), ifNoneMatch, email));
+    }
+
+    @GET
+    @Path("public-key")
+    @Produces("application/x-pem-file")
+    @RolesAllowed({"agent", "policy-admin", "policy-viewer"})
+    @Operation(summary = "The public key bundles are signed with (agents should pin it at install time)")
+    public String publicKey() {
+        return Ed25519.publicKeyPem(key.publicKey());
+    }
+
+    private Response answer(Optional<BundleService.Signed> bundle, String ifNoneMatch, String email) {
+        BundleService.Signed signed = bundle.orElseThrow(() -> new NotFoundException("No policy is published for " + email + "."));
+        EntityTag tag = new EntityTag(signed.sha256());
+        if (matches(bundle, ifNoneMatch)) {
+            return Response.notModified(tag).build();
+        }
+        return Response.ok(signed.json(), MediaType.APPLICATION_JSON).tag(tag).header("X-Bundle-Revision", signed.revision()).build();
+    }
+
+    private static boolean matches(Optional<BundleService.Signed> bundle, String ifNoneMatch) {
+        return bundle.isPresent() && ifNoneMatch != null && ifNoneMatch.replace("W/", "").replace("\"", "").trim().equals(bundle.get().sha256());
+    }
+
+    private List<String> teams() {
+        List<String> teams = new ArrayList<>();
+        if (identity.getPrincipal() instanceof JsonWebToken jwt && jwt.getClaim("teams") instanceof Collection<?> claim) {
+            claim.forEach(t -> teams.add(String.valueOf(t).replace("\"", "")));
+        }
+        return teams;
+    }
+}

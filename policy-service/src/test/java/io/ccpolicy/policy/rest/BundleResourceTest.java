@@ -1,0 +1,117 @@
+package io.ccpolicy.policy.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.notNullValue;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ccpolicy.engine.bundle.BundleSignature;
+import io.ccpolicy.engine.bundle.PolicyBundle;
+import io.ccpolicy.engine.model.Policy;
+import io.ccpolicy.engine.sign.Ed25519;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.smallrye.jwt.build.Jwt;
+import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Signed bundles for the caller's own identity, 304 when unchanged, and a held request woken by a publication. */
+@QuarkusTest
+class BundleResourceTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static String admin() {
+        return OidcWiremockTestResource.getAccessToken("admin", Set.of("policy-admin"));
+    }
+
+    /** An agent token for a user, with the e-mail and teams claims the organisation's provider issues. */
+    private static String agent(String email, List<String> teams) {
+        return Jwt.preferredUserName(email).claim("email", email).claim("teams", teams).groups(Set.of("agent"))
+                .issuer("https://server.example.com").audience("https://service.example.com").jws().keyId("1").sign("privateKey.jwk");
+    }
+
+    private static String policy(String name, String value) {
+        return "version: \"1.0\"\norganization: Acme\npolicies:\n  - {name: " + name + ", type: denylist, target: bashCommand, values: [\""
+                + value + "\"], severity: error}\n";
+    }
+
+    private static long publish(String scopeType, String scopeValue, String yaml) {
+        long revision = given().auth().oauth2(admin()).contentType("application/yaml").queryParam("note", "test")
+                .body(yaml.getBytes(StandardCharsets.UTF_8)).post("/api/v1/policies/versions").then().statusCode(201)
+                .extract().jsonPath().getLong("revision");
+        given().auth().oauth2(admin()).contentType(ContentType.JSON)
+                .body(Map.of("revision", revision, "scope", Map.of("type", scopeType, "value", scopeValue), "note", "test"))
+                .post("/api/v1/policies/publications").then().statusCode(201);
+        return revision;
+    }
+
+    private static PublicKey publicKey() {
+        return Ed25519.publicKey(given().auth().oauth2(admin()).get("/api/v1/bundles/public-key").then().statusCode(200).extract().asString());
+    }
+
+    private static PolicyBundle open(Response response) throws Exception {
+        return BundleSignature.open(JSON.readValue(response.asString(), new TypeReference<Map<String, Object>>() { }), publicKey());
+    }
+
+    @Test
+    void aMachineGetsTheSignedLayersOfItsOwnIdentityAnd304WhenNothingChanged() throws Exception {
+        String team = "team-" + UUID.randomUUID();
+        publish("organization", "*", policy("no-curl-bash", "curl | bash"));
+        long teamRevision = publish("team", team, policy("no-force-push", "git push --force"));
+
+        Response response = given().auth().oauth2(agent("alice@acme.com", List.of(team))).queryParam("machine", "m-1")
+                .get("/api/v1/bundles/current").then().statusCode(200).header("ETag", notNullValue()).extract().response();
+        PolicyBundle bundle = open(response);
+        assertThat(bundle.email()).isEqualTo("alice@acme.com");
+        assertThat(bundle.layers()).extracting(PolicyBundle.Layer::scope).containsExactly("organization:*", "team:" + team);
+        assertThat(bundle.layer("team:" + team).orElseThrow().revision()).isEqualTo(teamRevision);
+        assertThat(bundle.effective().policies()).extracting(Policy::name).contains("no-curl-bash", "no-force-push");
+
+        given().auth().oauth2(agent("alice@acme.com", List.of(team))).queryParam("machine", "m-1")
+                .header("If-None-Match", response.header("ETag")).get("/api/v1/bundles/current").then().statusCode(304);
+
+        PolicyBundle bobs = open(given().auth().oauth2(agent("bob@acme.com", List.of("other-team"))).queryParam("machine", "m-2")
+                .get("/api/v1/bundles/current").then().statusCode(200).extract().response());
+        assertThat(bobs.layers()).extracting(PolicyBundle.Layer::scope).as("another identity sees nothing of alice's team")
+                .containsExactly("organization:*");
+    }
+
+    @Test
+    void aHeldConditionalRequestIsAnsweredByThePublication() throws Exception {
+        String team = "team-" + UUID.randomUUID();
+        publish("team", team, policy("first", "rm -rf /"));
+        String token = agent("carol@acme.com", List.of(team));
+        String etag = given().auth().oauth2(token).queryParam("machine", "m-3").get("/api/v1/bundles/current").then().statusCode(200)
+                .extract().header("ETag");
+
+        CompletableFuture<Response> held = CompletableFuture.supplyAsync(() -> given().auth().oauth2(token).queryParam("machine", "m-3")
+                .queryParam("wait", 60).header("If-None-Match", etag).get("/api/v1/bundles/current").then().extract().response());
+        long newer = publish("team", team, policy("second", "sudo rm"));
+
+        Response woken = held.get(Duration.ofSeconds(30).toSeconds(), TimeUnit.SECONDS);
+        assertThat(woken.statusCode()).isEqualTo(200);
+        assertThat(woken.header("ETag")).isNotEqualTo(etag);
+        assertThat(open(woken).layer("team:" + team).orElseThrow().revision()).isEqualTo(newer);
+    }
+
+    @Test
+    void bundlesNeedTheAgentRole() {
+        given().queryParam("machine", "m").get("/api/v1/bundles/current").then().statusCode(401).contentType("application/problem+json");
+        given().auth().oauth2(OidcWiremockTestResource.getAccessToken("dev", Set.of("developer"))).queryParam("machine", "m")
+                .get("/api/v1/bundles/current").then().statusCode(403).contentType("application/problem+json");
+        given().auth().oauth2(agent("dan@acme.com", List.of())).get("/api/v1/bundles/current").then().statusCode(400)
+                .contentType("application/problem+json");
+    }
+}
