@@ -6,19 +6,24 @@ import io.ccpolicy.agent.daemon.AgentPaths;
 import io.ccpolicy.agent.daemon.AuditEvents;
 import io.ccpolicy.agent.daemon.AuditLog;
 import io.ccpolicy.agent.daemon.AuditShipper;
+import io.ccpolicy.agent.daemon.BundleSync;
+import io.ccpolicy.agent.daemon.ClientCredentials;
 import io.ccpolicy.agent.daemon.HookService;
 import io.ccpolicy.agent.daemon.PolicyHolder;
 import io.ccpolicy.agent.daemon.Workspace;
 import io.ccpolicy.agent.server.HookServer;
 import io.ccpolicy.engine.parse.PolicyValidationException;
+import io.ccpolicy.engine.sign.Ed25519;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -38,7 +43,7 @@ public final class ServeCommand {
 
     public static int run(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
         long started = System.nanoTime();
-        Args args = Args.parse(argv, Set.of("policy", "config", "state-dir", "port", "home"), Set.of());
+        Args args = Args.parse(argv, Set.of("policy", "server", "config", "state-dir", "port", "home"), Set.of());
         Path stateDir = AgentPaths.stateDir(args.option("state-dir").orElse(null));
         Path configFile = Path.of(args.option("config").orElse(stateDir.resolve("agent.yaml").toString()));
         int port = port(args);
@@ -63,20 +68,43 @@ public final class ServeCommand {
         Clock clock = Clock.systemUTC();
         try (AuditLog audit = new AuditLog(stateDir)) {
             AuditEvents events = new AuditEvents(agent, clock);
-            PolicyHolder policy = new PolicyHolder(Path.of(args.required("policy")), clock, log,
+            if (args.option("server").isPresent()) {
+                if (!agent.server().enabled()) {
+                    err.println("hook-agent: --server needs a server section in " + configFile
+                            + " (public_key, token_url, client_id, client_secret_file)");
+                    return 1;
+                }
+                AgentConfig.ServerSync s = agent.server();
+                agent = new AgentConfig(agent.organization(), agent.identity(), agent.machineId(), agent.shipping(),
+                        new AgentConfig.ServerSync(java.net.URI.create(args.option("server").get()), s.publicKey(), s.project(), s.tokenUrl(),
+                                s.clientId(), s.clientSecret(), s.waitSeconds()));
+            }
+            boolean fromServer = agent.server().enabled() && args.option("policy").isEmpty();
+            PolicyHolder policy = new PolicyHolder(fromServer ? null : Path.of(args.required("policy")), clock, log,
                     problems -> audit.append(events.error("PolicyReload", Map.of(), "policy edit refused, " + problems.size()
                             + " problem(s): " + problems.get(0))));
-            try {
-                policy.loadInitial();
-            } catch (PolicyValidationException e) {
-                e.problems().forEach(err::println);
-                err.println("hook-agent: the policy has " + e.problems().size() + " problem(s); not starting");
-                return 1;
-            } catch (IOException e) {
-                err.println("hook-agent: cannot read the policy: " + e.getMessage());
-                return 1;
+            BundleSync sync = null;
+            if (fromServer) {
+                sync = startSync(agent, policy, stateDir, log, err, clock);
+                if (sync == null) {
+                    return 1;
+                }
+            } else {
+                try {
+                    policy.loadInitial();
+                } catch (PolicyValidationException e) {
+                    e.problems().forEach(err::println);
+                    err.println("hook-agent: the policy has " + e.problems().size() + " problem(s); not starting");
+                    return 1;
+                } catch (IOException e) {
+                    err.println("hook-agent: cannot read the policy: " + e.getMessage());
+                    return 1;
+                }
             }
             HookService service = new HookService(policy, agent, new Workspace(home), audit, log, clock);
+            if (sync != null) {
+                service.reportSync(sync::statusMap);
+            }
             AuditShipper shipper = null;
             if (agent.shipping().enabled()) {
                 shipper = new AuditShipper(audit, stateDir, agent, policy.active().engine().document().audit().batchSize(), log);
@@ -112,6 +140,9 @@ public final class ServeCommand {
             out.flush();
             stop.await();
             watcher.shutdownNow();
+            if (sync != null) {
+                sync.close();
+            }
             if (shipper != null) {
                 shipper.close();
             }
@@ -124,6 +155,32 @@ public final class ServeCommand {
             Thread.currentThread().interrupt();
             return 0;
         }
+    }
+
+    /**
+     * Policy from policy-service: the cached bundle at once if it verifies, else one request; with neither there is
+     * nothing to enforce and the agent does not start (Claude Code's hooks then fail closed). Null when not started.
+     */
+    private static BundleSync startSync(AgentConfig agent, PolicyHolder policy, Path stateDir, AgentLog log, PrintStream err, Clock clock) {
+        PublicKey key;
+        try {
+            key = Ed25519.publicKey(Files.readString(agent.server().publicKey()));
+        } catch (IOException | IllegalArgumentException e) {
+            err.println("hook-agent: the bundle signing key " + agent.server().publicKey() + " is not usable: " + e.getMessage());
+            return null;
+        }
+        BundleSync sync = new BundleSync(agent, policy, stateDir, key, new ClientCredentials(agent.server(), clock), log, clock);
+        Optional<String> cached = sync.activateCached();
+        if (cached.isPresent()) {
+            log.info(cached.get() + "; asking " + agent.server().url());
+            if (!sync.syncOnce(0) || sync.active().isEmpty()) {
+                err.println("hook-agent: " + cached.get() + ", and " + agent.server().url() + " gave none ("
+                        + sync.statusMap().get("lastError") + "); not starting: there is no policy to enforce");
+                return null;
+            }
+        }
+        sync.start();
+        return sync;
     }
 
     static int port(Args args) throws UsageException {

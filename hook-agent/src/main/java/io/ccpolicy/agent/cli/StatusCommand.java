@@ -34,6 +34,11 @@ public final class StatusCommand {
             out.println("organization:  " + health.get("organization"));
             out.println("policy:        " + health.get("policyFile") + " (revision " + health.get("policyRevision") + ", "
                     + health.get("policies") + " policies)");
+            if (health.get("policySync") instanceof Map<?, ?> sync && !sync.isEmpty()) {
+                out.println("policy server: " + sync.get("server") + ": bundle revision " + sync.get("bundleRevision") + ", "
+                        + sync.get("bundleAgeSeconds") + " s old; last sync " + sync.get("lastSync") + ": " + sync.get("lastResult")
+                        + (String.valueOf(sync.get("lastError")).isEmpty() ? "" : "; last error: " + sync.get("lastError")));
+            }
             out.println("user:          " + health.get("user") + " on " + health.get("machineId"));
             out.println("exceptions:    " + health.get("exceptions"));
             out.println("audit:         " + health.get("auditEventsWritten") + " event(s) recorded since start, in " + health.get("auditLog"));

@@ -2,6 +2,7 @@ package io.ccpolicy.agent.daemon;
 
 import io.ccpolicy.engine.model.Identity;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +19,26 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * {@code user.teams}, {@code user.department}; {@code machine_id} (otherwise generated once and kept in the state
  * directory as {@code machine-id}). Unknown keys are an error, so a typo never changes who the policy sees.
  */
-public record AgentConfig(String organization, Identity identity, String machineId, AuditShipping shipping) {
+public record AgentConfig(String organization, Identity identity, String machineId, AuditShipping shipping, ServerSync server) {
+
+    /**
+     * {@code server:} where the policy comes from instead of a file: {@code url} of policy-service, {@code public_key}
+     * (the bundle signing key, PEM file, pinned at install), {@code project}, and the OAuth2 client credentials the agent
+     * authenticates with: {@code token_url}, {@code client_id}, {@code client_secret} or {@code client_secret_file};
+     * {@code wait_seconds} of each long poll (default 30).
+     */
+    public record ServerSync(URI url, Path publicKey, String project, URI tokenUrl, String clientId, String clientSecret, int waitSeconds) {
+
+        public static final ServerSync NONE = new ServerSync(null, null, "", null, "", "", 30);
+
+        public boolean enabled() {
+            return url != null;
+        }
+    }
+
+    public AgentConfig(String organization, Identity identity, String machineId, AuditShipping shipping) {
+        this(organization, identity, machineId, shipping, ServerSync.NONE);
+    }
 
     /**
      * {@code audit:} where the spool ships to: {@code kafka} (any Kafka producer property, e.g. {@code bootstrap.servers},
@@ -38,7 +58,9 @@ public record AgentConfig(String organization, Identity identity, String machine
         this(organization, identity, machineId, AuditShipping.NONE);
     }
 
-    private static final Set<String> TOP = Set.of("organization", "user", "machine_id", "audit");
+    private static final Set<String> TOP = Set.of("organization", "user", "machine_id", "audit", "server");
+    private static final Set<String> SERVER = Set.of("url", "public_key", "project", "token_url", "client_id", "client_secret",
+            "client_secret_file", "wait_seconds");
     private static final Set<String> AUDIT = Set.of("kafka", "topic", "spool_max_bytes");
     private static final Set<String> USER = Set.of("email", "teams", "department");
 
@@ -61,7 +83,7 @@ public record AgentConfig(String organization, Identity identity, String machine
         }
         List<String> problems = new ArrayList<>();
         top.keySet().stream().map(String::valueOf).filter(k -> !TOP.contains(k))
-                .forEach(k -> problems.add("unknown key '" + k + "' (known: audit, machine_id, organization, user)"));
+                .forEach(k -> problems.add("unknown key '" + k + "' (known: audit, machine_id, organization, server, user)"));
         String organization = top.get("organization") instanceof String o ? o : "";
         String email = null;
         List<String> teams = List.of();
@@ -106,11 +128,67 @@ public record AgentConfig(String organization, Identity identity, String machine
         } else if (top.get("audit") != null) {
             problems.add("audit must be a mapping: {kafka, topic, spool_max_bytes}");
         }
+        ServerSync server = ServerSync.NONE;
+        if (top.get("server") instanceof Map<?, ?> section) {
+            server = server(section, file.toAbsolutePath().getParent(), problems);
+        } else if (top.get("server") != null) {
+            problems.add("server must be a mapping: {url, public_key, token_url, client_id, client_secret_file, project}");
+        }
         if (!problems.isEmpty()) {
             throw new InvalidConfig(file + ": " + String.join("; ", problems));
         }
         String machineId = top.get("machine_id") instanceof String m && !m.isBlank() ? m : machineId(stateDir);
-        return new AgentConfig(organization, new Identity(email, teams, department), machineId, shipping);
+        return new AgentConfig(organization, new Identity(email, teams, department), machineId, shipping, server);
+    }
+
+    private static ServerSync server(Map<?, ?> section, Path base, List<String> problems) throws IOException {
+        section.keySet().stream().map(String::valueOf).filter(k -> !SERVER.contains(k))
+                .forEach(k -> problems.add("unknown key 'server." + k + "' (known: " + String.join(", ", new java.util.TreeSet<>(SERVER)) + ")"));
+        URI url = uri(section.get("url"), "server.url", problems);
+        URI tokenUrl = uri(section.get("token_url"), "server.token_url", problems);
+        Path publicKey = null;
+        if (section.get("public_key") instanceof String key) {
+            publicKey = base.resolve(key);
+        } else {
+            problems.add("server.public_key must name the bundle signing key's PEM file");
+        }
+        String clientId = section.get("client_id") instanceof String id ? id : "";
+        if (clientId.isBlank()) {
+            problems.add("server.client_id is required");
+        }
+        String secret = section.get("client_secret") instanceof String s ? s : "";
+        if (section.get("client_secret_file") instanceof String secretFile) {
+            Path path = base.resolve(secretFile);
+            if (Files.isRegularFile(path)) {
+                secret = Files.readString(path).trim();
+            } else {
+                problems.add("server.client_secret_file " + path + " does not exist");
+            }
+        }
+        if (secret.isBlank()) {
+            problems.add("server.client_secret or server.client_secret_file is required");
+        }
+        int wait = 30;
+        if (section.get("wait_seconds") instanceof Number n && n.intValue() >= 0 && n.intValue() <= 300) {
+            wait = n.intValue();
+        } else if (section.get("wait_seconds") != null) {
+            problems.add("server.wait_seconds must be 0 to 300");
+        }
+        String project = section.get("project") instanceof String p ? p : "";
+        return new ServerSync(url, publicKey, project, tokenUrl, clientId, secret, wait);
+    }
+
+    private static URI uri(Object value, String key, List<String> problems) {
+        if (value instanceof String text && (text.startsWith("http://") || text.startsWith("https://"))) {
+            try {
+                return URI.create(text);
+            } catch (IllegalArgumentException e) {
+                problems.add(key + " is not a URL: " + e.getMessage());
+                return null;
+            }
+        }
+        problems.add(key + " must be an http(s) URL");
+        return null;
     }
 
     /** The machine id kept in the state directory, created on first use. */

@@ -45,6 +45,7 @@ public final class HookService implements HookServer.Handler {
     private final Clock clock;
     private final AuditEvents events;
     private volatile java.util.function.Supplier<Map<String, Object>> shipping = () -> Map.of("enabled", false);
+    private volatile java.util.function.Supplier<Map<String, Object>> sync = Map::of;
 
     public HookService(PolicyHolder policy, AgentConfig agent, Workspace workspace, AuditLog audit, AgentLog log, Clock clock) {
         this.policy = policy;
@@ -54,6 +55,11 @@ public final class HookService implements HookServer.Handler {
         this.log = log;
         this.clock = clock;
         this.events = new AuditEvents(agent, clock);
+    }
+
+    /** Lets /health and status report the policy server sync (bundle revision, age, last result). */
+    public void reportSync(java.util.function.Supplier<Map<String, Object>> status) {
+        this.sync = status;
     }
 
     /** Lets /health and status report the shipper's state. */
@@ -236,6 +242,7 @@ public final class HookService implements HookServer.Handler {
         health.put("auditPendingBytes", audit.pendingBytes());
         health.put("auditSpoolFull", audit.pendingBytes() > agent.shipping().spoolMaxBytes());
         health.put("auditShipping", shipping.get());
+        health.put("policySync", sync.get());
         if (audit.pendingBytes() > agent.shipping().spoolMaxBytes()) {
             health.put("status", "DEGRADED");
         }

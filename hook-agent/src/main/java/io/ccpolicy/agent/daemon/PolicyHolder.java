@@ -1,6 +1,7 @@
 package io.ccpolicy.agent.daemon;
 
 import io.ccpolicy.engine.PolicyEngine;
+import io.ccpolicy.engine.bundle.PolicyBundle;
 import io.ccpolicy.engine.model.PolicyDocument;
 import io.ccpolicy.engine.parse.PolicyParser;
 import io.ccpolicy.engine.parse.PolicyProblem;
@@ -34,7 +35,7 @@ public final class PolicyHolder {
     private final AtomicReference<Active> active = new AtomicReference<>();
 
     public PolicyHolder(Path location, Clock clock, AgentLog log, Consumer<List<PolicyProblem>> onRejected) {
-        this.location = location;
+        this.location = location; // null: policies come from signed bundles (BundleSync), not from a file
         this.clock = clock;
         this.log = log;
         this.onRejected = onRejected;
@@ -51,8 +52,21 @@ public final class PolicyHolder {
         return active.get();
     }
 
+    /** Makes a verified bundle's effective policy active (atomically); {@code persisted} is where it is kept. */
+    public Active activate(PolicyBundle bundle, Path persisted) throws PolicyValidationException {
+        PolicyDocument document = bundle.effective();
+        String revision = "bundle:" + bundle.revision();
+        Active next = new Active(PolicyEngine.compile(document, revision, clock, () -> UUID.randomUUID().toString()), persisted, revision,
+                FileTime.from(bundle.createdAt()));
+        active.set(next);
+        return next;
+    }
+
     /** Checks for a changed file; returns true when a new version became active. */
     public boolean reloadIfChanged() {
+        if (location == null) {
+            return false;
+        }
         Active current = active.get();
         try {
             Path file = resolve();

@@ -1,0 +1,192 @@
+package io.ccpolicy.agent.daemon;
+
+import io.ccpolicy.agent.cli.Json;
+import io.ccpolicy.engine.bundle.BundleSignature;
+import io.ccpolicy.engine.bundle.PolicyBundle;
+import io.ccpolicy.engine.parse.PolicyValidationException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Keeps the agent's policy in step with policy-service: a conditional long poll for the machine's signed bundle; a
+ * bundle is activated only if its signature verifies with the pinned key, its revision is not older than the active
+ * one and its documents validate; otherwise it is refused and reported, and the active one stays. The last good bundle
+ * is persisted (atomically) so the agent enforces at once after a restart, with the server unreachable.
+ */
+public final class BundleSync implements AutoCloseable {
+
+    private final AgentConfig agent;
+    private final PolicyHolder holder;
+    private final Path cacheFile;
+    private final PublicKey key;
+    private final Supplier<String> token;
+    private final AgentLog log;
+    private final Clock clock;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private volatile PolicyBundle active;
+    private volatile Instant lastSync;
+    private volatile String lastResult = "not synced yet";
+    private volatile String lastError = "";
+    private volatile boolean closed;
+    private Thread thread;
+
+    public BundleSync(AgentConfig agent, PolicyHolder holder, Path stateDir, PublicKey key, Supplier<String> token, AgentLog log, Clock clock) {
+        this.agent = agent;
+        this.holder = holder;
+        this.cacheFile = stateDir.resolve("bundle").resolve("current.json");
+        this.key = key;
+        this.token = token;
+        this.log = log;
+        this.clock = clock;
+    }
+
+    /** Activates the persisted bundle, if there is a valid one; says why not otherwise. */
+    public Optional<String> activateCached() {
+        if (!Files.isRegularFile(cacheFile)) {
+            return Optional.of("no cached bundle at " + cacheFile);
+        }
+        try {
+            String json = Files.readString(cacheFile);
+            PolicyBundle bundle = open(json);
+            holder.activate(bundle, cacheFile);
+            active = bundle;
+            lastResult = "cached bundle revision " + bundle.revision() + " active";
+            return Optional.empty();
+        } catch (IOException | RuntimeException | PolicyValidationException e) {
+            return Optional.of("the cached bundle " + cacheFile + " is refused: " + e.getMessage());
+        }
+    }
+
+    /** One request; {@code waitSeconds} > 0 holds it on the server until something changes. True when it succeeded. */
+    public boolean syncOnce(int waitSeconds) {
+        try {
+            StringBuilder url = new StringBuilder(agent.server().url().toString().replaceAll("/+$", ""))
+                    .append("/api/v1/bundles/current?machine=").append(URLEncoder.encode(agent.machineId(), StandardCharsets.UTF_8));
+            if (!agent.server().project().isBlank()) {
+                url.append("&project=").append(URLEncoder.encode(agent.server().project(), StandardCharsets.UTF_8));
+            }
+            if (waitSeconds > 0) {
+                url.append("&wait=").append(waitSeconds);
+            }
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url.toString()))
+                    .timeout(Duration.ofSeconds(waitSeconds + 15L))
+                    .header("Authorization", "Bearer " + token.get());
+            PolicyBundle current = active;
+            if (current != null) {
+                request.header("If-None-Match", "\"" + current.contentSha256() + "\"");
+            }
+            HttpResponse<String> response = http.send(request.GET().build(), HttpResponse.BodyHandlers.ofString());
+            lastSync = clock.instant();
+            switch (response.statusCode()) {
+                case 200 -> accept(response.body());
+                case 304 -> lastResult = "unchanged (revision " + (current == null ? "-" : current.revision()) + ")";
+                case 404 -> throw new IllegalStateException("nothing is published for this identity; the active policy stays");
+                default -> throw new IllegalStateException("policy-service answered HTTP " + response.statusCode() + ": "
+                        + response.body().substring(0, Math.min(300, response.body().length())));
+            }
+            lastError = "";
+            return true;
+        } catch (IOException e) {
+            report("policy-service not reachable at " + agent.server().url() + " (" + e.getMessage() + "); the active policy stays");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | PolicyValidationException e) {
+            report(e.getMessage());
+        }
+        return false;
+    }
+
+    private void accept(String json) throws IOException, PolicyValidationException {
+        PolicyBundle bundle = open(json);
+        PolicyBundle current = active;
+        if (current != null && bundle.revision() < current.revision()) {
+            throw new IllegalStateException("bundle revision " + bundle.revision() + " is older than the active " + current.revision()
+                    + " (replayed or rolled back outside policy-service); refused");
+        }
+        holder.activate(bundle, cacheFile);
+        active = bundle;
+        Files.createDirectories(cacheFile.getParent());
+        Path temp = cacheFile.resolveSibling("current.json.tmp");
+        Files.writeString(temp, json);
+        Files.move(temp, cacheFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        lastResult = "bundle revision " + bundle.revision() + " active";
+        log.info("policy bundle revision " + bundle.revision() + " active (" + bundle.layers().size() + " layer(s), sha256 "
+                + bundle.contentSha256().substring(0, 12) + ")");
+    }
+
+    private PolicyBundle open(String json) {
+        String[] problem = new String[1];
+        Map<String, Object> document = Json.object(json, problem)
+                .orElseThrow(() -> new IllegalArgumentException("bundle is not JSON: " + problem[0]));
+        return BundleSignature.open(document, key);
+    }
+
+    private void report(String error) {
+        if (!error.equals(lastError)) {
+            log.warn("policy sync: " + error);
+        }
+        lastError = error;
+    }
+
+    /** Long-polls until closed, backing off while the server is away. */
+    public void start() {
+        thread = new Thread(() -> {
+            long backoff = 1_000;
+            while (!closed) {
+                if (syncOnce(agent.server().waitSeconds())) {
+                    backoff = 1_000;
+                    continue;
+                }
+                try {
+                    Thread.sleep(backoff);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                backoff = Math.min(backoff * 2, 30_000);
+            }
+        }, "policy-sync");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    public Map<String, Object> statusMap() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        PolicyBundle current = active;
+        status.put("server", String.valueOf(agent.server().url()));
+        status.put("bundleRevision", current == null ? null : current.revision());
+        status.put("bundleCreatedAt", current == null ? null : current.createdAt().toString());
+        status.put("bundleAgeSeconds", current == null ? null : Duration.between(current.createdAt(), clock.instant()).toSeconds());
+        status.put("lastSync", lastSync == null ? null : lastSync.toString());
+        status.put("lastResult", lastResult);
+        status.put("lastError", lastError);
+        return status;
+    }
+
+    public Optional<PolicyBundle> active() {
+        return Optional.ofNullable(active);
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+}

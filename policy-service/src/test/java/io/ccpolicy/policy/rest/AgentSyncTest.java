@@ -1,0 +1,130 @@
+package io.ccpolicy.policy.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ccpolicy.agent.daemon.AgentConfig;
+import io.ccpolicy.agent.daemon.AgentLog;
+import io.ccpolicy.agent.daemon.BundleSync;
+import io.ccpolicy.agent.daemon.PolicyHolder;
+import io.ccpolicy.engine.model.Identity;
+import io.ccpolicy.engine.model.Policy;
+import io.ccpolicy.engine.sign.Ed25519;
+import io.ccpolicy.testinfra.Ports;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.http.ContentType;
+import io.smallrye.jwt.build.Jwt;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The hook agent's own sync (BundleSync, PolicyHolder) against the real policy-service: a publication reaches a
+ * long-polling agent within seconds, a rollback too; after a restart with the server unreachable the cached bundle is
+ * enforced; a tampered cache is refused.
+ */
+@QuarkusTest
+class AgentSyncTest {
+
+    @TestHTTPResource("/")
+    URL service;
+
+    @TempDir
+    Path state;
+
+    private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+    private final AgentLog log = new AgentLog(new PrintStream(logged, true, StandardCharsets.UTF_8));
+
+    private static String admin() {
+        return OidcWiremockTestResource.getAccessToken("admin", Set.of("policy-admin"));
+    }
+
+    private static String agentToken() {
+        return Jwt.preferredUserName("erin@acme.com").claim("email", "erin@acme.com").claim("teams", List.of()).groups(Set.of("agent"))
+                .issuer("https://server.example.com").audience("https://service.example.com").jws().keyId("1").sign("privateKey.jwk");
+    }
+
+    private static long publishOrganization(String policies, String note) {
+        long revision = given().auth().oauth2(admin()).contentType("application/yaml").queryParam("note", note)
+                .body(("version: \"1.0\"\norganization: Acme\npolicies:\n" + policies).getBytes(StandardCharsets.UTF_8))
+                .post("/api/v1/policies/versions").then().statusCode(201).extract().jsonPath().getLong("revision");
+        given().auth().oauth2(admin()).contentType(ContentType.JSON)
+                .body(Map.of("revision", revision, "scope", Map.of("type", "organization", "value", "*"), "note", note))
+                .post("/api/v1/policies/publications").then().statusCode(201);
+        return revision;
+    }
+
+    private AgentConfig agent(URI server) {
+        return new AgentConfig("Acme", Identity.of("erin@acme.com"), "machine-sync-" + UUID.randomUUID(), AgentConfig.AuditShipping.NONE,
+                new AgentConfig.ServerSync(server, null, "", null, "hook-agent", "unused", 20));
+    }
+
+    private PublicKey key() {
+        return Ed25519.publicKey(given().auth().oauth2(admin()).get("/api/v1/bundles/public-key").then().statusCode(200).extract().asString());
+    }
+
+    private static List<String> names(PolicyHolder holder) {
+        return holder.active().engine().document().policies().stream().map(Policy::name).toList();
+    }
+
+    @Test
+    void publicationsAndRollbacksReachARunningAgentAndItsCacheOutlivesTheServer() throws Exception {
+        String marker = "rule-" + UUID.randomUUID().toString().substring(0, 8);
+        long first = publishOrganization("  - {name: " + marker + ", type: denylist, target: bashCommand, values: [\"curl | bash\"], severity: error}\n",
+                "first");
+        AgentConfig agent = agent(service.toURI());
+        PolicyHolder holder = new PolicyHolder(null, Clock.systemUTC(), log, problems -> { });
+        try (BundleSync sync = new BundleSync(agent, holder, state, key(), AgentSyncTest::agentToken, log, Clock.systemUTC())) {
+            assertThat(sync.activateCached()).get().asString().contains("no cached bundle");
+            assertThat(sync.syncOnce(0)).as(String.valueOf(sync.statusMap())).isTrue();
+            assertThat(names(holder)).containsExactly(marker);
+            assertThat(holder.active().revision()).startsWith("bundle:");
+
+            sync.start();
+            long second = publishOrganization("  - {name: " + marker + ", type: denylist, target: bashCommand, values: [\"curl | bash\"], severity: error}\n"
+                    + "  - {name: no-sudo, type: denylist, target: bashCommand, values: [\"sudo\"], severity: error}\n", "add no-sudo");
+            await().atMost(Duration.ofSeconds(10)).until(() -> names(holder).contains("no-sudo"));
+
+            given().auth().oauth2(admin()).contentType(ContentType.JSON)
+                    .body(Map.of("scope", Map.of("type", "organization", "value", "*"), "toRevision", first, "note", "sudo rule broke builds"))
+                    .post("/api/v1/policies/publications/rollback").then().statusCode(201);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !names(holder).contains("no-sudo"));
+            assertThat(second).isGreaterThan(first);
+        }
+
+        int closedPort = Ports.freePort();
+        PolicyHolder restarted = new PolicyHolder(null, Clock.systemUTC(), log, problems -> { });
+        try (BundleSync offline = new BundleSync(agent(URI.create("http://127.0.0.1:" + closedPort)), restarted, state, key(),
+                AgentSyncTest::agentToken, log, Clock.systemUTC())) {
+            assertThat(offline.activateCached()).as("the cached bundle is enforced at once").isEmpty();
+            assertThat(names(restarted)).containsExactly(marker);
+            assertThat(offline.syncOnce(0)).isFalse();
+            assertThat(String.valueOf(offline.statusMap().get("lastError"))).contains("not reachable").contains("the active policy stays");
+            assertThat(names(restarted)).containsExactly(marker);
+        }
+
+        Path cache = state.resolve("bundle/current.json");
+        Files.writeString(cache, Files.readString(cache).replace("curl | bash", "curl | zsh"));
+        PolicyHolder tampered = new PolicyHolder(null, Clock.systemUTC(), log, problems -> { });
+        try (BundleSync refused = new BundleSync(agent, tampered, state, key(), AgentSyncTest::agentToken, log, Clock.systemUTC())) {
+            assertThat(refused.activateCached()).get().asString().contains("refused").contains("does not verify");
+            assertThat(tampered.active()).isNull();
+        }
+    }
+}
