@@ -43,18 +43,7 @@ public final class InstallCommands {
         Args args = Args.parse(argv, OPTIONS, Set.of());
         ManagedDirectory managed = new ManagedDirectory(Path.of(args.option("managed-dir").orElse(ManagedDirectory.defaultDir().toString())));
         try {
-            Map<String, Object> ours = build(args, err);
-            String current = managed.current();
-            Map<String, Object> existing = Map.of();
-            if (current != null && !current.isBlank()) {
-                String[] problem = new String[1];
-                existing = Json.object(current, problem).orElse(null);
-                if (existing == null) {
-                    err.println(managed.settingsFile() + ": " + problem[0] + "; fix or remove it first, nothing was changed");
-                    return 1;
-                }
-            }
-            managed.write(Json.write(AgentSettings.merge(existing, ours)) + "\n");
+            managed.installOver(build(args, err));
             out.println("Installed into " + managed.settingsFile() + " (hooks to 127.0.0.1:" + ServeCommand.port(args)
                     + "; 'hook-agent uninstall' restores the previous content)");
             return 0;

@@ -11,6 +11,8 @@ import io.ccpolicy.agent.daemon.ClientCredentials;
 import io.ccpolicy.agent.daemon.HookService;
 import io.ccpolicy.agent.daemon.PolicyHolder;
 import io.ccpolicy.agent.daemon.Workspace;
+import io.ccpolicy.agent.install.ManagedDirectory;
+import io.ccpolicy.agent.install.ManagedSettingsFollower;
 import io.ccpolicy.agent.server.HookServer;
 import io.ccpolicy.engine.parse.PolicyValidationException;
 import io.ccpolicy.engine.sign.Ed25519;
@@ -43,7 +45,7 @@ public final class ServeCommand {
 
     public static int run(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
         long started = System.nanoTime();
-        Args args = Args.parse(argv, Set.of("policy", "server", "config", "state-dir", "port", "home"), Set.of());
+        Args args = Args.parse(argv, Set.of("policy", "server", "config", "state-dir", "port", "home", "managed-dir"), Set.of());
         Path stateDir = AgentPaths.stateDir(args.option("state-dir").orElse(null));
         Path configFile = Path.of(args.option("config").orElse(stateDir.resolve("agent.yaml").toString()));
         int port = port(args);
@@ -118,6 +120,9 @@ public final class ServeCommand {
                 return 1;
             }
             Files.writeString(stateDir.resolve("agent.port"), server.port() + "\n");
+            if (sync != null && args.option("managed-dir").isPresent()) {
+                ManagedSettingsFollower.follow(sync, policy, new ManagedDirectory(Path.of(args.option("managed-dir").get())), agent, server.port(), log);
+            }
             Files.writeString(stateDir.resolve("agent.pid"), ProcessHandle.current().pid() + "\n");
             ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "policy-watch");

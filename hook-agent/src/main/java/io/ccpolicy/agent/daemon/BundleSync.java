@@ -3,6 +3,7 @@ package io.ccpolicy.agent.daemon;
 import io.ccpolicy.agent.cli.Json;
 import io.ccpolicy.engine.bundle.BundleSignature;
 import io.ccpolicy.engine.bundle.PolicyBundle;
+import io.ccpolicy.engine.model.PolicyDocument;
 import io.ccpolicy.engine.parse.PolicyValidationException;
 import java.io.IOException;
 import java.net.URI;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -44,6 +46,7 @@ public final class BundleSync implements AutoCloseable {
     private volatile String lastResult = "not synced yet";
     private volatile String lastError = "";
     private volatile boolean closed;
+    private volatile Consumer<PolicyDocument> onActivated = document -> { };
     private Thread thread;
 
     public BundleSync(AgentConfig agent, PolicyHolder holder, Path stateDir, PublicKey key, Supplier<String> token, AgentLog log, Clock clock) {
@@ -56,6 +59,11 @@ public final class BundleSync implements AutoCloseable {
         this.clock = clock;
     }
 
+    /** Called with each bundle's effective policy once it is active (e.g. to rewrite Claude Code's managed settings). */
+    public void onActivated(Consumer<PolicyDocument> listener) {
+        this.onActivated = listener;
+    }
+
     /** Activates the persisted bundle, if there is a valid one; says why not otherwise. */
     public Optional<String> activateCached() {
         if (!Files.isRegularFile(cacheFile)) {
@@ -64,7 +72,7 @@ public final class BundleSync implements AutoCloseable {
         try {
             String json = Files.readString(cacheFile);
             PolicyBundle bundle = open(json);
-            holder.activate(bundle, cacheFile);
+            onActivated.accept(holder.activate(bundle, cacheFile).engine().document());
             active = bundle;
             lastResult = "cached bundle revision " + bundle.revision() + " active";
             return Optional.empty();
@@ -119,8 +127,9 @@ public final class BundleSync implements AutoCloseable {
             throw new IllegalStateException("bundle revision " + bundle.revision() + " is older than the active " + current.revision()
                     + " (replayed or rolled back outside policy-service); refused");
         }
-        holder.activate(bundle, cacheFile);
+        PolicyDocument document = holder.activate(bundle, cacheFile).engine().document();
         active = bundle;
+        onActivated.accept(document);
         Files.createDirectories(cacheFile.getParent());
         Path temp = cacheFile.resolveSibling("current.json.tmp");
         Files.writeString(temp, json);

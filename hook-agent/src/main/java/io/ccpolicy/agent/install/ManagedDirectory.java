@@ -1,11 +1,13 @@
 package io.ccpolicy.agent.install;
 
+import io.ccpolicy.agent.cli.Json;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Claude Code's managed-settings directory and our changes to it. Before the first install the current
@@ -71,6 +73,21 @@ public final class ManagedDirectory {
     }
 
     /** Puts back exactly what was there before the first install; false when nothing was installed. */
+    /**
+     * Merges our settings into the managed settings file (other administrators' keys are kept) and writes it. Refuses,
+     * changing nothing, when the existing file is not a JSON object.
+     */
+    public void installOver(Map<String, Object> ours) throws IOException {
+        String text = current();
+        Map<String, Object> existing = Map.of();
+        if (text != null && !text.isBlank()) {
+            String[] problem = new String[1];
+            existing = Json.object(text, problem).orElseThrow(() -> new IOException(settingsFile() + ": " + problem[0]
+                    + "; fix or remove it first, nothing was changed"));
+        }
+        write(Json.write(AgentSettings.merge(existing, ours)) + "\n");
+    }
+
     public boolean restore() throws IOException {
         if (Files.exists(dir.resolve(BACKUP))) {
             Files.move(dir.resolve(BACKUP), settingsFile(), StandardCopyOption.REPLACE_EXISTING);

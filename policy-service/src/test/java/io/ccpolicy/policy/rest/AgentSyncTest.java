@@ -8,6 +8,8 @@ import io.ccpolicy.agent.daemon.AgentConfig;
 import io.ccpolicy.agent.daemon.AgentLog;
 import io.ccpolicy.agent.daemon.BundleSync;
 import io.ccpolicy.agent.daemon.PolicyHolder;
+import io.ccpolicy.agent.install.ManagedDirectory;
+import io.ccpolicy.agent.install.ManagedSettingsFollower;
 import io.ccpolicy.engine.model.Identity;
 import io.ccpolicy.engine.model.Policy;
 import io.ccpolicy.engine.sign.Ed25519;
@@ -81,6 +83,27 @@ class AgentSyncTest {
 
     private static List<String> names(PolicyHolder holder) {
         return holder.active().engine().document().policies().stream().map(Policy::name).toList();
+    }
+
+    @Test
+    void claudeCodesManagedSettingsFollowTheActiveBundle() throws Exception {
+        String mcp = "approved-" + UUID.randomUUID().toString().substring(0, 8);
+        publishOrganization("  - {name: approved-mcp-servers, type: allowlist, target: mcpServers, values: [github-mcp], severity: error}\n", "mcp");
+        AgentConfig agent = agent(service.toURI());
+        PolicyHolder holder = new PolicyHolder(null, Clock.systemUTC(), log, problems -> { });
+        ManagedDirectory managed = new ManagedDirectory(Files.createDirectories(state.resolve("managed")));
+        Files.writeString(managed.settingsFile(), "{\"companyAnnouncements\": [\"kept\"]}");
+        try (BundleSync sync = new BundleSync(agent, holder, state, key(), AgentSyncTest::agentToken, log, Clock.systemUTC())) {
+            assertThat(sync.syncOnce(0)).isTrue();
+            ManagedSettingsFollower.follow(sync, holder, managed, agent, 7411, log);
+            assertThat(Files.readString(managed.settingsFile())).contains("github-mcp").contains("kept").contains("127.0.0.1:7411");
+
+            sync.start();
+            publishOrganization("  - {name: approved-mcp-servers, type: allowlist, target: mcpServers, values: [github-mcp, " + mcp
+                    + "], severity: error}\n", "one more server");
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(managed.settingsFile()).contains(mcp));
+            assertThat(Files.readString(managed.settingsFile())).contains("kept");
+        }
     }
 
     @Test

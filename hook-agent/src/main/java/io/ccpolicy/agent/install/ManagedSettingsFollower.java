@@ -1,0 +1,34 @@
+package io.ccpolicy.agent.install;
+
+import io.ccpolicy.agent.daemon.AgentConfig;
+import io.ccpolicy.agent.daemon.AgentLog;
+import io.ccpolicy.agent.daemon.BundleSync;
+import io.ccpolicy.agent.daemon.PolicyHolder;
+import io.ccpolicy.engine.model.PolicyDocument;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.function.Consumer;
+
+/**
+ * What Claude Code enforces natively (hooks to the agent, MCP allowlist, locks) follows each activated bundle without
+ * a reinstall: the managed settings are rewritten from the bundle's effective policy, other administrators' keys kept.
+ */
+public final class ManagedSettingsFollower {
+
+    private ManagedSettingsFollower() {
+    }
+
+    /** Writes the settings for the active policy now, and again whenever a new bundle becomes active. */
+    public static void follow(BundleSync sync, PolicyHolder policy, ManagedDirectory managed, AgentConfig agent, int port, AgentLog log) {
+        Consumer<PolicyDocument> write = document -> {
+            try {
+                managed.installOver(AgentSettings.build(port, document, agent.identity(), agent.server().project(), Instant.now()));
+                log.info("managed settings in " + managed.settingsFile() + " follow " + document.source());
+            } catch (IOException e) {
+                log.error("managed settings not updated for the new bundle: " + e.getMessage());
+            }
+        };
+        sync.onActivated(write);
+        write.accept(policy.active().engine().document());
+    }
+}
