@@ -1,17 +1,16 @@
 package io.ccpolicy.audit.messaging;
 
-import static org.awaitility.Awaitility.await;
-
 import io.ccpolicy.agent.archive.S3Reader;
 import io.ccpolicy.agent.daemon.AgentConfig;
 import io.ccpolicy.agent.daemon.AgentLog;
 import io.ccpolicy.agent.daemon.AuditLog;
 import io.ccpolicy.agent.daemon.AuditShipper;
 import io.ccpolicy.engine.model.Identity;
+import io.ccpolicy.testinfra.LocalTokens;
 import io.ccpolicy.testinfra.Ports;
 import io.ccpolicy.testinfra.S3ProxyServer;
+import io.ccpolicy.testinfra.ServiceProcess;
 import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
-import io.smallrye.jwt.build.Jwt;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,14 +25,9 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.security.GeneralSecurityException;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -61,24 +55,18 @@ public final class PipelineHarness implements AutoCloseable {
     private final int pgPort = Ports.freePort();
     private final int kafkaPort = Ports.freePort();
     private final int controllerPort = Ports.freePort();
-    private final int httpPort = Ports.freePort();
     private final Map<String, String> postgresSettings;
     private EmbeddedPostgres postgres;
     private EmbeddedKafkaBroker kafka;
     private final S3ProxyServer s3proxy;
     private final S3Reader archive;
-    private final KeyPair tokenKeys;
-    private Process ingest;
+    private final LocalTokens tokens = new LocalTokens();
+    private ServiceProcess ingest;
 
     /** Starts PostgreSQL (with these extra server settings), s3proxy and audit-ingest; Kafka waits for {@link #startKafka}. */
     public PipelineHarness(Map<String, String> postgresSettings) throws IOException {
         this.dir = Files.createTempDirectory("audit-pipeline");
         this.postgresSettings = postgresSettings;
-        try {
-            this.tokenKeys = KeyPairGenerator.getInstance("RSA").generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
         startPostgres();
         s3proxy = S3ProxyServer.start();
         archive = new S3Reader(URI.create(s3proxy.endpoint()), "ccpolicy-audit-archive", "", "us-east-1", S3ProxyServer.IDENTITY,
@@ -116,57 +104,36 @@ public final class PipelineHarness implements AutoCloseable {
     }
 
     public void killIngest() throws InterruptedException {
-        ingest.destroyForcibly().waitFor();
+        ingest.kill();
     }
 
+    /** Starts the packaged audit-ingest (again: same port, same log). */
     public void startIngest() {
-        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException("package audit-ingest first (./mvnw -pl audit-ingest package): no " + jar.toAbsolutePath());
+        Map<String, String> properties = new LinkedHashMap<>(tokens.verificationProperties());
+        properties.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres");
+        properties.put("quarkus.datasource.username", "postgres");
+        properties.put("quarkus.datasource.password", "postgres");
+        properties.put("kafka.bootstrap.servers", bootstrap());
+        properties.put("audit-ingest.s3.endpoint", s3proxy.endpoint());
+        properties.put("audit-ingest.s3.access-key", S3ProxyServer.IDENTITY);
+        properties.put("audit-ingest.s3.secret-key", S3ProxyServer.CREDENTIAL);
+        properties.put("audit-ingest.archive.signing-key-file", dir.resolve("archive-signing.pem").toString());
+        properties.put("audit-ingest.archive.generate-missing-key", "true");
+        properties.put("audit-ingest.consumer.max-backoff", "2s");
+        if (ingest == null) {
+            ingest = new ServiceProcess(Path.of("target", "quarkus-app", "quarkus-run.jar"), List.of("-Xmx768m"), properties,
+                    dir.resolve("audit-ingest.log"));
         }
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m",
-                "-Dquarkus.http.port=" + httpPort,
-                "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:" + pgPort + "/postgres",
-                "-Dquarkus.datasource.username=postgres",
-                "-Dquarkus.datasource.password=postgres",
-                // Bearer tokens verified with a local key instead of an OIDC server (see token()).
-                "-Dquarkus.oidc.auth-server-url=",
-                "-Dquarkus.oidc.public-key=" + Base64.getEncoder().encodeToString(tokenKeys.getPublic().getEncoded()),
-                "-Dkafka.bootstrap.servers=" + bootstrap(),
-                "-Daudit-ingest.s3.endpoint=" + s3proxy.endpoint(),
-                "-Daudit-ingest.s3.access-key=" + S3ProxyServer.IDENTITY,
-                "-Daudit-ingest.s3.secret-key=" + S3ProxyServer.CREDENTIAL,
-                "-Daudit-ingest.archive.signing-key-file=" + dir.resolve("archive-signing.pem"),
-                "-Daudit-ingest.archive.generate-missing-key=true",
-                "-Daudit-ingest.consumer.max-backoff=2s",
-                "-jar", jar.toString()));
-        Path log = dir.resolve("audit-ingest.log");
-        try {
-            ingest = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start audit-ingest", e);
-        }
-        await().atMost(DEADLINE).until(() -> {
-            if (!ingest.isAlive()) {
-                throw new IllegalStateException("audit-ingest exited: " + Files.readString(log));
-            }
-            try {
-                return http("/q/health/live").statusCode() == 200;
-            } catch (IOException notYet) {
-                return false;
-            }
-        });
+        ingest.start(DEADLINE);
     }
 
     /** A signed bearer token audit-ingest accepts, with these realm roles. */
     public String token(String user, Set<String> roles) {
-        return Jwt.preferredUserName(user).claim("realm_access", Map.of("roles", List.copyOf(roles))).expiresIn(3600)
-                .jws().keyId("bench").sign(tokenKeys.getPrivate());
+        return tokens.token(user, roles, List.of());
     }
 
     public URI url(String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + httpPort + pathAndQuery);
+        return ingest.url(pathAndQuery);
     }
 
     public String readiness() throws IOException, InterruptedException {
@@ -174,8 +141,7 @@ public final class PipelineHarness implements AutoCloseable {
     }
 
     private HttpResponse<String> http(String path) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(url(path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public Connection connect() throws SQLException {
@@ -264,8 +230,7 @@ public final class PipelineHarness implements AutoCloseable {
     @Override
     public void close() throws Exception {
         if (ingest != null) {
-            ingest.destroy();
-            ingest.waitFor();
+            ingest.close();
         }
         if (kafka != null) {
             kafka.close();

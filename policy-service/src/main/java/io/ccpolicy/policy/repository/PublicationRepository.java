@@ -4,7 +4,9 @@ import io.ccpolicy.policy.entity.PublicationEntity;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 @ApplicationScoped
@@ -19,6 +21,15 @@ public class PublicationRepository implements PanacheRepositoryBase<PublicationE
     public long newestId() {
         Long max = getEntityManager().createQuery("select max(p.id) from PublicationEntity p", Long.class).getSingleResult();
         return max == null ? 0 : max;
+    }
+
+    /** The publication in force for every scope, keyed "type:value". */
+    public Map<String, PublicationEntity> inForce() {
+        Map<String, PublicationEntity> current = new HashMap<>();
+        for (PublicationEntity p : list("id in (select max(q.id) from PublicationEntity q group by q.scopeType, q.scopeValue)")) {
+            current.put(p.scopeType + ":" + p.scopeValue, p);
+        }
+        return Map.copyOf(current);
     }
 
     public List<PublicationEntity> newestFirst() {

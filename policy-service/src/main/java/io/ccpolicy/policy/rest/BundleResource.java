@@ -64,7 +64,8 @@ public class BundleResource {
             @QueryParam("wait") @Min(0) @Max(300) Integer waitSeconds, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         String email = Actors.of(identity);
         List<String> teams = teams();
-        Optional<BundleService.Signed> now = bundles.bundleFor(email, teams, project, machine);
+        String known = ifNoneMatch == null ? null : ifNoneMatch.replace("W/", "").replace("\"", "").trim();
+        Optional<BundleService.Signed> now = bundles.bundleFor(email, teams, project, machine, known);
         if (!matches(now, ifNoneMatch) || waitSeconds == null || waitSeconds == 0) {
             return Uni.createFrom().item(answer(now, ifNoneMatch, email));
         }
@@ -72,7 +73,7 @@ public class BundleResource {
         return Uni.createFrom().completionStage(watch.nextPublication())
                 .ifNoItem().after(wait).recoverWithItem((Void) null)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(ignored -> answer(bundles.bundleFor(email, teams, project, machine), ifNoneMatch, email));
+                .map(ignored -> answer(bundles.bundleFor(email, teams, project, machine, known), ifNoneMatch, email));
     }
 
     @GET

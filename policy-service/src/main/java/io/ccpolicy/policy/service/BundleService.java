@@ -3,64 +3,106 @@ package io.ccpolicy.policy.service;
 import io.ccpolicy.engine.bundle.BundleSignature;
 import io.ccpolicy.engine.bundle.PolicyBundle;
 import io.ccpolicy.policy.entity.PolicyVersionEntity;
+import io.ccpolicy.policy.entity.PublicationEntity;
 import io.ccpolicy.policy.repository.PublicationRepository;
 import io.ccpolicy.policy.rest.dto.Scope;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Builds the signed bundle for one machine: the documents in force for its identity's scopes (organization, its teams,
- * its project), each resolved for the machine's place in any staged rollout.
+ * its project), each resolved for the machine's place in any staged rollout. Publications are read once per
+ * generation ({@link PublicationWatch}) and versions are immutable, so answering thousands of agents needs no database
+ * round trip, and a request whose ETag still matches is answered without signing anything.
  */
 @ApplicationScoped
 public class BundleService {
 
-    /** A bundle as served: the signed JSON and its content digest (the ETag). */
+    /** A bundle as served: the signed JSON (null when the caller's ETag matched) and its content digest (the ETag). */
     public record Signed(String json, String sha256, long revision) {
     }
 
-    private final PublicationService publications;
-    private final PublicationRepository publicationRows;
+    /** Publications in force, as of one generation, and the content digests computed from them so far. */
+    private record Snapshot(long generation, long newestId, Map<String, PublicationEntity> current, Map<String, String> digests) {
+    }
+
+    private final PublicationRepository publications;
     private final PolicyVersionService versions;
+    private final PublicationWatch watch;
     private final BundleSigningKey key;
     private final Clock clock;
+    private final Map<Long, PolicyVersionEntity> versionCache = new ConcurrentHashMap<>();
+    private volatile Snapshot snapshot = new Snapshot(-1, 0, Map.of(), Map.of());
 
-    public BundleService(PublicationService publications, PublicationRepository publicationRows, PolicyVersionService versions,
-            BundleSigningKey key, Clock clock) {
+    public BundleService(PublicationRepository publications, PolicyVersionService versions, PublicationWatch watch, BundleSigningKey key,
+            Clock clock) {
         this.publications = publications;
-        this.publicationRows = publicationRows;
         this.versions = versions;
+        this.watch = watch;
         this.key = key;
         this.clock = clock;
     }
 
-    /** Empty when nothing at all is published for this identity. */
-    @Transactional(Transactional.TxType.SUPPORTS)
-    public Optional<Signed> bundleFor(String email, List<String> teams, String project, String machine) {
+    /** Empty when nothing at all is published for this identity; the JSON is left out when {@code knownSha256} still holds. */
+    public Optional<Signed> bundleFor(String email, List<String> teams, String project, String machine, String knownSha256) {
+        Snapshot current = snapshot();
         List<Scope> scopes = new ArrayList<>();
         scopes.add(new Scope("organization", "*"));
         teams.stream().sorted().forEach(team -> scopes.add(new Scope("team", team)));
         if (project != null && !project.isBlank()) {
             scopes.add(new Scope("project", project));
         }
-        List<PolicyBundle.Layer> layers = new ArrayList<>();
+        List<Long> revisions = new ArrayList<>();
+        List<Scope> present = new ArrayList<>();
         for (Scope scope : scopes) {
-            Optional<Long> revision = publications.revisionFor(scope, machine);
-            if (revision.isPresent()) {
-                PolicyVersionEntity version = versions.require(revision.get());
-                layers.add(new PolicyBundle.Layer(scope.type() + ":" + scope.value(), version.revision, version.sha256, version.document));
+            PublicationEntity publication = current.current().get(scope.type() + ":" + scope.value());
+            Long revision = publication == null ? null : PublicationService.revisionFor(publication, machine);
+            if (revision != null) {
+                revisions.add(revision);
+                present.add(scope);
             }
         }
-        if (layers.isEmpty()) {
+        if (revisions.isEmpty()) {
             return Optional.empty();
         }
+        // Most requests are conditional and unchanged: answer them from the digest, without building the bundle.
+        String contentKey = email + "|" + String.join(",", teams) + "|" + project + "|" + present + revisions;
+        String knownDigest = current.digests().get(contentKey);
+        if (knownDigest != null && knownDigest.equals(knownSha256)) {
+            return Optional.of(new Signed(null, knownDigest, current.newestId()));
+        }
+        List<PolicyBundle.Layer> layers = new ArrayList<>();
+        for (int i = 0; i < present.size(); i++) {
+            Scope scope = present.get(i);
+            PolicyVersionEntity version = versionCache.computeIfAbsent(revisions.get(i),
+                    r -> QuarkusTransaction.requiringNew().call(() -> versions.require(r)));
+            layers.add(new PolicyBundle.Layer(scope.type() + ":" + scope.value(), version.revision, version.sha256, version.document));
+        }
         // The newest publication id only grows, so a bundle built later never carries a lower revision.
-        long revision = publicationRows.newestId();
-        PolicyBundle bundle = new PolicyBundle(revision, clock.instant(), email, teams, project == null ? "" : project, layers);
-        return Optional.of(new Signed(BundleSignature.sign(bundle, key.privateKey()), bundle.contentSha256(), revision));
+        PolicyBundle bundle = new PolicyBundle(current.newestId(), clock.instant(), email, teams, project == null ? "" : project, layers);
+        String sha256 = bundle.contentSha256();
+        if (current.digests().size() < 100_000) {
+            current.digests().put(contentKey, sha256);
+        }
+        String json = sha256.equals(knownSha256) ? null : BundleSignature.sign(bundle, key.privateKey());
+        return Optional.of(new Signed(json, sha256, current.newestId()));
+    }
+
+    private Snapshot snapshot() {
+        Snapshot current = snapshot;
+        long generation = watch.generation();
+        if (current.generation() == generation) {
+            return current;
+        }
+        Snapshot fresh = QuarkusTransaction.requiringNew().call(() -> new Snapshot(generation, publications.newestId(), publications.inForce(),
+                new ConcurrentHashMap<>()));
+        snapshot = fresh;
+        return fresh;
     }
 }

@@ -82,8 +82,13 @@ public class PublicationService {
     @Transactional(Transactional.TxType.SUPPORTS)
     public Optional<Long> revisionFor(Scope requested, String machineId) {
         Scope scope = requested.normalized();
-        return publications.current(scope.type(), scope.value()).map(p -> p.canaryPercent == 100 || bucket(machineId) < p.canaryPercent
-                ? p.revision : p.previousRevision);
+        return publications.current(scope.type(), scope.value()).map(p -> revisionFor(p, machineId));
+    }
+
+    /** The revision a publication puts in force for one machine (null: a canary's outside share with nothing before). */
+    static Long revisionFor(PublicationEntity publication, String machineId) {
+        return publication.canaryPercent == 100 || bucket(machineId) < publication.canaryPercent ? publication.revision
+                : publication.previousRevision;
     }
 
     /** A machine's stable place in 0-99, the same on every server and every day. */

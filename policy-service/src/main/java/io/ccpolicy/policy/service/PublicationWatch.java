@@ -16,6 +16,7 @@ public class PublicationWatch {
 
     private final EntityManager em;
     private final AtomicReference<CompletableFuture<Void>> next = new AtomicReference<>(new CompletableFuture<>());
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     private volatile long newest = -1;
 
     public PublicationWatch(EntityManager em) {
@@ -29,7 +30,13 @@ public class PublicationWatch {
 
     /** Call after a publication has committed. */
     public void published() {
+        generation.incrementAndGet();
         next.getAndSet(new CompletableFuture<>()).complete(null);
+    }
+
+    /** Changes whenever anything may have been published: what was computed from publications before is stale. */
+    public long generation() {
+        return generation.get();
     }
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

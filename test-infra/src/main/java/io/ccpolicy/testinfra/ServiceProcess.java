@@ -1,0 +1,72 @@
+package io.ccpolicy.testinfra;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A packaged Quarkus service ({@code target/quarkus-app/quarkus-run.jar}) as its own process on a free port, for tests
+ * that kill it and benchmarks that must not share a JVM with the load. Its output goes to a log file.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private final Path jar;
+    private final Map<String, String> properties;
+    private final Path log;
+    private final List<String> jvmOptions;
+    private final int port = Ports.freePort();
+    private Process process;
+
+    public ServiceProcess(Path jar, List<String> jvmOptions, Map<String, String> properties, Path log) {
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException("package the service first (./mvnw package): no " + jar.toAbsolutePath());
+        }
+        this.jar = jar;
+        this.jvmOptions = jvmOptions;
+        this.properties = properties;
+        this.log = log;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public URI url(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + port + pathAndQuery);
+    }
+
+    /** Starts the process and waits until it listens. */
+    public void start(Duration timeout) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.add("-Dquarkus.http.port=" + port);
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", jar.toString()));
+        try {
+            Files.createDirectories(log.toAbsolutePath().getParent());
+            process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + jar, e);
+        }
+        // Quarkus opens its HTTP port last, once started.
+        Ports.awaitListening(jar.toString(), port, timeout, process::isAlive);
+    }
+
+    /** SIGKILL: no shutdown hooks, no graceful anything. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process != null) {
+            process.destroy();
+            process.waitFor();
+        }
+    }
+}
