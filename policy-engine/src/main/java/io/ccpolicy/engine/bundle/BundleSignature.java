@@ -19,31 +19,19 @@ public final class BundleSignature {
 
     public static String sign(PolicyBundle bundle, PrivateKey key) {
         Map<String, Object> body = bundle.body();
-        Map<String, Object> signature = new LinkedHashMap<>();
-        signature.put("algorithm", Ed25519.ALGORITHM);
-        signature.put("keyId", Ed25519.keyId(Ed25519.publicKeyOf(key)));
-        signature.put("value", Ed25519.sign(key, CanonicalJson.write(body)));
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("bundle", body);
         document.put("sha256", bundle.contentSha256());
-        document.put("signature", signature);
+        document.put("signature", Ed25519.signatureBlock(key, CanonicalJson.write(body)));
         return CanonicalJson.write(document);
     }
 
     /** The bundle in a signed document if its signature verifies with {@code key}; otherwise says why it is refused. */
     public static PolicyBundle open(Map<?, ?> document, PublicKey key) {
-        if (!(document.get("bundle") instanceof Map<?, ?> body) || !(document.get("signature") instanceof Map<?, ?> signature)) {
+        if (!(document.get("bundle") instanceof Map<?, ?> body)) {
             throw new IllegalArgumentException("not a signed bundle (needs bundle and signature)");
         }
-        if (!Ed25519.ALGORITHM.equals(signature.get("algorithm")) || !(signature.get("value") instanceof String value)) {
-            throw new IllegalArgumentException("bundle signature is not Ed25519");
-        }
-        if (!Ed25519.keyId(key).equals(signature.get("keyId"))) {
-            throw new IllegalArgumentException("bundle signed with key " + signature.get("keyId") + ", the agent trusts " + Ed25519.keyId(key));
-        }
-        if (!Ed25519.verify(key, CanonicalJson.write(body), value)) {
-            throw new IllegalArgumentException("bundle signature does not verify (altered in transit or at rest)");
-        }
+        Ed25519.checkSignatureBlock(document.get("signature"), key, CanonicalJson.write(body), "bundle");
         return PolicyBundle.fromBody(body);
     }
 }

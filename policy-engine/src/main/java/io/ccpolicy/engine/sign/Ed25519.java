@@ -15,6 +15,8 @@ import java.security.spec.NamedParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Ed25519 keys and signatures as every signed artefact of the platform uses them (archive manifests, policy bundles):
@@ -56,6 +58,28 @@ public final class Ed25519 {
             return verifier.verify(Base64.getDecoder().decode(signature));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             return false;
+        }
+    }
+
+    /** The signature object signed artefacts embed: {@code {"algorithm": "Ed25519", "keyId": ..., "value": <base64>}}. */
+    public static Map<String, Object> signatureBlock(PrivateKey key, String content) {
+        Map<String, Object> signature = new LinkedHashMap<>();
+        signature.put("algorithm", ALGORITHM);
+        signature.put("keyId", keyId(publicKeyOf(key)));
+        signature.put("value", sign(key, content));
+        return signature;
+    }
+
+    /** Checks an embedded signature object over {@code content}; the exception says why it does not hold for {@code what}. */
+    public static void checkSignatureBlock(Object block, PublicKey key, String content, String what) {
+        if (!(block instanceof Map<?, ?> signature) || !ALGORITHM.equals(signature.get("algorithm")) || !(signature.get("value") instanceof String value)) {
+            throw new IllegalArgumentException(what + " has no Ed25519 signature");
+        }
+        if (!keyId(key).equals(signature.get("keyId"))) {
+            throw new IllegalArgumentException(what + " signed with key " + signature.get("keyId") + ", not with the trusted key " + keyId(key));
+        }
+        if (!verify(key, content, value)) {
+            throw new IllegalArgumentException(what + " signature does not verify (altered, or not signed by this key)");
         }
     }
 

@@ -118,7 +118,7 @@ class ArchiveVerifierTest {
         String key = ArchiveManifest.manifestKey(H0);
         bucket.put(key, new String(bucket.get(key), StandardCharsets.UTF_8).replace("\"events\":5", "\"events\":4").getBytes(StandardCharsets.UTF_8));
         assertThat(verify().findings()).extracting(ArchiveVerifier.Finding::toString)
-                .contains(key + ": signature does not verify (manifest altered or not signed by this key)")
+                .contains(key + ": manifest signature does not verify (altered, or not signed by this key)")
                 .anySatisfy(f -> assertThat(f).startsWith(key + ": altered or replaced: the manifest of hour 2026-11-24T11 recorded SHA-256"));
     }
 
@@ -134,7 +134,7 @@ class ArchiveVerifierTest {
     void anotherKeyIsRefused() throws Exception {
         KeyPair other = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         ArchiveVerifier.Report report = new ArchiveVerifier(storage, other.getPublic(), ArchiveVerifierTest::parse).verify(null, null);
-        assertThat(report.findings()).hasSize(3).allSatisfy(f -> assertThat(f.problem()).startsWith("signed with key "));
+        assertThat(report.findings()).hasSize(3).allSatisfy(f -> assertThat(f.problem()).startsWith("manifest signed with key "));
     }
 
     @Test
