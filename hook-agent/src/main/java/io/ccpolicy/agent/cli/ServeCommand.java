@@ -79,7 +79,7 @@ public final class ServeCommand {
                 AgentConfig.ServerSync s = agent.server();
                 agent = new AgentConfig(agent.organization(), agent.identity(), agent.machineId(), agent.shipping(),
                         new AgentConfig.ServerSync(java.net.URI.create(args.option("server").get()), s.publicKey(), s.project(), s.tokenUrl(),
-                                s.clientId(), s.clientSecret(), s.waitSeconds()));
+                                s.clientId(), s.clientSecret(), s.waitSeconds(), s.maxStaleness()));
             }
             boolean fromServer = agent.server().enabled() && args.option("policy").isEmpty();
             PolicyHolder policy = new PolicyHolder(fromServer ? null : Path.of(args.required("policy")), clock, log,

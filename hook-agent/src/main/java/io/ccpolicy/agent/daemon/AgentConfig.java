@@ -25,11 +25,13 @@ public record AgentConfig(String organization, Identity identity, String machine
      * {@code server:} where the policy comes from instead of a file: {@code url} of policy-service, {@code public_key}
      * (the bundle signing key, PEM file, pinned at install), {@code project}, and the OAuth2 client credentials the agent
      * authenticates with: {@code token_url}, {@code client_id}, {@code client_secret} or {@code client_secret_file};
-     * {@code wait_seconds} of each long poll (default 30).
+     * {@code wait_seconds} of each long poll (default 30); {@code max_staleness_hours} (default 168): past that long
+     * without the server confirming the bundle, the stricter profile applies (warn and audit policies enforced).
      */
-    public record ServerSync(URI url, Path publicKey, String project, URI tokenUrl, String clientId, String clientSecret, int waitSeconds) {
+    public record ServerSync(URI url, Path publicKey, String project, URI tokenUrl, String clientId, String clientSecret, int waitSeconds,
+            java.time.Duration maxStaleness) {
 
-        public static final ServerSync NONE = new ServerSync(null, null, "", null, "", "", 30);
+        public static final ServerSync NONE = new ServerSync(null, null, "", null, "", "", 30, java.time.Duration.ofDays(7));
 
         public boolean enabled() {
             return url != null;
@@ -60,7 +62,7 @@ public record AgentConfig(String organization, Identity identity, String machine
 
     private static final Set<String> TOP = Set.of("organization", "user", "machine_id", "audit", "server");
     private static final Set<String> SERVER = Set.of("url", "public_key", "project", "token_url", "client_id", "client_secret",
-            "client_secret_file", "wait_seconds");
+            "client_secret_file", "wait_seconds", "max_staleness_hours");
     private static final Set<String> AUDIT = Set.of("kafka", "topic", "spool_max_bytes");
     private static final Set<String> USER = Set.of("email", "teams", "department");
 
@@ -174,8 +176,14 @@ public record AgentConfig(String organization, Identity identity, String machine
         } else if (section.get("wait_seconds") != null) {
             problems.add("server.wait_seconds must be 0 to 300");
         }
+        java.time.Duration staleness = ServerSync.NONE.maxStaleness();
+        if (section.get("max_staleness_hours") instanceof Number n && n.longValue() > 0) {
+            staleness = java.time.Duration.ofHours(n.longValue());
+        } else if (section.get("max_staleness_hours") != null) {
+            problems.add("server.max_staleness_hours must be a positive number of hours");
+        }
         String project = section.get("project") instanceof String p ? p : "";
-        return new ServerSync(url, publicKey, project, tokenUrl, clientId, secret, wait);
+        return new ServerSync(url, publicKey, project, tokenUrl, clientId, secret, wait, staleness);
     }
 
     private static URI uri(Object value, String key, List<String> problems) {

@@ -43,6 +43,8 @@ public final class BundleSync implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private volatile PolicyBundle active;
     private volatile Instant lastSync;
+    private volatile Instant confirmed = Instant.MIN;
+    private volatile boolean strict;
     private volatile String lastResult = "not synced yet";
     private volatile String lastError = "";
     private volatile boolean closed;
@@ -72,7 +74,10 @@ public final class BundleSync implements AutoCloseable {
         try {
             String json = Files.readString(cacheFile);
             PolicyBundle bundle = open(json);
-            onActivated.accept(holder.activate(bundle, cacheFile).engine().document());
+            // The file's time is when the server last confirmed this bundle.
+            confirmed = Files.getLastModifiedTime(cacheFile).toInstant();
+            strict = stale();
+            onActivated.accept(holder.activate(bundle, cacheFile, strict).engine().document());
             active = bundle;
             lastResult = "cached bundle revision " + bundle.revision() + " active";
             return Optional.empty();
@@ -103,7 +108,10 @@ public final class BundleSync implements AutoCloseable {
             lastSync = clock.instant();
             switch (response.statusCode()) {
                 case 200 -> accept(response.body());
-                case 304 -> lastResult = "unchanged (revision " + (current == null ? "-" : current.revision()) + ")";
+                case 304 -> {
+                    lastResult = "unchanged (revision " + (current == null ? "-" : current.revision()) + ")";
+                    confirm();
+                }
                 case 404 -> throw new IllegalStateException("nothing is published for this identity; the active policy stays");
                 default -> throw new IllegalStateException("policy-service answered HTTP " + response.statusCode() + ": "
                         + response.body().substring(0, Math.min(300, response.body().length())));
@@ -127,16 +135,54 @@ public final class BundleSync implements AutoCloseable {
             throw new IllegalStateException("bundle revision " + bundle.revision() + " is older than the active " + current.revision()
                     + " (replayed or rolled back outside policy-service); refused");
         }
-        PolicyDocument document = holder.activate(bundle, cacheFile).engine().document();
+        PolicyDocument document = holder.activate(bundle, cacheFile, false).engine().document();
         active = bundle;
+        strict = false;
         onActivated.accept(document);
         Files.createDirectories(cacheFile.getParent());
         Path temp = cacheFile.resolveSibling("current.json.tmp");
         Files.writeString(temp, json);
         Files.move(temp, cacheFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        confirmed = clock.instant();
         lastResult = "bundle revision " + bundle.revision() + " active";
         log.info("policy bundle revision " + bundle.revision() + " active (" + bundle.layers().size() + " layer(s), sha256 "
                 + bundle.contentSha256().substring(0, 12) + ")");
+    }
+
+    /** The server said the active bundle is current: leave the strict profile if it was on, and remember when. */
+    private void confirm() {
+        confirmed = clock.instant();
+        try {
+            Files.setLastModifiedTime(cacheFile, java.nio.file.attribute.FileTime.from(confirmed));
+        } catch (IOException e) {
+            report("cannot record the confirmation time on " + cacheFile + ": " + e.getMessage());
+        }
+        applyStaleness();
+    }
+
+    private boolean stale() {
+        return Duration.between(confirmed, clock.instant()).compareTo(agent.server().maxStaleness()) > 0;
+    }
+
+    /**
+     * Switches between the normal and the stricter profile as the bundle goes unconfirmed past the configured
+     * staleness, or is confirmed again.
+     */
+    public void applyStaleness() {
+        PolicyBundle current = active;
+        boolean shouldBeStrict = current != null && stale();
+        if (current == null || shouldBeStrict == strict) {
+            return;
+        }
+        try {
+            onActivated.accept(holder.activate(current, cacheFile, shouldBeStrict).engine().document());
+            strict = shouldBeStrict;
+            log.warn(shouldBeStrict ? "policy server has not confirmed bundle " + current.revision() + " for more than "
+                    + agent.server().maxStaleness().toHours() + " h: the stricter profile is in force (warn and audit policies enforced)"
+                    : "policy server confirmed bundle " + current.revision() + " again: the normal profile is back");
+        } catch (PolicyValidationException e) {
+            report("cannot apply the profile: " + e.getMessage());
+        }
     }
 
     private PolicyBundle open(String json) {
@@ -158,6 +204,7 @@ public final class BundleSync implements AutoCloseable {
         thread = new Thread(() -> {
             long backoff = 1_000;
             while (!closed) {
+                applyStaleness();
                 if (syncOnce(agent.server().waitSeconds())) {
                     backoff = 1_000;
                     continue;
@@ -184,6 +231,8 @@ public final class BundleSync implements AutoCloseable {
         status.put("lastSync", lastSync == null ? null : lastSync.toString());
         status.put("lastResult", lastResult);
         status.put("lastError", lastError);
+        status.put("lastConfirmed", confirmed.equals(Instant.MIN) ? null : confirmed.toString());
+        status.put("strictProfile", strict);
         return status;
     }
 

@@ -191,6 +191,9 @@ public final class HookService implements HookServer.Handler {
         if (!mine.isEmpty()) {
             text.append(" (").append(String.join(", ", mine.stream().map(PolicyException::describe).distinct().toList())).append(')');
         }
+        if (policy.active().revision().endsWith(PolicyHolder.STRICT)) {
+            text.append("\nThe policy server has not been reached for too long: a stricter profile is in force (warn and audit policies block).");
+        }
         List<String> findings = new ArrayList<>();
         if (effective != null) {
             effective.rejected().forEach(r -> findings.add("Rejected " + r.kind() + " '" + r.item() + "' (" + r.layer().name().toLowerCase()

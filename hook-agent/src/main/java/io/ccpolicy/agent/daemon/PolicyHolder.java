@@ -28,6 +28,9 @@ public final class PolicyHolder {
     public record Active(PolicyEngine engine, Path file, String revision, FileTime modified) {
     }
 
+    /** Marks the revision of a bundle enforced with the stricter profile. */
+    public static final String STRICT = " strict";
+
     private final Path location;
     private final Clock clock;
     private final AgentLog log;
@@ -52,10 +55,13 @@ public final class PolicyHolder {
         return active.get();
     }
 
-    /** Makes a verified bundle's effective policy active (atomically); {@code persisted} is where it is kept. */
-    public Active activate(PolicyBundle bundle, Path persisted) throws PolicyValidationException {
-        PolicyDocument document = bundle.effective();
-        String revision = "bundle:" + bundle.revision();
+    /**
+     * Makes a verified bundle's effective policy active (atomically); {@code persisted} is where it is kept; {@code strict}
+     * applies the stricter profile of a bundle the server has not confirmed for too long.
+     */
+    public Active activate(PolicyBundle bundle, Path persisted, boolean strict) throws PolicyValidationException {
+        PolicyDocument document = bundle.effective(strict);
+        String revision = "bundle:" + bundle.revision() + (strict ? STRICT : "");
         Active next = new Active(PolicyEngine.compile(document, revision, clock, () -> UUID.randomUUID().toString()), persisted, revision,
                 FileTime.from(bundle.createdAt()));
         active.set(next);

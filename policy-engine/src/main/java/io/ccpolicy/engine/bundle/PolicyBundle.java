@@ -2,6 +2,7 @@ package io.ccpolicy.engine.bundle;
 
 import io.ccpolicy.engine.audit.CanonicalJson;
 import io.ccpolicy.engine.audit.Sha256;
+import io.ccpolicy.engine.model.Mode;
 import io.ccpolicy.engine.model.Policy;
 import io.ccpolicy.engine.model.PolicyDocument;
 import io.ccpolicy.engine.model.PolicyException;
@@ -94,6 +95,14 @@ public record PolicyBundle(long revision, Instant createdAt, String email, List<
 
     /** The one document the engine enforces, combined by precedence; a layer that does not validate is named. */
     public PolicyDocument effective() throws PolicyValidationException {
+        return effective(false);
+    }
+
+    /**
+     * With {@code strict}, the profile for a bundle the server has not confirmed for too long: every policy in warn or
+     * audit mode is enforced, since what was tolerated may no longer be.
+     */
+    public PolicyDocument effective(boolean strict) throws PolicyValidationException {
         List<PolicyDocument> documents = new ArrayList<>();
         for (Layer layer : layers) {
             documents.add(PolicyParser.parse(layer.scope() + " (revision " + layer.revision() + ")", layer.document()));
@@ -109,7 +118,7 @@ public record PolicyBundle(long revision, Instant createdAt, String email, List<
             Set<String> added = new HashSet<>();
             for (Policy policy : document.policies()) {
                 if (defined.add(policy.name())) {
-                    policies.add(policy);
+                    policies.add(strict ? enforced(policy) : policy);
                     added.add(policy.name());
                 }
             }
@@ -119,8 +128,13 @@ public record PolicyBundle(long revision, Instant createdAt, String email, List<
                 }
             }
         }
-        return new PolicyDocument("bundle revision " + revision, contentSha256(), top.version(), top.organization(), top.effectiveDate(),
+        return new PolicyDocument("bundle revision " + revision + (strict ? " (strict profile)" : ""), contentSha256(), top.version(), top.organization(), top.effectiveDate(),
                 top.lastUpdated(), policies, top.audit(), exceptions, top.claudeCode());
+    }
+
+    private static Policy enforced(Policy p) {
+        return new Policy(p.name(), p.description(), p.type(), p.target(), p.values(), p.pattern(), p.max(), p.severity(), p.message(),
+                Mode.ENFORCE, p.onViolation(), p.appliesTo(), p.tools());
     }
 
     public Optional<Layer> layer(String scope) {

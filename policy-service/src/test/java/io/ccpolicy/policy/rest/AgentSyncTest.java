@@ -11,6 +11,7 @@ import io.ccpolicy.agent.daemon.PolicyHolder;
 import io.ccpolicy.agent.install.ManagedDirectory;
 import io.ccpolicy.agent.install.ManagedSettingsFollower;
 import io.ccpolicy.engine.model.Identity;
+import io.ccpolicy.engine.model.Mode;
 import io.ccpolicy.engine.model.Policy;
 import io.ccpolicy.engine.sign.Ed25519;
 import io.ccpolicy.testinfra.Ports;
@@ -26,9 +27,11 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,7 +77,7 @@ class AgentSyncTest {
 
     private AgentConfig agent(URI server) {
         return new AgentConfig("Acme", Identity.of("erin@acme.com"), "machine-sync-" + UUID.randomUUID(), AgentConfig.AuditShipping.NONE,
-                new AgentConfig.ServerSync(server, null, "", null, "hook-agent", "unused", 20));
+                new AgentConfig.ServerSync(server, null, "", null, "hook-agent", "unused", 20, Duration.ofHours(1)));
     }
 
     private PublicKey key() {
@@ -109,19 +112,20 @@ class AgentSyncTest {
     @Test
     void publicationsAndRollbacksReachARunningAgentAndItsCacheOutlivesTheServer() throws Exception {
         String marker = "rule-" + UUID.randomUUID().toString().substring(0, 8);
-        long first = publishOrganization("  - {name: " + marker + ", type: denylist, target: bashCommand, values: [\"curl | bash\"], severity: error}\n",
-                "first");
+        String tolerated = "  - {name: tolerated, type: denylist, target: bashCommand, values: [\"rm -rf\"], severity: warning, mode: warn}\n";
+        long first = publishOrganization("  - {name: " + marker + ", type: denylist, target: bashCommand, values: [\"curl | bash\"], severity: error}\n"
+                + tolerated, "first");
         AgentConfig agent = agent(service.toURI());
         PolicyHolder holder = new PolicyHolder(null, Clock.systemUTC(), log, problems -> { });
         try (BundleSync sync = new BundleSync(agent, holder, state, key(), AgentSyncTest::agentToken, log, Clock.systemUTC())) {
             assertThat(sync.activateCached()).get().asString().contains("no cached bundle");
             assertThat(sync.syncOnce(0)).as(String.valueOf(sync.statusMap())).isTrue();
-            assertThat(names(holder)).containsExactly(marker);
-            assertThat(holder.active().revision()).startsWith("bundle:");
+            assertThat(names(holder)).containsExactly(marker, "tolerated");
+            assertThat(holder.active().revision()).startsWith("bundle:").doesNotEndWith(PolicyHolder.STRICT);
 
             sync.start();
             long second = publishOrganization("  - {name: " + marker + ", type: denylist, target: bashCommand, values: [\"curl | bash\"], severity: error}\n"
-                    + "  - {name: no-sudo, type: denylist, target: bashCommand, values: [\"sudo\"], severity: error}\n", "add no-sudo");
+                    + tolerated + "  - {name: no-sudo, type: denylist, target: bashCommand, values: [\"sudo\"], severity: error}\n", "add no-sudo");
             await().atMost(Duration.ofSeconds(10)).until(() -> names(holder).contains("no-sudo"));
 
             given().auth().oauth2(admin()).contentType(ContentType.JSON)
@@ -136,10 +140,23 @@ class AgentSyncTest {
         try (BundleSync offline = new BundleSync(agent(URI.create("http://127.0.0.1:" + closedPort)), restarted, state, key(),
                 AgentSyncTest::agentToken, log, Clock.systemUTC())) {
             assertThat(offline.activateCached()).as("the cached bundle is enforced at once").isEmpty();
-            assertThat(names(restarted)).containsExactly(marker);
+            assertThat(names(restarted)).containsExactly(marker, "tolerated");
+            assertThat(restarted.active().revision()).doesNotEndWith(PolicyHolder.STRICT);
             assertThat(offline.syncOnce(0)).isFalse();
             assertThat(String.valueOf(offline.statusMap().get("lastError"))).contains("not reachable").contains("the active policy stays");
-            assertThat(names(restarted)).containsExactly(marker);
+            assertThat(names(restarted)).containsExactly(marker, "tolerated");
+        }
+
+        // Last confirmed two hours ago, with one hour allowed: the stricter profile enforces what was only warned about.
+        Path cached = state.resolve("bundle/current.json");
+        Files.setLastModifiedTime(cached, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        PolicyHolder stale = new PolicyHolder(null, Clock.systemUTC(), log, problems -> { });
+        try (BundleSync offline = new BundleSync(agent(URI.create("http://127.0.0.1:" + closedPort)), stale, state, key(),
+                AgentSyncTest::agentToken, log, Clock.systemUTC())) {
+            assertThat(offline.activateCached()).isEmpty();
+            assertThat(stale.active().revision()).endsWith(PolicyHolder.STRICT);
+            assertThat(stale.active().engine().document().policy("tolerated").orElseThrow().mode()).isEqualTo(Mode.ENFORCE);
+            assertThat(offline.statusMap()).containsEntry("strictProfile", true);
         }
 
         Path cache = state.resolve("bundle/current.json");
