@@ -1,5 +1,6 @@
 package io.ccpolicy.service.rest;
 
+import io.quarkus.oidc.OIDCException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -51,6 +52,16 @@ public class ProblemMapper {
         String title = known == null ? "HTTP " + status : known.getReasonPhrase();
         String slug = known == null ? "http-" + status : title.toLowerCase().replace(' ', '-');
         return problem(status, slug, title, e.getMessage(), uri, List.of());
+    }
+
+    /** The identity provider cannot be reached to verify a token: the caller may retry; it is not our failure to hide. */
+    @ServerExceptionMapper
+    public Response identityProviderUnavailable(OIDCException e, UriInfo uri) {
+        LOG.warnf("identity provider unavailable on %s: %s", uri.getPath(), e.getMessage());
+        return Response.fromResponse(problem(503, "identity-provider-unavailable", "Identity provider unavailable",
+                        "The organisation's identity provider cannot be reached to verify the token; retry shortly.", uri, List.of()))
+                .header(HttpHeaders.RETRY_AFTER, "5")
+                .build();
     }
 
     @ServerExceptionMapper
