@@ -11,7 +11,6 @@ import static org.hamcrest.Matchers.startsWith;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccpolicy.engine.audit.AuditChain;
-import io.ccpolicy.policy.service.AdminAuditEvents;
 import io.ccpolicy.policy.service.PublicationService;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
@@ -152,7 +151,7 @@ class PolicyLifecycleTest {
             consumer.subscribe(List.of("audit.events.v1"));
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    assertThat(r.key()).isEqualTo(AdminAuditEvents.SOURCE);
+                    assertThat(r.key()).isEqualTo("service:policy-service");
                     try {
                         all.add(JSON.readValue(r.value(), new TypeReference<Map<String, Object>>() { }));
                     } catch (Exception e) {

@@ -1,14 +1,14 @@
-package io.ccpolicy.policy.messaging;
+package io.ccpolicy.service.audit;
 
-import io.ccpolicy.policy.entity.AdminAuditOutboxEntity;
-import io.ccpolicy.policy.service.AdminAuditEvents;
+import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import java.time.Clock;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -30,18 +31,19 @@ import org.jboss.logging.Logger;
  * stores by eventId).
  */
 @ApplicationScoped
+@IfBuildProperty(name = "ccpolicy.admin-audit.enabled", stringValue = "true")
 public class AdminAuditRelay {
 
     private static final Logger LOG = Logger.getLogger(AdminAuditRelay.class);
 
-    private final EntityManager em;
+    private final DataSource dataSource;
     private final KafkaProducer<String, String> producer;
     private final String topic;
-    private final Clock clock;
+    private final String source;
 
-    public AdminAuditRelay(EntityManager em, @Identifier("default-kafka-broker") Map<String, Object> kafka,
-            @ConfigProperty(name = "policy-service.audit-topic", defaultValue = "audit.events.v1") String topic, Clock clock) {
-        this.em = em;
+    public AdminAuditRelay(DataSource dataSource, @Identifier("default-kafka-broker") Map<String, Object> kafka,
+            @ConfigProperty(name = "ccpolicy.admin-audit.topic", defaultValue = "audit.events.v1") String topic, AdminAuditEvents events) {
+        this.dataSource = dataSource;
         Map<String, Object> props = new HashMap<>(kafka);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -50,7 +52,7 @@ public class AdminAuditRelay {
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
         this.topic = topic;
-        this.clock = clock;
+        this.source = events.source();
     }
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -65,18 +67,28 @@ public class AdminAuditRelay {
     }
 
     private int relayBatch() throws Exception {
-        List<AdminAuditOutboxEntity> pending = em.createQuery(
-                "from AdminAuditOutboxEntity o where o.sentAt is null order by o.id", AdminAuditOutboxEntity.class)
-                .setMaxResults(500).getResultList();
+        List<Long> ids = new ArrayList<>();
         List<Future<RecordMetadata>> acks = new ArrayList<>();
-        for (AdminAuditOutboxEntity row : pending) {
-            acks.add(producer.send(new ProducerRecord<>(topic, AdminAuditEvents.SOURCE, row.payload)));
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement s = c.prepareStatement(
+                    "select id, payload from admin_audit_outbox where sent_at is null order by id limit 500 for update skip locked");
+                    ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    ids.add(r.getLong(1));
+                    acks.add(producer.send(new ProducerRecord<>(topic, source, r.getString(2))));
+                }
+            }
+            for (Future<RecordMetadata> ack : acks) {
+                ack.get(15, TimeUnit.SECONDS);
+            }
+            if (!ids.isEmpty()) {
+                try (PreparedStatement s = c.prepareStatement("update admin_audit_outbox set sent_at = now() where id = any(?)")) {
+                    s.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+                    s.executeUpdate();
+                }
+            }
         }
-        for (Future<RecordMetadata> ack : acks) {
-            ack.get(15, TimeUnit.SECONDS);
-        }
-        pending.forEach(row -> row.sentAt = clock.instant());
-        return pending.size();
+        return ids.size();
     }
 
     @PreDestroy
