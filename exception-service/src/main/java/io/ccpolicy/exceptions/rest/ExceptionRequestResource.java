@@ -1,14 +1,24 @@
 package io.ccpolicy.exceptions.rest;
 
+import io.ccpolicy.exceptions.rest.dto.DecisionInput;
+import io.ccpolicy.exceptions.rest.dto.ExceptionHistoryView;
+import io.ccpolicy.exceptions.rest.dto.ExceptionRequestInput;
 import io.ccpolicy.exceptions.rest.dto.ExceptionRequestView;
 import io.ccpolicy.exceptions.service.ExceptionRequestService;
+import io.ccpolicy.service.rest.Actors;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 @Path("/api/v1/exceptions")
@@ -29,5 +39,49 @@ public class ExceptionRequestResource {
     public List<ExceptionRequestView> list() {
         boolean seesAll = identity.hasRole("exception-approver") || identity.hasRole("policy-admin");
         return service.visibleTo(identity.getPrincipal().getName(), seesAll);
+    }
+
+    @POST
+    @RolesAllowed({"developer", "exception-approver", "policy-admin"})
+    @Operation(summary = "Request an exception from a policy for yourself, a team or a project")
+    public Response request(@NotNull @Valid ExceptionRequestInput input) {
+        return Response.status(201).entity(service.request(input, Actors.of(identity))).build();
+    }
+
+    @GET
+    @Path("{id}")
+    @RolesAllowed({"developer", "exception-approver", "policy-admin"})
+    public ExceptionRequestView get(@PathParam("id") UUID id) {
+        return service.get(id);
+    }
+
+    @GET
+    @Path("{id}/history")
+    @RolesAllowed({"developer", "exception-approver", "policy-admin"})
+    @Operation(summary = "Every state the request went through, who moved it and why")
+    public List<ExceptionHistoryView> history(@PathParam("id") UUID id) {
+        return service.history(id);
+    }
+
+    @POST
+    @Path("{id}/approve")
+    @RolesAllowed("exception-approver")
+    @Operation(summary = "Approve, with an expiry no later than the organisation's maximum; never your own request")
+    public ExceptionRequestView approve(@PathParam("id") UUID id, DecisionInput decision) {
+        return service.approve(id, Actors.of(identity), decision == null ? null : decision.expiresIn(), decision == null ? null : decision.reason());
+    }
+
+    @POST
+    @Path("{id}/deny")
+    @RolesAllowed("exception-approver")
+    public ExceptionRequestView deny(@PathParam("id") UUID id, @NotNull DecisionInput decision) {
+        return service.deny(id, Actors.of(identity), decision.reason());
+    }
+
+    @POST
+    @Path("{id}/revoke")
+    @RolesAllowed("policy-admin")
+    public ExceptionRequestView revoke(@PathParam("id") UUID id, @NotNull DecisionInput decision) {
+        return service.revoke(id, Actors.of(identity), decision.reason());
     }
 }

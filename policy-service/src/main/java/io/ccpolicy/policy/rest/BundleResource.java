@@ -5,6 +5,7 @@ import io.ccpolicy.policy.config.PolicyServiceConfig;
 import io.ccpolicy.policy.service.BundleService;
 import io.ccpolicy.policy.service.BundleSigningKey;
 import io.ccpolicy.policy.service.PublicationWatch;
+import io.ccpolicy.service.rest.Actors;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;

@@ -7,6 +7,7 @@ import io.ccpolicy.policy.rest.dto.PolicyVersionSummary;
 import io.ccpolicy.policy.service.PolicyVersionService;
 import io.ccpolicy.service.rest.Problem;
 import io.ccpolicy.service.rest.ProblemMapper;
+import io.ccpolicy.service.rest.Actors;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.NotBlank;

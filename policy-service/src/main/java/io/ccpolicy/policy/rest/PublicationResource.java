@@ -7,6 +7,7 @@ import io.ccpolicy.policy.rest.dto.RollbackRequest;
 import io.ccpolicy.policy.rest.dto.Scope;
 import io.ccpolicy.policy.service.PublicationService;
 import io.ccpolicy.policy.service.PublicationWatch;
+import io.ccpolicy.service.rest.Actors;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;

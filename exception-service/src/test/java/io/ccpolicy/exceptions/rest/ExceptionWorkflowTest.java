@@ -1,0 +1,112 @@
+package io.ccpolicy.exceptions.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.ccpolicy.exceptions.service.ExceptionRequestService;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Request, approve (never your own, never past the maximum), deny, revoke, expire: states, history and audit events. */
+@QuarkusTest
+class ExceptionWorkflowTest {
+
+    @Inject
+    ExceptionRequestService service;
+
+    @Inject
+    EntityManager em;
+
+    private static String token(String user, String... roles) {
+        return OidcWiremockTestResource.getAccessToken(user, Set.of(roles));
+    }
+
+    private static String request(String user, String duration) {
+        return given().auth().oauth2(token(user, "developer")).contentType(ContentType.JSON)
+                .body(Map.of("policy", "approved-mcp-servers", "scope", "user", "value", "slack-mcp", "reason", "incident 4711",
+                        "duration", duration))
+                .post("/api/v1/exceptions").then().statusCode(201).body("state", equalTo("pending")).body("scopeValue", equalTo(user))
+                .extract().path("id");
+    }
+
+    private static io.restassured.response.ValidatableResponse decide(String user, String role, String id, String action, Map<String, String> body) {
+        return given().auth().oauth2(token(user, role)).contentType(ContentType.JSON).body(body)
+                .post("/api/v1/exceptions/" + id + "/" + action).then();
+    }
+
+    @Test
+    void approvedWithinTheMaximumThenRevokedWithItsHistoryAndAuditTrail() {
+        String id = request("alice", "24h");
+        decide("alice", "developer", id, "approve", Map.of()).statusCode(403);
+        Instant before = Instant.now();
+        decide("carol", "exception-approver", id, "approve", Map.of("expiresIn", "2h", "reason", "ok for the incident"))
+                .statusCode(200).body("state", equalTo("approved")).body("decidedBy", equalTo("carol"));
+        Instant expires = Instant.parse(given().auth().oauth2(token("alice", "developer")).get("/api/v1/exceptions/" + id).then()
+                .extract().path("expiresAt"));
+        assertThat(expires).isBetween(before.plus(Duration.ofHours(2)).minusSeconds(5), Instant.now().plus(Duration.ofHours(2)));
+        decide("carol", "exception-approver", id, "approve", Map.of()).statusCode(409).contentType("application/problem+json")
+                .body("detail", containsString("it is approved"));
+
+        decide("dave", "policy-admin", id, "revoke", Map.of()).statusCode(400).body("detail", containsString("reason is required"));
+        decide("dave", "policy-admin", id, "revoke", Map.of("reason", "incident closed")).statusCode(200).body("state", equalTo("revoked"));
+
+        given().auth().oauth2(token("alice", "developer")).get("/api/v1/exceptions/" + id + "/history").then().statusCode(200)
+                .body("toState", equalTo(List.of("pending", "approved", "revoked")))
+                .body("actor", equalTo(List.of("alice", "carol", "dave")));
+        assertThat(auditKinds(id)).containsExactly("exception_pending", "exception_approved", "exception_revoked");
+    }
+
+    @Test
+    void nobodyApprovesTheirOwnAndNothingExceedsTheMaximum() {
+        String own = given().auth().oauth2(token("erin", "developer", "exception-approver")).contentType(ContentType.JSON)
+                .body(Map.of("policy", "p", "scope", "team", "scopeValue", "payments", "reason", "r", "duration", "1d"))
+                .post("/api/v1/exceptions").then().statusCode(201).extract().path("id");
+        decide("erin", "exception-approver", own, "approve", Map.of()).statusCode(403).contentType("application/problem+json");
+
+        given().auth().oauth2(token("alice", "developer")).contentType(ContentType.JSON)
+                .body(Map.of("policy", "p", "scope", "user", "reason", "r", "duration", "60d"))
+                .post("/api/v1/exceptions").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("longer than the organisation's maximum of 30d"));
+        given().auth().oauth2(token("alice", "developer")).contentType(ContentType.JSON)
+                .body(Map.of("policy", "p", "scope", "team", "reason", "r", "duration", "soon"))
+                .post("/api/v1/exceptions").then().statusCode(400).body("detail", containsString("duration must be a duration like"));
+
+        String id = request("frank", "4h");
+        decide("carol", "exception-approver", id, "deny", Map.of("reason", "use the approved tracker")).statusCode(200)
+                .body("state", equalTo("denied"));
+    }
+
+    @Test
+    void anApprovedExceptionExpiresByItself() {
+        String id = request("grace", "1h");
+        decide("carol", "exception-approver", id, "approve", Map.of()).statusCode(200);
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
+                "update exception_request set expires_at = now() - interval '1 minute' where id = cast(?1 as uuid)")
+                .setParameter(1, id).executeUpdate());
+
+        assertThat(service.expireDue()).isGreaterThanOrEqualTo(1);
+
+        given().auth().oauth2(token("grace", "developer")).get("/api/v1/exceptions/" + id).then().body("state", equalTo("expired"));
+        assertThat(auditKinds(id)).containsExactly("exception_pending", "exception_approved", "exception_expired");
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> auditKinds(String id) {
+        return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "select cast(payload as jsonb)->'change'->>'kind' from admin_audit_outbox where payload like ?1 order by id")
+                .setParameter(1, "%" + UUID.fromString(id) + "%").getResultList());
+    }
+}
