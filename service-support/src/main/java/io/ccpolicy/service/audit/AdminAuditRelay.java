@@ -1,5 +1,6 @@
 package io.ccpolicy.service.audit;
 
+import io.ccpolicy.service.config.ReliableProducer;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
@@ -11,14 +12,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -44,13 +43,7 @@ public class AdminAuditRelay {
     public AdminAuditRelay(DataSource dataSource, @Identifier("default-kafka-broker") Map<String, Object> kafka,
             @ConfigProperty(name = "ccpolicy.admin-audit.topic", defaultValue = "audit.events.v1") String topic, AdminAuditEvents events) {
         this.dataSource = dataSource;
-        Map<String, Object> props = new HashMap<>(kafka);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 15_000);
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+        this.producer = new KafkaProducer<>(ReliableProducer.properties(kafka), new StringSerializer(), new StringSerializer());
         this.topic = topic;
         this.source = events.source();
     }
@@ -79,7 +72,7 @@ public class AdminAuditRelay {
                 }
             }
             for (Future<RecordMetadata> ack : acks) {
-                ack.get(15, TimeUnit.SECONDS);
+                ack.get(30, TimeUnit.SECONDS);
             }
             if (!ids.isEmpty()) {
                 try (PreparedStatement s = c.prepareStatement("update admin_audit_outbox set sent_at = now() where id = any(?)")) {
