@@ -4,6 +4,7 @@ import io.ccpolicy.agent.cli.DiffCommand;
 import io.ccpolicy.agent.cli.EffectiveConfigCommand;
 import io.ccpolicy.agent.cli.ExplainCommand;
 import io.ccpolicy.agent.cli.InstallCommands;
+import io.ccpolicy.agent.cli.RequestExceptionCommand;
 import io.ccpolicy.agent.cli.ServeCommand;
 import io.ccpolicy.agent.cli.StatusCommand;
 import io.ccpolicy.agent.cli.TestCommand;
@@ -47,6 +48,7 @@ public final class HookAgentMain {
                 case "uninstall" -> InstallCommands.uninstall(rest, out, err);
                 case "status" -> StatusCommand.run(rest, out, err);
                 case "verify-audit" -> VerifyAuditCommand.run(rest, out, err);
+                case "request-exception" -> RequestExceptionCommand.run(rest, out, err, System.getenv());
                 default -> throw new UsageException("unknown command '" + args[0] + "'");
             };
         } catch (UsageException e) {
@@ -82,6 +84,9 @@ public final class HookAgentMain {
                   uninstall [--managed-dir DIR]         restore the managed settings as they were
                   status [--port N]                     daemon health, policy version, exceptions, audit
                   verify-audit FILE                     recompute the audit hash chains; name what was altered
+                  request-exception --policy NAME --reason TEXT [--value V] [--duration 24h] [--scope user|team|project]
+                                                        ask exception-service for an exception (token in CCPOLICY_TOKEN);
+                                                        --list shows your requests and their state
                   verify-audit --s3 s3://BUCKET[/PREFIX] --public-key PEM [--endpoint URL] [--from HOUR] [--to HOUR]
                                                         verify the S3 archive: signed hourly manifests, objects, chains
 

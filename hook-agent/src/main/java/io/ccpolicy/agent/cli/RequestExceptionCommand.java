@@ -1,0 +1,103 @@
+package io.ccpolicy.agent.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code request-exception --policy NAME [--value V] --reason TEXT [--duration 24h] [--scope user|team|project
+ * --scope-value X]}: asks exception-service for an exception, as the developer whose token is in
+ * {@code CCPOLICY_TOKEN} (or {@code --token-file}); {@code request-exception --list} shows the developer's requests and
+ * their state. The service is {@code --server URL} or {@code CCPOLICY_EXCEPTIONS_URL}.
+ */
+public final class RequestExceptionCommand {
+
+    private RequestExceptionCommand() {
+    }
+
+    public static int run(List<String> argv, PrintStream out, PrintStream err, Map<String, String> env) throws UsageException {
+        Args args = Args.parse(argv, Set.of("policy", "value", "reason", "duration", "scope", "scope-value", "server", "token-file"), Set.of("list"));
+        String server = args.option("server").orElse(env.getOrDefault("CCPOLICY_EXCEPTIONS_URL", ""));
+        if (server.isBlank()) {
+            throw new UsageException("request-exception needs --server URL (exception-service) or CCPOLICY_EXCEPTIONS_URL");
+        }
+        String token = token(args, env);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        String base = server.replaceAll("/+$", "") + "/api/v1/exceptions";
+        try {
+            if (args.flag("list")) {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base)).header("Authorization", "Bearer " + token)
+                        .timeout(Duration.ofSeconds(15)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 200) {
+                    return refused(response, err);
+                }
+                List<?> requests = Json.MAPPER.readValue(response.body(), List.class);
+                if (requests.isEmpty()) {
+                    out.println("No exception requests.");
+                }
+                for (Object item : requests) {
+                    Map<?, ?> r = (Map<?, ?>) item;
+                    out.println(r.get("id") + "  " + r.get("state") + "  " + r.get("policy") + " (" + r.get("scopeType") + " " + r.get("scopeValue")
+                            + ")" + (r.get("expiresAt") == null ? "" : " until " + r.get("expiresAt")) + ": " + r.get("reason"));
+                }
+                return 0;
+            }
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("policy", args.required("policy"));
+            body.put("scope", args.option("scope").orElse("user"));
+            args.option("scope-value").ifPresent(v -> body.put("scopeValue", v));
+            args.option("value").ifPresent(v -> body.put("value", v));
+            body.put("reason", args.required("reason"));
+            body.put("duration", args.option("duration").orElse("24h"));
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base)).header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(15))
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.compact(body))).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 201) {
+                return refused(response, err);
+            }
+            Map<?, ?> created = Json.MAPPER.readValue(response.body(), Map.class);
+            out.println("Exception request " + created.get("id") + " for policy " + created.get("policy") + " is " + created.get("state")
+                    + " (" + created.get("requestedDuration") + "); an approver decides. Check with: hook-agent request-exception --list");
+            return 0;
+        } catch (IOException e) {
+            err.println("hook-agent: exception-service not reachable at " + server + ": " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    private static String token(Args args, Map<String, String> env) throws UsageException {
+        if (args.option("token-file").isPresent()) {
+            try {
+                return java.nio.file.Files.readString(java.nio.file.Path.of(args.option("token-file").get())).trim();
+            } catch (IOException e) {
+                throw new UsageException("cannot read --token-file: " + e.getMessage());
+            }
+        }
+        String token = env.getOrDefault("CCPOLICY_TOKEN", "");
+        if (token.isBlank()) {
+            throw new UsageException("request-exception needs your access token in CCPOLICY_TOKEN or --token-file FILE");
+        }
+        return token;
+    }
+
+    /** The service's problem, as one readable line. */
+    private static int refused(HttpResponse<String> response, PrintStream err) {
+        String[] problem = new String[1];
+        Map<String, Object> body = Json.object(response.body(), problem).orElse(Map.of());
+        Object detail = body.getOrDefault("detail", response.body());
+        err.println("hook-agent: exception-service refused (HTTP " + response.statusCode() + "): " + detail
+                + (body.get("errors") instanceof List<?> errors && !errors.isEmpty() ? " " + errors : ""));
+        return 1;
+    }
+}
