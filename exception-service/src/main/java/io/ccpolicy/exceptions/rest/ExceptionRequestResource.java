@@ -38,7 +38,7 @@ public class ExceptionRequestResource {
     @Operation(summary = "Exception requests: all of them for approvers and admins, your own for developers")
     public List<ExceptionRequestView> list() {
         boolean seesAll = identity.hasRole("exception-approver") || identity.hasRole("policy-admin");
-        return service.visibleTo(identity.getPrincipal().getName(), seesAll);
+        return service.visibleTo(Actors.of(identity), seesAll);
     }
 
     @POST

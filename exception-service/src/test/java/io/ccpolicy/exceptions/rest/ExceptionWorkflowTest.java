@@ -10,6 +10,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
+import io.smallrye.jwt.build.Jwt;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
@@ -101,6 +102,17 @@ class ExceptionWorkflowTest {
 
         given().auth().oauth2(token("grace", "developer")).get("/api/v1/exceptions/" + id).then().body("state", equalTo("expired"));
         assertThat(auditKinds(id)).containsExactly("exception_pending", "exception_approved", "exception_expired");
+    }
+
+    @Test
+    void aDeveloperWhoseTokenCarriesAnEmailSeesTheirOwnRequests() {
+        // Keycloak tokens carry the e-mail; requests are recorded under it, so the list must look them up by it too.
+        String token = Jwt.preferredUserName("ivy").claim("email", "ivy@acme.com").groups(Set.of("developer"))
+                .issuer("https://server.example.com").audience("https://service.example.com").jws().keyId("1").sign("privateKey.jwk");
+        String id = given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body(Map.of("policy", "p", "scope", "user", "reason", "r", "duration", "1h"))
+                .post("/api/v1/exceptions").then().statusCode(201).body("requester", equalTo("ivy@acme.com")).extract().path("id");
+        given().auth().oauth2(token).get("/api/v1/exceptions").then().statusCode(200).body("id", org.hamcrest.Matchers.hasItem(id));
     }
 
     @SuppressWarnings("unchecked")
