@@ -2,6 +2,7 @@ package io.ccpolicy.policy.rest;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -113,5 +114,10 @@ class BundleResourceTest {
                 .get("/api/v1/bundles/current").then().statusCode(403).contentType("application/problem+json");
         given().auth().oauth2(agent("dan@acme.com", List.of())).get("/api/v1/bundles/current").then().statusCode(400)
                 .contentType("application/problem+json");
+        given().auth().oauth2(agent("dan@acme.com", List.of())).queryParam("machine", "m").queryParam("wait", "soon")
+                .get("/api/v1/bundles/current").then().statusCode(400).contentType("application/problem+json")
+                .body("type", equalTo("https://ccpolicy.io/problems/invalid-request")).body("errors[0].field", equalTo("wait"));
+        given().auth().oauth2(admin()).get("/api/v1/policies/versions/latest").then().statusCode(400)
+                .body("errors[0].field", equalTo("revision"));
     }
 }

@@ -5,12 +5,16 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.validation.ConstraintViolationException;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -48,6 +52,10 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response http(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
+        if (e instanceof NotFoundException && e.getCause() != null) {
+            // JAX-RS answers 404 when a path or query parameter cannot be converted; it is the caller's bad input.
+            return badParameter(e.getCause(), uri);
+        }
         Response.Status known = Response.Status.fromStatusCode(status);
         String title = known == null ? "HTTP " + status : known.getReasonPhrase();
         String slug = known == null ? "http-" + status : title.toLowerCase().replace(' ', '-');
@@ -70,6 +78,35 @@ public class ProblemMapper {
         LOG.errorf(e, "unexpected error %s on %s", reference, uri.getPath());
         return problem(500, "internal-error", "Internal error",
                 "The server failed to handle the request; quote reference " + reference + " to the operators.", uri, List.of());
+    }
+
+    /** Names the parameter whose value could not be converted (found by its value), else says what the value was. */
+    private static Response badParameter(Throwable cause, UriInfo uri) {
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = String.valueOf(root.getMessage());
+        Matcher quoted = Pattern.compile("\"([^\"]*)\"").matcher(message);
+        String value = quoted.find() ? quoted.group(1) : null;
+        List<String> names = new ArrayList<>();
+        if (value != null) {
+            uri.getQueryParameters().forEach((name, values) -> {
+                if (values.contains(value)) {
+                    names.add(name);
+                }
+            });
+            uri.getPathParameters().forEach((name, values) -> {
+                if (values.contains(value)) {
+                    names.add(name);
+                }
+            });
+        }
+        List<Problem.FieldError> errors = names.stream()
+                .map(name -> new Problem.FieldError(name, "'" + value + "' is not a valid value for this parameter")).toList();
+        String detail = names.isEmpty() ? "A path or query parameter has a value of the wrong type (" + message + ")."
+                : "Parameter " + String.join(", ", names) + " has a value of the wrong type: '" + value + "'.";
+        return problem(400, "invalid-request", "Invalid request", detail, uri, errors);
     }
 
     private static Response unauthenticated(UriInfo uri) {
