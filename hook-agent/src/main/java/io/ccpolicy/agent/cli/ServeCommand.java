@@ -76,10 +76,7 @@ public final class ServeCommand {
                             + " (public_key, token_url, client_id, client_secret_file)");
                     return 1;
                 }
-                AgentConfig.ServerSync s = agent.server();
-                agent = new AgentConfig(agent.organization(), agent.identity(), agent.machineId(), agent.shipping(),
-                        new AgentConfig.ServerSync(java.net.URI.create(args.option("server").get()), s.publicKey(), s.project(), s.tokenUrl(),
-                                s.clientId(), s.clientSecret(), s.waitSeconds(), s.maxStaleness()));
+                agent = agent.withServer(agent.server().withUrl(java.net.URI.create(args.option("server").get())));
             }
             boolean fromServer = agent.server().enabled() && args.option("policy").isEmpty();
             PolicyHolder policy = new PolicyHolder(fromServer ? null : Path.of(args.required("policy")), clock, log,

@@ -36,6 +36,14 @@ public record AgentConfig(String organization, Identity identity, String machine
         public boolean enabled() {
             return url != null;
         }
+
+        public ServerSync withUrl(URI other) {
+            return new ServerSync(other, publicKey, project, tokenUrl, clientId, clientSecret, waitSeconds, maxStaleness);
+        }
+    }
+
+    public AgentConfig withServer(ServerSync other) {
+        return new AgentConfig(organization, identity, machineId, shipping, other);
     }
 
     public AgentConfig(String organization, Identity identity, String machineId, AuditShipping shipping) {

@@ -18,10 +18,15 @@ public final class BundleSignature {
     }
 
     public static String sign(PolicyBundle bundle, PrivateKey key) {
+        return sign(bundle, bundle.contentSha256(), key);
+    }
+
+    /** As {@link #sign(PolicyBundle, PrivateKey)}, with the content digest the caller already computed. */
+    public static String sign(PolicyBundle bundle, String contentSha256, PrivateKey key) {
         Map<String, Object> body = bundle.body();
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("bundle", body);
-        document.put("sha256", bundle.contentSha256());
+        document.put("sha256", contentSha256);
         document.put("signature", Ed25519.signatureBlock(key, CanonicalJson.write(body)));
         return CanonicalJson.write(document);
     }

@@ -67,14 +67,14 @@ public class BundleResource {
         List<String> teams = teams();
         String known = ifNoneMatch == null ? null : ifNoneMatch.replace("W/", "").replace("\"", "").trim();
         Optional<BundleService.Signed> now = bundles.bundleFor(email, teams, project, machine, known);
-        if (!matches(now, ifNoneMatch) || waitSeconds == null || waitSeconds == 0) {
-            return Uni.createFrom().item(answer(now, ifNoneMatch, email));
+        if (!matches(now, known) || waitSeconds == null || waitSeconds == 0) {
+            return Uni.createFrom().item(answer(now, known, email));
         }
         Duration wait = Duration.ofSeconds(waitSeconds).compareTo(maxWait) > 0 ? maxWait : Duration.ofSeconds(waitSeconds);
         return Uni.createFrom().completionStage(watch.nextPublication())
                 .ifNoItem().after(wait).recoverWithItem((Void) null)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(ignored -> answer(bundles.bundleFor(email, teams, project, machine, known), ifNoneMatch, email));
+                .map(ignored -> answer(bundles.bundleFor(email, teams, project, machine, known), known, email));
     }
 
     @GET
@@ -86,17 +86,18 @@ public class BundleResource {
         return Ed25519.publicKeyPem(key.publicKey());
     }
 
-    private Response answer(Optional<BundleService.Signed> bundle, String ifNoneMatch, String email) {
+    private Response answer(Optional<BundleService.Signed> bundle, String known, String email) {
         BundleService.Signed signed = bundle.orElseThrow(() -> new NotFoundException("No policy is published for " + email + "."));
         EntityTag tag = new EntityTag(signed.sha256());
-        if (matches(bundle, ifNoneMatch)) {
+        if (matches(bundle, known)) {
             return Response.notModified(tag).build();
         }
         return Response.ok(signed.json(), MediaType.APPLICATION_JSON).tag(tag).header("X-Bundle-Revision", signed.revision()).build();
     }
 
-    private static boolean matches(Optional<BundleService.Signed> bundle, String ifNoneMatch) {
-        return bundle.isPresent() && ifNoneMatch != null && ifNoneMatch.replace("W/", "").replace("\"", "").trim().equals(bundle.get().sha256());
+    /** {@code known}: the caller's If-None-Match as a bare digest. */
+    private static boolean matches(Optional<BundleService.Signed> bundle, String known) {
+        return bundle.isPresent() && bundle.get().sha256().equals(known);
     }
 
     private List<String> teams() {
