@@ -76,7 +76,11 @@ public final class ServeCommand {
                             + " (public_key, token_url, client_id, client_secret_file)");
                     return 1;
                 }
-                agent = agent.withServer(agent.server().withUrl(java.net.URI.create(args.option("server").get())));
+                String url = args.option("server").get();
+                if (!url.matches("https?://[^\\s]+")) {
+                    throw new UsageException("--server must be the http(s) URL of policy-service, got '" + url + "'");
+                }
+                agent = agent.withServer(agent.server().withUrl(java.net.URI.create(url)));
             }
             boolean fromServer = agent.server().enabled() && args.option("policy").isEmpty();
             PolicyHolder policy = new PolicyHolder(fromServer ? null : Path.of(args.required("policy")), clock, log,

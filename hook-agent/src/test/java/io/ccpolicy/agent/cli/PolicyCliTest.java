@@ -177,4 +177,25 @@ class PolicyCliTest {
         assertThat(run("test", "--bogus")).isEqualTo(2);
         assertThat(err()).contains("unknown option --bogus");
     }
+
+    @Test
+    void serverSettingsProblemsAreNamedBeforeAnythingStarts() throws IOException {
+        Path state = Files.createDirectories(dir.resolve("state"));
+        Files.writeString(dir.resolve("secret"), "s3cret");
+        Path config = Files.writeString(dir.resolve("agent.yaml"), """
+                organization: Acme
+                user: {email: dev@acme.com}
+                server: {url: "http://127.0.0.1:1", public_key: missing.pub, token_url: "http://127.0.0.1:1/token", client_id: hook-agent,
+                         client_secret_file: secret, wait_seconds: 900}
+                """);
+        assertThat(run("serve", "--config", config.toString(), "--state-dir", state.toString(), "--port", "0")).isEqualTo(1);
+        assertThat(err()).contains("server.wait_seconds must be 0 to 300");
+
+        Files.writeString(config, Files.readString(config).replace("wait_seconds: 900", "wait_seconds: 5"));
+        assertThat(run("serve", "--config", config.toString(), "--state-dir", state.toString(), "--port", "0", "--server", "policy.acme")).isEqualTo(2);
+        assertThat(err()).contains("--server must be the http(s) URL of policy-service, got 'policy.acme'");
+
+        assertThat(run("serve", "--config", config.toString(), "--state-dir", state.toString(), "--port", "0")).isEqualTo(1);
+        assertThat(err()).contains("the bundle signing key " + dir.resolve("missing.pub") + " is not usable");
+    }
 }
