@@ -10,4 +10,8 @@ public interface ExceptionServiceConfig {
     /** The organisation's longest exception: no request or approval may exceed it. */
     @WithDefault("P30D")
     Duration maxDuration();
+
+    /** Where every transition is published for policy-service (compacted; key = request id). */
+    @WithDefault("exception.grants.v1")
+    String grantsTopic();
 }

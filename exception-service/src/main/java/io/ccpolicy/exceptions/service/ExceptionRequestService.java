@@ -3,6 +3,7 @@ package io.ccpolicy.exceptions.service;
 import io.ccpolicy.exceptions.config.ExceptionServiceConfig;
 import io.ccpolicy.exceptions.entity.ExceptionEventEntity;
 import io.ccpolicy.exceptions.entity.ExceptionRequestEntity;
+import io.ccpolicy.exceptions.messaging.ExceptionStatePublisher;
 import io.ccpolicy.exceptions.repository.ExceptionRequestRepository;
 import io.ccpolicy.exceptions.rest.dto.ExceptionHistoryView;
 import io.ccpolicy.exceptions.rest.dto.ExceptionRequestInput;
@@ -35,14 +36,16 @@ public class ExceptionRequestService {
     private final ExceptionRequestRepository requests;
     private final EntityManager em;
     private final AdminAuditEvents audit;
+    private final ExceptionStatePublisher states;
     private final ExceptionServiceConfig config;
     private final Clock clock;
 
-    public ExceptionRequestService(ExceptionRequestRepository requests, EntityManager em, AdminAuditEvents audit, ExceptionServiceConfig config,
-            Clock clock) {
+    public ExceptionRequestService(ExceptionRequestRepository requests, EntityManager em, AdminAuditEvents audit, ExceptionStatePublisher states,
+            ExceptionServiceConfig config, Clock clock) {
         this.requests = requests;
         this.em = em;
         this.audit = audit;
+        this.states = states;
         this.config = config;
         this.clock = clock;
     }
@@ -164,12 +167,14 @@ public class ExceptionRequestService {
         change.put("kind", "exception_" + to);
         change.put("exceptionId", request.id.toString());
         change.put("policy", request.policyName);
+        change.put("value", request.requestedValue);
         change.put("scope", request.scopeType + ":" + request.scopeValue);
         change.put("requester", request.requester);
         change.put("fromState", from);
         change.put("expiresAt", request.expiresAt == null ? null : request.expiresAt.toString());
         change.put("note", note);
         audit.record(actor, "exception_" + to, change);
+        states.published(request, event.id);
     }
 
     private ExceptionRequestEntity require(UUID id) {
@@ -193,7 +198,7 @@ public class ExceptionRequestService {
     }
 
     private static ExceptionRequestView view(ExceptionRequestEntity e) {
-        return new ExceptionRequestView(e.id, e.policyName, e.scopeType, e.scopeValue, e.requester, e.reason,
+        return new ExceptionRequestView(e.id, e.policyName, e.requestedValue, e.scopeType, e.scopeValue, e.requester, e.reason,
                 e.requestedDuration.toString(), e.state, e.decidedBy, e.expiresAt, e.createdAt);
     }
 }

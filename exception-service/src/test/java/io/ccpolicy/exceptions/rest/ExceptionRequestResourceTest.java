@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.hasItem;
 
 import io.ccpolicy.exceptions.entity.ExceptionRequestEntity;
 import io.ccpolicy.exceptions.repository.ExceptionRequestRepository;
+import io.ccpolicy.testinfra.KafkaResource;
 import io.ccpolicy.testinfra.PostgresResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(PostgresResource.class)
 @QuarkusTestResource(OidcWiremockTestResource.class)
+@QuarkusTestResource(KafkaResource.class)
 class ExceptionRequestResourceTest {
 
     @Inject

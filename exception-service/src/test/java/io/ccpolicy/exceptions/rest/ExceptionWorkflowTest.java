@@ -118,7 +118,7 @@ class ExceptionWorkflowTest {
     @SuppressWarnings("unchecked")
     private List<String> auditKinds(String id) {
         return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                "select cast(payload as jsonb)->'change'->>'kind' from admin_audit_outbox where payload like ?1 order by id")
+                "select cast(payload as jsonb)->'change'->>'kind' from outbox where payload like ?1 order by id")
                 .setParameter(1, "%" + UUID.fromString(id) + "%").getResultList());
     }
 }

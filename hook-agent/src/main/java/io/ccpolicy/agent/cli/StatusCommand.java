@@ -38,6 +38,23 @@ public final class StatusCommand {
                 out.println("policy server: " + sync.get("server") + ": bundle revision " + sync.get("bundleRevision") + ", "
                         + sync.get("bundleAgeSeconds") + " s old; last sync " + sync.get("lastSync") + ": " + sync.get("lastResult")
                         + (String.valueOf(sync.get("lastError")).isEmpty() ? "" : "; last error: " + sync.get("lastError")));
+                if (sync.get("grants") instanceof List<?> grants) {
+                    for (Object item : grants) {
+                        if (item instanceof Map<?, ?> g) {
+                            out.println("granted:       " + g.get("id") + ": exempt from " + g.get("policies") + " (" + g.get("for") + "), approved by "
+                                    + g.get("approvedBy") + (Boolean.TRUE.equals(g.get("expired")) ? ", EXPIRED " : ", expires ") + g.get("expires"));
+                        }
+                    }
+                }
+                if (sync.get("pendingRequests") instanceof List<?> pending) {
+                    out.println("requests:      " + (pending.isEmpty() ? "no exception request awaits a decision" : pending.size() + " awaiting a decision"));
+                    for (Object item : pending) {
+                        if (item instanceof Map<?, ?> r) {
+                            out.println("  pending:     " + r.get("id") + ": " + r.get("policy")
+                                    + (String.valueOf(r.get("value")).isEmpty() ? "" : " for " + r.get("value")) + ", requested " + r.get("requestedAt"));
+                        }
+                    }
+                }
             }
             out.println("user:          " + health.get("user") + " on " + health.get("machineId"));
             out.println("exceptions:    " + health.get("exceptions"));

@@ -4,6 +4,7 @@ import io.ccpolicy.agent.cli.Json;
 import io.ccpolicy.engine.bundle.BundleSignature;
 import io.ccpolicy.engine.bundle.PolicyBundle;
 import io.ccpolicy.engine.model.PolicyDocument;
+import io.ccpolicy.engine.model.PolicyException;
 import io.ccpolicy.engine.parse.PolicyValidationException;
 import java.io.IOException;
 import java.net.URI;
@@ -19,7 +20,9 @@ import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -233,6 +236,31 @@ public final class BundleSync implements AutoCloseable {
         status.put("lastError", lastError);
         status.put("lastConfirmed", confirmed.equals(Instant.MIN) ? null : confirmed.toString());
         status.put("strictProfile", strict);
+        List<Map<String, Object>> grants = new ArrayList<>();
+        List<Map<String, Object>> pending = new ArrayList<>();
+        if (current != null) {
+            Instant now = clock.instant();
+            for (PolicyException grant : current.grants()) {
+                Map<String, Object> g = new LinkedHashMap<>();
+                g.put("id", grant.id());
+                g.put("policies", grant.exemptFrom());
+                g.put("for", grant.describe());
+                g.put("approvedBy", grant.approvedBy());
+                g.put("expires", grant.expires().map(Instant::toString).orElse(""));
+                g.put("expired", grant.isExpiredAt(now));
+                grants.add(g);
+            }
+            for (PolicyBundle.PendingRequest request : current.pending()) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("id", request.id());
+                r.put("policy", request.policy());
+                r.put("value", request.value() == null ? "" : request.value());
+                r.put("requestedAt", request.requestedAt().toString());
+                pending.add(r);
+            }
+        }
+        status.put("grants", grants);
+        status.put("pendingRequests", pending);
         return status;
     }
 

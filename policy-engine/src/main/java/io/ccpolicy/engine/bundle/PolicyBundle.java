@@ -24,8 +24,14 @@ import java.util.Set;
  * policies, but a policy name already defined above keeps the higher definition, and a lower layer's exceptions may
  * exempt only from policies that layer itself adds. Audit settings and Claude Code managed settings are the
  * organization's.
+ *
+ * <p>{@code grants} are the exceptions approved through the exception workflow that concern this identity; they may
+ * exempt from any policy, the organization's included, since the organization's approvers granted them, and carry their
+ * own expiry, which the agent checks itself. {@code pending} lists this user's requests still awaiting a decision, so the
+ * developer sees them offline too; they grant nothing.
  */
-public record PolicyBundle(long revision, Instant createdAt, String email, List<String> teams, String project, List<Layer> layers) {
+public record PolicyBundle(long revision, Instant createdAt, String email, List<String> teams, String project, List<Layer> layers,
+        List<PolicyException> grants, List<PendingRequest> pending) {
 
     public static final int FORMAT = 1;
 
@@ -33,9 +39,19 @@ public record PolicyBundle(long revision, Instant createdAt, String email, List<
     public record Layer(String scope, long revision, String sha256, String document) {
     }
 
+    /** A request for an exception, not yet decided. */
+    public record PendingRequest(String id, String policy, String value, String scope, String subject, String reason, Instant requestedAt) {
+    }
+
     public PolicyBundle {
         teams = List.copyOf(teams);
         layers = List.copyOf(layers);
+        grants = List.copyOf(grants);
+        pending = List.copyOf(pending);
+    }
+
+    public PolicyBundle(long revision, Instant createdAt, String email, List<String> teams, String project, List<Layer> layers) {
+        this(revision, createdAt, email, teams, project, layers, List.of(), List.of());
     }
 
     /** The signed content as a JSON-ready map. */
@@ -56,6 +72,33 @@ public record PolicyBundle(long revision, Instant createdAt, String email, List<
             list.add(l);
         }
         body.put("layers", list);
+        List<Object> granted = new ArrayList<>();
+        for (PolicyException grant : grants) {
+            Map<String, Object> g = new LinkedHashMap<>();
+            g.put("id", grant.id());
+            g.put("scope", grant.scope().yaml());
+            g.put("subject", grant.subject());
+            g.put("exemptFrom", grant.exemptFrom());
+            g.put("values", grant.values());
+            g.put("reason", grant.reason());
+            g.put("approvedBy", grant.approvedBy());
+            g.put("expires", grant.expires().map(Instant::toString).orElse(null));
+            granted.add(g);
+        }
+        body.put("grants", granted);
+        List<Object> requests = new ArrayList<>();
+        for (PendingRequest request : pending) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("id", request.id());
+            r.put("policy", request.policy());
+            r.put("value", request.value());
+            r.put("scope", request.scope());
+            r.put("subject", request.subject());
+            r.put("reason", request.reason());
+            r.put("requestedAt", request.requestedAt().toString());
+            requests.add(r);
+        }
+        body.put("pending", requests);
         return body;
     }
 
@@ -82,15 +125,70 @@ public record PolicyBundle(long revision, Instant createdAt, String email, List<
             }
             layers.add(new Layer(scope, rev.longValue(), sha, doc));
         }
-        List<String> teams = new ArrayList<>();
-        if (identity.get("teams") instanceof List<?> t) {
-            t.forEach(x -> teams.add(String.valueOf(x)));
-        }
         if (!(body.get("revision") instanceof Number revision) || !(body.get("createdAt") instanceof String created)) {
             throw new IllegalArgumentException("bundle has no revision or creation time");
         }
-        return new PolicyBundle(revision.longValue(), Instant.parse(created), String.valueOf(identity.get("email")), teams,
-                String.valueOf(body.get("project")), layers);
+        return new PolicyBundle(revision.longValue(), Instant.parse(created), String.valueOf(identity.get("email")),
+                strings(identity.get("teams")), String.valueOf(body.get("project")), layers, grants(body.get("grants")), pending(body.get("pending")));
+    }
+
+    private static List<PolicyException> grants(Object list) {
+        List<PolicyException> grants = new ArrayList<>();
+        for (Map<?, ?> g : maps(list, "grant")) {
+            String expires = text(g, "expires", "grant", false);
+            grants.add(new PolicyException(text(g, "id", "grant", true), PolicyException.scope(text(g, "scope", "grant", true)),
+                    text(g, "subject", "grant", true), strings(g.get("exemptFrom")), text(g, "reason", "grant", false),
+                    text(g, "approvedBy", "grant", true), Optional.ofNullable(expires).map(Instant::parse), strings(g.get("values"))));
+        }
+        return grants;
+    }
+
+    private static List<PendingRequest> pending(Object list) {
+        List<PendingRequest> pending = new ArrayList<>();
+        for (Map<?, ?> r : maps(list, "pending request")) {
+            pending.add(new PendingRequest(text(r, "id", "pending request", true), text(r, "policy", "pending request", true),
+                    text(r, "value", "pending request", false), text(r, "scope", "pending request", true),
+                    text(r, "subject", "pending request", true), text(r, "reason", "pending request", false),
+                    Instant.parse(text(r, "requestedAt", "pending request", true))));
+        }
+        return pending;
+    }
+
+    /** Bundles from before grants existed have neither list: both are optional. */
+    private static List<Map<?, ?>> maps(Object list, String what) {
+        if (list == null) {
+            return List.of();
+        }
+        if (!(list instanceof List<?> items)) {
+            throw new IllegalArgumentException("bundle " + what + "s are not a list");
+        }
+        List<Map<?, ?>> maps = new ArrayList<>();
+        for (Object item : items) {
+            if (!(item instanceof Map<?, ?> m)) {
+                throw new IllegalArgumentException("bundle " + what + " is not an object: " + item);
+            }
+            maps.add(m);
+        }
+        return maps;
+    }
+
+    private static String text(Map<?, ?> map, String field, String what, boolean required) {
+        Object value = map.get(field);
+        if (value == null && !required) {
+            return null;
+        }
+        if (!(value instanceof String s)) {
+            throw new IllegalArgumentException("bundle " + what + " has no " + field);
+        }
+        return s;
+    }
+
+    private static List<String> strings(Object list) {
+        List<String> strings = new ArrayList<>();
+        if (list instanceof List<?> items) {
+            items.forEach(x -> strings.add(String.valueOf(x)));
+        }
+        return strings;
     }
 
     /** The one document the engine enforces, combined by precedence; a layer that does not validate is named. */
@@ -128,6 +226,7 @@ public record PolicyBundle(long revision, Instant createdAt, String email, List<
                 }
             }
         }
+        exceptions.addAll(grants);
         return new PolicyDocument("bundle revision " + revision + (strict ? " (strict profile)" : ""), contentSha256(), top.version(), top.organization(), top.effectiveDate(),
                 top.lastUpdated(), policies, top.audit(), exceptions, top.claudeCode());
     }

@@ -137,7 +137,7 @@ public final class Evaluator {
                     : policy.mode() == Mode.WARN && base.ordinal() > Verdict.WARN.ordinal() ? Verdict.WARN : base;
             PolicyException exemption = null;
             for (PolicyException exception : document.exceptions()) {
-                if (exception.exemptFrom().contains(policy.name()) && exception.concerns(request.identity(), request.project())) {
+                if (exception.covers(policy.name(), check.values()) && exception.concerns(request.identity(), request.project())) {
                     if (exception.isExpiredAt(now)) {
                         expired = add(expired, exception.id());
                         trace(traces, policy, "exception expired", exception.id() + " (" + exception.describe() + ") expired "

@@ -10,6 +10,8 @@ final class ShellAnalyzer {
 
     private static final int MAX_DEPTH = 8;
     private static final Set<String> SHELLS = Set.of("sh", "bash", "zsh", "dash", "ksh", "ash", "fish", "busybox-sh");
+    private static final Set<String> WRAPPERS = Set.of("sudo", "doas", "env", "timeout", "nice", "ionice", "chrt", "taskset", "stdbuf",
+            "nohup", "command", "builtin", "exec", "time", "unbuffer", "caffeinate", "setsid", "flock", "watch", "strace", "ltrace", "xargs");
     private static final Set<String> KEYWORDS = Set.of("if", "then", "else", "elif", "do", "while", "until", "!", "{", "}",
             "fi", "done", "esac");
     private static final Set<String> LOOP_HEADERS = Set.of("for", "select", "case", "function");
@@ -117,6 +119,10 @@ final class ShellAnalyzer {
         if (words.get(0).dynamic()) {
             unknown(join(words));
             return;
+        }
+        if (WRAPPERS.contains(name)) {
+            // The wrapper runs too: a denylist naming it (sudo, xargs) must see it, an allowlist must allow it.
+            commands.add(Value.of(join(words)));
         }
         switch (name) {
             case "cd", "pushd", "chdir" -> changeDirectory(args);

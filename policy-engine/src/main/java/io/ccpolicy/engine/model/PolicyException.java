@@ -6,7 +6,9 @@ import java.util.Optional;
 
 /**
  * A granted exemption from some policies for one user, team or project. {@code expires} empty means permanent; a
- * date-only expiry in the document means the end of that day, UTC.
+ * date-only expiry in the document means the end of that day, UTC. {@code values} empty exempts every violation of
+ * those policies; otherwise only a violation whose offending values are all listed (an approved request for one MCP
+ * server exempts that server, not every server).
  */
 public record PolicyException(
         String id,
@@ -15,7 +17,8 @@ public record PolicyException(
         List<String> exemptFrom,
         String reason,
         String approvedBy,
-        Optional<Instant> expires) {
+        Optional<Instant> expires,
+        List<String> values) {
 
     public enum Scope {
         USER("user"), TEAM("team"), PROJECT("project");
@@ -33,6 +36,26 @@ public record PolicyException(
 
     public PolicyException {
         exemptFrom = List.copyOf(exemptFrom);
+        values = List.copyOf(values);
+    }
+
+    public PolicyException(String id, Scope scope, String subject, List<String> exemptFrom, String reason, String approvedBy,
+            Optional<Instant> expires) {
+        this(id, scope, subject, exemptFrom, reason, approvedBy, expires, List.of());
+    }
+
+    /** Whether this exception covers a violation of {@code policy} by these offending values. */
+    public boolean covers(String policy, List<String> offending) {
+        return exemptFrom.contains(policy) && (values.isEmpty() || values.containsAll(offending));
+    }
+
+    public static Scope scope(String yaml) {
+        for (Scope scope : Scope.values()) {
+            if (scope.yaml.equals(yaml)) {
+                return scope;
+            }
+        }
+        throw new IllegalArgumentException("exception scope must be user, team or project, got '" + yaml + "'");
     }
 
     public boolean concerns(Identity identity, String project) {
@@ -49,6 +72,6 @@ public record PolicyException(
 
     /** How the exception reads in messages: "team security-team". */
     public String describe() {
-        return scope.yaml() + " " + subject;
+        return scope.yaml() + " " + subject + (values.isEmpty() ? "" : " for " + String.join(", ", values));
     }
 }

@@ -5,14 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ccpolicy.engine.DecisionRequest;
+import io.ccpolicy.engine.HookEvent;
+import io.ccpolicy.engine.PolicyEngine;
+import io.ccpolicy.engine.Verdict;
+import io.ccpolicy.engine.model.Identity;
 import io.ccpolicy.engine.model.Policy;
 import io.ccpolicy.engine.model.PolicyDocument;
 import io.ccpolicy.engine.model.PolicyException;
 import io.ccpolicy.engine.sign.Ed25519;
 import java.security.KeyPair;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class PolicyBundleTest {
@@ -58,6 +66,36 @@ class PolicyBundleTest {
         Map<String, Object> tampered = json.readValue(signed.replace("github-mcp]", "evil-mcp]"), new TypeReference<>() { });
         assertThatThrownBy(() -> BundleSignature.open(tampered, keys.getPublic())).hasMessageContaining("does not verify");
         assertThatThrownBy(() -> BundleSignature.open(document, Ed25519.generate().getPublic())).hasMessageContaining("signed with key");
+    }
+
+    @Test
+    void anApprovedGrantExemptsFromTheOrganizationOnlyForItsValueAndOnlyUntilItExpires() throws Exception {
+        Instant expires = Instant.parse("2026-11-24T12:00:00Z");
+        PolicyException grant = new PolicyException("exc-1", PolicyException.Scope.USER, "alice@acme.com", List.of("approved-mcp-servers"),
+                "incident 4711", "carol@acme.com", Optional.of(expires), List.of("slack-mcp"));
+        PolicyBundle.PendingRequest pending = new PolicyBundle.PendingRequest("exc-2", "no-force-push", null, "user", "alice@acme.com",
+                "release", Instant.parse("2026-11-24T09:00:00Z"));
+        PolicyBundle granted = new PolicyBundle(13, bundle.createdAt(), bundle.email(), bundle.teams(), bundle.project(), bundle.layers(),
+                List.of(grant), List.of(pending));
+        assertThat(granted.contentSha256()).isNotEqualTo(bundle.contentSha256());
+
+        KeyPair keys = Ed25519.generate();
+        Map<String, Object> signed = new ObjectMapper().readValue(BundleSignature.sign(granted, keys.getPrivate()), new TypeReference<>() { });
+        PolicyBundle opened = BundleSignature.open(signed, keys.getPublic());
+        assertThat(opened).isEqualTo(granted);
+
+        Verdict before = mcpCall(opened, "slack-mcp", expires.minusSeconds(60));
+        assertThat(before).isEqualTo(Verdict.ALLOW);
+        assertThat(mcpCall(opened, "jira-mcp", expires.minusSeconds(60))).as("another server is not covered").isEqualTo(Verdict.DENY);
+        assertThat(mcpCall(opened, "slack-mcp", expires)).as("expired, checked by the agent's own clock").isEqualTo(Verdict.DENY);
+    }
+
+    private static Verdict mcpCall(PolicyBundle bundle, String server, Instant at) throws Exception {
+        PolicyEngine engine = PolicyEngine.compile(bundle.effective(), "bundle", Clock.fixed(at, ZoneOffset.UTC), () -> "d");
+        Map<String, Object> payload = Map.of("hook_event_name", "PreToolUse", "tool_name", "mcp__" + server + "__send", "tool_input", Map.of(),
+                "session_id", "s", "cwd", "/work");
+        return engine.evaluate(new DecisionRequest(HookEvent.of(payload), Identity.of("alice@acme.com", "payments"), "payments-api", null,
+                null, null)).verdict();
     }
 
     @Test

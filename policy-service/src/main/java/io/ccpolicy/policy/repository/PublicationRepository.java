@@ -17,12 +17,6 @@ public class PublicationRepository implements PanacheRepositoryBase<PublicationE
         return find("scopeType = ?1 and scopeValue = ?2", Sort.descending("id"), scopeType, scopeValue).firstResultOptional();
     }
 
-    /** The newest publication's id (ids only grow); 0 when nothing was ever published. */
-    public long newestId() {
-        Long max = getEntityManager().createQuery("select max(p.id) from PublicationEntity p", Long.class).getSingleResult();
-        return max == null ? 0 : max;
-    }
-
     /** The publication in force for every scope, keyed "type:value". */
     public Map<String, PublicationEntity> inForce() {
         Map<String, PublicationEntity> current = new HashMap<>();

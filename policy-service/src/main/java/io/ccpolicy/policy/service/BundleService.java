@@ -1,9 +1,13 @@
 package io.ccpolicy.policy.service;
 
 import io.ccpolicy.engine.bundle.BundleSignature;
+import io.ccpolicy.engine.bundle.ExceptionStateChange;
 import io.ccpolicy.engine.bundle.PolicyBundle;
+import io.ccpolicy.engine.model.Identity;
+import io.ccpolicy.engine.model.PolicyException;
 import io.ccpolicy.policy.entity.PolicyVersionEntity;
 import io.ccpolicy.policy.entity.PublicationEntity;
+import io.ccpolicy.policy.repository.ExceptionStateRepository;
 import io.ccpolicy.policy.repository.PublicationRepository;
 import io.ccpolicy.policy.rest.dto.Scope;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -28,21 +32,27 @@ public class BundleService {
     public record Signed(String json, String sha256, long revision) {
     }
 
-    /** Publications in force, as of one generation, and the content digests computed from them so far. */
-    private record Snapshot(long generation, long newestId, Map<String, PublicationEntity> current, Map<String, String> digests) {
+    /**
+     * Publications and exception states in force, as of one generation, and the content digests computed from them so
+     * far; {@code mark} is the revision of bundles built from it.
+     */
+    private record Snapshot(long generation, long mark, Map<String, PublicationEntity> current, List<ExceptionStateChange> exceptions,
+            Map<String, String> digests) {
     }
 
     private final PublicationRepository publications;
+    private final ExceptionStateRepository exceptionStates;
     private final PolicyVersionService versions;
     private final PublicationWatch watch;
     private final BundleSigningKey key;
     private final Clock clock;
     private final Map<Long, PolicyVersionEntity> versionCache = new ConcurrentHashMap<>();
-    private volatile Snapshot snapshot = new Snapshot(-1, 0, Map.of(), Map.of());
+    private volatile Snapshot snapshot = new Snapshot(-1, 0, Map.of(), List.of(), Map.of());
 
-    public BundleService(PublicationRepository publications, PolicyVersionService versions, PublicationWatch watch, BundleSigningKey key,
-            Clock clock) {
+    public BundleService(PublicationRepository publications, ExceptionStateRepository exceptionStates, PolicyVersionService versions,
+            PublicationWatch watch, BundleSigningKey key, Clock clock) {
         this.publications = publications;
+        this.exceptionStates = exceptionStates;
         this.versions = versions;
         this.watch = watch;
         this.key = key;
@@ -75,7 +85,7 @@ public class BundleService {
         String contentKey = email + "|" + String.join(",", teams) + "|" + project + "|" + present + revisions;
         String knownDigest = current.digests().get(contentKey);
         if (knownDigest != null && knownDigest.equals(knownSha256)) {
-            return Optional.of(new Signed(null, knownDigest, current.newestId()));
+            return Optional.of(new Signed(null, knownDigest, current.mark()));
         }
         List<PolicyBundle.Layer> layers = new ArrayList<>();
         for (int i = 0; i < present.size(); i++) {
@@ -84,14 +94,25 @@ public class BundleService {
                     r -> QuarkusTransaction.requiringNew().call(() -> versions.require(r)));
             layers.add(new PolicyBundle.Layer(scope.type() + ":" + scope.value(), version.revision, version.sha256, version.document));
         }
-        // The newest publication id only grows, so a bundle built later never carries a lower revision.
-        PolicyBundle bundle = new PolicyBundle(current.newestId(), clock.instant(), email, teams, project == null ? "" : project, layers);
+        Identity identity = new Identity(email, teams, "");
+        String projectName = project == null ? "" : project;
+        List<PolicyException> grants = new ArrayList<>();
+        List<PolicyBundle.PendingRequest> pending = new ArrayList<>();
+        for (ExceptionStateChange state : current.exceptions()) {
+            if (state.state().equals(ExceptionStateChange.APPROVED) && state.grant().concerns(identity, projectName)) {
+                grants.add(state.grant());
+            } else if (state.state().equals(ExceptionStateChange.PENDING) && state.requester().equalsIgnoreCase(email)) {
+                pending.add(state.pending());
+            }
+        }
+        // The change mark only grows, so a bundle built later never carries a lower revision.
+        PolicyBundle bundle = new PolicyBundle(current.mark(), clock.instant(), email, teams, projectName, layers, grants, pending);
         String sha256 = bundle.contentSha256();
         if (current.digests().size() < 100_000) {
             current.digests().put(contentKey, sha256);
         }
         String json = sha256.equals(knownSha256) ? null : BundleSignature.sign(bundle, sha256, key.privateKey());
-        return Optional.of(new Signed(json, sha256, current.newestId()));
+        return Optional.of(new Signed(json, sha256, current.mark()));
     }
 
     private Snapshot snapshot() {
@@ -100,8 +121,8 @@ public class BundleService {
         if (current.generation() == generation) {
             return current;
         }
-        Snapshot fresh = QuarkusTransaction.requiringNew().call(() -> new Snapshot(generation, publications.newestId(), publications.inForce(),
-                new ConcurrentHashMap<>()));
+        Snapshot fresh = QuarkusTransaction.requiringNew().call(() -> new Snapshot(generation, watch.changeMark(), publications.inForce(),
+                exceptionStates.inForce(clock.instant()), new ConcurrentHashMap<>()));
         snapshot = fresh;
         return fresh;
     }

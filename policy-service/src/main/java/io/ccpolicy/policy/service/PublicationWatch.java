@@ -5,30 +5,32 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Wakes long-polling bundle requests when anything is published: at once for a publication made by this instance, and
- * within a second for one made by another instance (the newest publication id is polled).
+ * Wakes long-polling bundle requests when anything that bundles are built from changes (a publication, an exception's
+ * state): at once for a change made by this instance, and within a second for one made by another instance (the change
+ * mark is polled).
  */
 @ApplicationScoped
 public class PublicationWatch {
 
     private final EntityManager em;
     private final AtomicReference<CompletableFuture<Void>> next = new AtomicReference<>(new CompletableFuture<>());
-    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong generation = new AtomicLong();
     private volatile long newest = -1;
 
     public PublicationWatch(EntityManager em) {
         this.em = em;
     }
 
-    /** Completes at the next publication. */
+    /** Completes at the next change. */
     public CompletableFuture<Void> nextPublication() {
         return next.get();
     }
 
-    /** Call after a publication has committed. */
+    /** Call after a change has committed. */
     public void published() {
         generation.incrementAndGet();
         next.getAndSet(new CompletableFuture<>()).complete(null);
@@ -39,10 +41,18 @@ public class PublicationWatch {
         return generation.get();
     }
 
+    /**
+     * Grows with every publication and every stored exception state (the sum of two growing ids): the revision of bundles
+     * built now. Call inside a transaction.
+     */
+    public long changeMark() {
+        return ((Number) em.createNativeQuery("select (select coalesce(max(id), 0) from publication)"
+                + " + (select coalesce(max(change_seq), 0) from exception_state)").getSingleResult()).longValue();
+    }
+
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void pollNewest() {
-        long current = QuarkusTransaction.requiringNew().call(() ->
-                ((Number) em.createNativeQuery("select coalesce(max(id), 0) from publication").getSingleResult()).longValue());
+        long current = QuarkusTransaction.requiringNew().call(this::changeMark);
         if (newest >= 0 && current != newest) {
             published();
         }

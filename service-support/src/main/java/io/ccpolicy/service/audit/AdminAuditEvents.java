@@ -3,13 +3,13 @@ package io.ccpolicy.service.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccpolicy.engine.audit.AuditChain;
+import io.ccpolicy.service.messaging.Outbox;
 import io.quarkus.arc.properties.IfBuildProperty;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,31 +18,32 @@ import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Records an administrative change as an audit event in the transaction of the change (a transactional outbox, relayed
- * to audit.events.v1 by {@link AdminAuditRelay}): the change and its record commit together or not at all. Events are
- * sealed into the service's own hash chain ({@code machine.id} = {@code service:<application name>}), so audit-ingest
- * verifies them like any machine's. A service enables this with {@code ccpolicy.admin-audit.enabled=true} and a
- * migration creating {@code admin_audit_outbox} and {@code admin_audit_chain}.
+ * Records an administrative change as an audit event in the transaction of the change, through the {@link Outbox} to
+ * audit.events.v1: the change and its record commit together or not at all. Events are sealed into the service's own
+ * hash chain ({@code machine.id} = {@code service:<application name>}, also the Kafka key), so audit-ingest verifies
+ * them like any machine's. A service enables this with {@code ccpolicy.outbox.enabled=true} and a migration creating
+ * {@code outbox} and {@code admin_audit_chain}.
  */
 @ApplicationScoped
-@IfBuildProperty(name = "ccpolicy.admin-audit.enabled", stringValue = "true")
+@IfBuildProperty(name = "ccpolicy.outbox.enabled", stringValue = "true")
 public class AdminAuditEvents {
 
     private final DataSource dataSource;
+    private final Outbox outbox;
     private final ObjectMapper json;
     private final Clock clock;
     private final String source;
+    private final String topic;
 
-    public AdminAuditEvents(DataSource dataSource, ObjectMapper json, Clock clock,
-            @ConfigProperty(name = "quarkus.application.name") String application) {
+    public AdminAuditEvents(DataSource dataSource, Outbox outbox, ObjectMapper json, Clock clock,
+            @ConfigProperty(name = "quarkus.application.name") String application,
+            @ConfigProperty(name = "ccpolicy.admin-audit.topic", defaultValue = "audit.events.v1") String topic) {
         this.dataSource = dataSource;
+        this.outbox = outbox;
         this.json = json;
         this.clock = clock;
         this.source = "service:" + application;
-    }
-
-    public String source() {
-        return source;
+        this.topic = topic;
     }
 
     /** Must run inside the transaction that makes the change. */
@@ -79,13 +80,7 @@ public class AdminAuditEvents {
                 s.setString(3, source);
                 s.executeUpdate();
             }
-            try (PreparedStatement s = c.prepareStatement(
-                    "insert into admin_audit_outbox (event_id, payload, created_at) values (?, ?, ?)")) {
-                s.setString(1, (String) sealed.get("eventId"));
-                s.setString(2, json.writeValueAsString(sealed));
-                s.setTimestamp(3, Timestamp.from(clock.instant()));
-                s.executeUpdate();
-            }
+            outbox.add(topic, source, (String) sealed.get("eventId"), json.writeValueAsString(sealed));
         } catch (SQLException e) {
             throw new IllegalStateException("the audit record of this change could not be written, so the change is not made: " + e.getMessage(), e);
         } catch (JsonProcessingException e) {

@@ -1,4 +1,4 @@
-package io.ccpolicy.service.audit;
+package io.ccpolicy.service.messaging;
 
 import io.ccpolicy.service.config.ReliableProducer;
 import io.quarkus.arc.properties.IfBuildProperty;
@@ -21,31 +21,25 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Relays the outbox of administrative audit events to audit.events.v1 in order, marking each sent only after Kafka
- * acknowledged it. While Kafka is away the events wait in the database; a resend after a crash is harmless (audit-ingest
- * stores by eventId).
+ * Relays the {@link Outbox} to Kafka in order, marking each record sent only after Kafka acknowledged it. While Kafka
+ * is away the records wait in the database; a resend after a crash is harmless (every consumer deduplicates: audit-ingest
+ * by eventId, the grant read model by version).
  */
 @ApplicationScoped
-@IfBuildProperty(name = "ccpolicy.admin-audit.enabled", stringValue = "true")
-public class AdminAuditRelay {
+@IfBuildProperty(name = "ccpolicy.outbox.enabled", stringValue = "true")
+public class OutboxRelay {
 
-    private static final Logger LOG = Logger.getLogger(AdminAuditRelay.class);
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
     private final DataSource dataSource;
     private final KafkaProducer<String, String> producer;
-    private final String topic;
-    private final String source;
 
-    public AdminAuditRelay(DataSource dataSource, @Identifier("default-kafka-broker") Map<String, Object> kafka,
-            @ConfigProperty(name = "ccpolicy.admin-audit.topic", defaultValue = "audit.events.v1") String topic, AdminAuditEvents events) {
+    public OutboxRelay(DataSource dataSource, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.dataSource = dataSource;
         this.producer = new KafkaProducer<>(ReliableProducer.properties(kafka), new StringSerializer(), new StringSerializer());
-        this.topic = topic;
-        this.source = events.source();
     }
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -55,7 +49,7 @@ public class AdminAuditRelay {
                 // keep going while there is a backlog
             }
         } catch (Exception e) {
-            LOG.warnf("administrative audit events wait in the outbox, Kafka not reachable: %s", e.getMessage());
+            LOG.warnf("records wait in the outbox, Kafka not reachable: %s", e.getMessage());
         }
     }
 
@@ -64,18 +58,18 @@ public class AdminAuditRelay {
         List<Future<RecordMetadata>> acks = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             try (PreparedStatement s = c.prepareStatement(
-                    "select id, payload from admin_audit_outbox where sent_at is null order by id limit 500 for update skip locked");
+                    "select id, topic, record_key, payload from outbox where sent_at is null order by id limit 500 for update skip locked");
                     ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     ids.add(r.getLong(1));
-                    acks.add(producer.send(new ProducerRecord<>(topic, source, r.getString(2))));
+                    acks.add(producer.send(new ProducerRecord<>(r.getString(2), r.getString(3), r.getString(4))));
                 }
             }
             for (Future<RecordMetadata> ack : acks) {
                 ack.get(30, TimeUnit.SECONDS);
             }
             if (!ids.isEmpty()) {
-                try (PreparedStatement s = c.prepareStatement("update admin_audit_outbox set sent_at = now() where id = any(?)")) {
+                try (PreparedStatement s = c.prepareStatement("update outbox set sent_at = now() where id = any(?)")) {
                     s.setArray(1, c.createArrayOf("bigint", ids.toArray()));
                     s.executeUpdate();
                 }

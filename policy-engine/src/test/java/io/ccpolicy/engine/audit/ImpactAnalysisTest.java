@@ -1,0 +1,68 @@
+package io.ccpolicy.engine.audit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ccpolicy.engine.Verdict;
+import io.ccpolicy.engine.parse.PolicyParser;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ImpactAnalysisTest {
+
+    private static final String CURRENT = """
+            version: "1.0"
+            organization: Acme
+            policies:
+              - {name: no-rm, type: denylist, target: bashCommand, values: ["rm -rf"], severity: error}
+            exceptions:
+              - {user: ops@acme.com, exempt_from: [no-rm], reason: cleanup, approved_by: lead, expires: "2026-11-01T00:00:00Z"}
+            """;
+    private static final String DRAFT = """
+            version: "1.0"
+            organization: Acme
+            policies:
+              - {name: no-sudo, type: denylist, target: bashCommand, values: ["sudo"], severity: error}
+              - {name: no-curl, type: denylist, target: bashCommand, values: ["curl"], severity: warning}
+            """;
+
+    private static Map<String, Object> bash(String id, String user, List<String> teams, String command, String at) {
+        return Map.of("eventId", id, "eventType", "PreToolUse", "timestamp", at,
+                "user", Map.of("email", user, "teams", teams), "session", Map.of("id", "s", "projectPath", "/work/app", "project", "app"),
+                "action", Map.of("type", "tool_execution", "tool", "Bash", "params", Map.of("command", command)));
+    }
+
+    @Test
+    void recordedCallsWhoseVerdictChangesAreCountedByDecidingPolicyAndTeam() throws Exception {
+        ImpactAnalysis impact = new ImpactAnalysis(PolicyParser.parse("current", CURRENT), PolicyParser.parse("draft", DRAFT), 2);
+        impact.add(bash("e1", "bob@acme.com", List.of("payments"), "sudo apt install jq", "2026-11-20T10:00:00Z"));
+        impact.add(bash("e2", "ann@acme.com", List.of("payments", "web"), "sudo ls", "2026-11-20T10:01:00Z"));
+        impact.add(bash("e3", "bob@acme.com", List.of("payments"), "rm -rf build", "2026-11-20T10:02:00Z"));
+        impact.add(bash("e4", "bob@acme.com", List.of(), "ls -la", "2026-11-20T10:03:00Z"));
+        impact.add(bash("e5", "bob@acme.com", List.of(), "curl https://example.com", "2026-11-20T10:04:00Z"));
+        // Exempt from no-rm in October, not any more in November: replayed at its own time.
+        impact.add(bash("e6", "ops@acme.com", List.of("ops"), "rm -rf /tmp/x", "2026-10-20T10:00:00Z"));
+        impact.add(Map.of("eventId", "e7", "eventType", "SessionStart", "timestamp", "2026-11-20T10:05:00Z"));
+        impact.add(Map.of("eventId", "e8", "eventType", "PreToolUse", "timestamp", "2026-11-20T10:06:00Z", "user", Map.of("email", "bob@acme.com"),
+                "action", Map.of("tool", "Write", "params", Map.of("file_path", "/work/app/a.txt", "contentHash", "sha256:ab"))));
+
+        ImpactAnalysis.Report report = impact.report();
+        assertThat(report.replayed()).isEqualTo(7);
+        assertThat(report.skipped()).isEqualTo(1);
+        assertThat(report.withoutContent()).isEqualTo(1);
+        assertThat(report.changed()).isEqualTo(4);
+        assertThat(report.groups()).containsExactly(
+                new ImpactAnalysis.Group("no-sudo", "payments", Verdict.ALLOW, Verdict.DENY, 2),
+                new ImpactAnalysis.Group("no-curl", "(no team)", Verdict.ALLOW, Verdict.WARN, 1),
+                new ImpactAnalysis.Group("no-rm", "payments", Verdict.DENY, Verdict.ALLOW, 1),
+                new ImpactAnalysis.Group("no-sudo", "web", Verdict.ALLOW, Verdict.DENY, 1));
+        assertThat(report.examples()).hasSize(2).extracting(ImpactAnalysis.Change::eventId).containsExactly("e1", "e2");
+    }
+
+    @Test
+    void withNothingInForceEveryCallWasAllowed() throws Exception {
+        ImpactAnalysis impact = new ImpactAnalysis(null, PolicyParser.parse("draft", DRAFT), 10);
+        impact.add(bash("e1", "bob@acme.com", List.of("payments"), "sudo ls", "2026-11-20T10:00:00Z"));
+        assertThat(impact.report().groups()).containsExactly(new ImpactAnalysis.Group("no-sudo", "payments", Verdict.ALLOW, Verdict.DENY, 1));
+    }
+}
