@@ -34,6 +34,7 @@ class ExceptionRequestResourceTest {
     @BeforeEach
     void twoRequestsFromTwoDevelopers() {
         QuarkusTransaction.requiringNew().run(() -> {
+            requests.getEntityManager().createQuery("delete from ExceptionEventEntity").executeUpdate();
             requests.deleteAll();
             requests.persist(request("alice", "approved-mcp-servers"));
             requests.persist(request("bob", "protected-paths"));

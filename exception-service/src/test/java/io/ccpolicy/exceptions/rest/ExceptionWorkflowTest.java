@@ -68,6 +68,7 @@ class ExceptionWorkflowTest {
                 .body("toState", equalTo(List.of("pending", "approved", "revoked")))
                 .body("actor", equalTo(List.of("alice", "carol", "dave")));
         assertThat(auditKinds(id)).containsExactly("exception_pending", "exception_approved", "exception_revoked");
+        assertThat(publishedStates(id)).containsExactly("pending", "approved", "revoked");
     }
 
     @Test
@@ -115,10 +116,18 @@ class ExceptionWorkflowTest {
         given().auth().oauth2(token).get("/api/v1/exceptions").then().statusCode(200).body("id", org.hamcrest.Matchers.hasItem(id));
     }
 
+    /** The states policy-service is told about, keyed by the request, in order. */
+    @SuppressWarnings("unchecked")
+    private List<String> publishedStates(String id) {
+        return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "select cast(payload as jsonb)->>'state' from outbox where topic = 'exception.grants.v1' and record_key = ?1 order by id")
+                .setParameter(1, id).getResultList());
+    }
+
     @SuppressWarnings("unchecked")
     private List<String> auditKinds(String id) {
         return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
-                "select cast(payload as jsonb)->'change'->>'kind' from outbox where payload like ?1 order by id")
+                "select cast(payload as jsonb)->'change'->>'kind' from outbox where topic = 'audit.events.v1' and payload like ?1 order by id")
                 .setParameter(1, "%" + UUID.fromString(id) + "%").getResultList());
     }
 }
