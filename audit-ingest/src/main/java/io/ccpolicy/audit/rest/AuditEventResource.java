@@ -2,6 +2,7 @@ package io.ccpolicy.audit.rest;
 
 import io.ccpolicy.audit.rest.dto.AuditEventView;
 import io.ccpolicy.audit.service.AuditQueryService;
+import io.ccpolicy.service.rest.QueryParams;
 import jakarta.annotation.security.RolesAllowed;
 import io.ccpolicy.audit.service.AuditFilter;
 import jakarta.transaction.Transactional;
@@ -44,7 +45,7 @@ public class AuditEventResource {
         if (decision != null && !java.util.Set.of("allow", "warn", "ask", "deny").contains(decision)) {
             throw new BadRequestException("decision must be allow, warn, ask or deny, got '" + decision + "'");
         }
-        return query.search(new AuditFilter(instant("from", from), instant("to", to), user, team, machine, session, policy, decision,
+        return query.search(new AuditFilter(QueryParams.instant("from", from), QueryParams.instant("to", to), user, team, machine, session, policy, decision,
                 tool, type, event), cursor, limit);
     }
 
@@ -62,7 +63,7 @@ public class AuditEventResource {
         if (from == null || to == null) {
             throw new BadRequestException("from and to are required (ISO-8601 timestamps)");
         }
-        AuditFilter filter = new AuditFilter(instant("from", from), instant("to", to), user, null, machine, null, null, null, null, null, null);
+        AuditFilter filter = new AuditFilter(QueryParams.instant("from", from), QueryParams.instant("to", to), user, null, machine, null, null, null, null, null, null);
         return lines(filter, format.equals("cef") ? io.ccpolicy.audit.service.CefFormat::line : view -> view.event().toString(),
                 format.equals("cef") ? "text/plain" : "application/x-ndjson");
     }
@@ -119,18 +120,7 @@ public class AuditEventResource {
         if (from == null || to == null) {
             throw new BadRequestException("from and to are required (ISO-8601 timestamps)");
         }
-        return query.counts(by, instant("from", from), instant("to", to));
-    }
-
-    private static java.time.Instant instant(String name, String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return java.time.OffsetDateTime.parse(value).toInstant();
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new BadRequestException(name + " must be an ISO-8601 timestamp like 2026-11-24T00:00:00Z, got '" + value + "'");
-        }
+        return query.counts(by, QueryParams.instant("from", from), QueryParams.instant("to", to));
     }
 
     @GET

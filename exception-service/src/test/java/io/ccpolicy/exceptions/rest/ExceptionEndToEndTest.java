@@ -16,6 +16,7 @@ import io.ccpolicy.agent.daemon.Workspace;
 import io.ccpolicy.agent.server.HookServer;
 import io.ccpolicy.engine.model.Identity;
 import io.ccpolicy.engine.sign.Ed25519;
+import io.ccpolicy.testinfra.PolicyServiceProcess;
 import io.ccpolicy.testinfra.ServiceProcess;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,8 +29,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,7 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,18 +72,7 @@ class ExceptionEndToEndTest {
 
     @BeforeAll
     void startPolicyService() throws Exception {
-        String jdbc = ConfigProvider.getConfig().getValue("quarkus.datasource.jdbc.url", String.class);
-        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "postgres")) {
-            c.createStatement().execute("create database policy_e2e");
-        }
-        policyService = new ServiceProcess(Path.of("../policy-service/target/quarkus-app/quarkus-run.jar"), List.of("-Xmx256m"), Map.of(
-                "quarkus.datasource.jdbc.url", jdbc.replaceFirst("/postgres(\\?|$)", "/policy_e2e$1"),
-                "quarkus.oidc.auth-server-url", ConfigProvider.getConfig().getValue("quarkus.oidc.auth-server-url", String.class),
-                "quarkus.oidc.client-id", "quarkus-service-app",
-                "kafka.bootstrap.servers", ConfigProvider.getConfig().getValue("kafka.bootstrap.servers", String.class),
-                "policy-service.bundle.signing-key-file", Files.createTempDirectory("e2e-keys").resolve("bundle.pem").toString(),
-                "policy-service.bundle.generate-missing-key", "true"), Path.of("target/e2e-policy-service.log"));
-        policyService.start(Duration.ofSeconds(90));
+        policyService = PolicyServiceProcess.start(Map.of());
     }
 
     @AfterAll

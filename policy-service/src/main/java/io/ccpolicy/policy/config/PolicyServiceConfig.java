@@ -2,6 +2,7 @@ package io.ccpolicy.policy.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -10,6 +11,23 @@ import java.util.Optional;
 public interface PolicyServiceConfig {
 
     Bundle bundle();
+
+    Impact impact();
+
+    /** Impact analysis replays recorded events read from audit-ingest's query API. */
+    interface Impact {
+        /** audit-ingest's base URL. */
+        @WithDefault("http://127.0.0.1:8083")
+        URI auditUrl();
+
+        /** At most this many events are replayed per analysis; the report says when the window held more. */
+        @WithDefault("200000")
+        int maxEvents();
+
+        /** How many changed calls the report lists one by one. */
+        @WithDefault("50")
+        int examples();
+    }
 
     interface Bundle {
         /** The Ed25519 private key (PKCS#8 PEM) that signs bundles, as text (e.g. from a Kubernetes Secret)... */

@@ -1,17 +1,22 @@
 package io.ccpolicy.policy.rest;
 
 import io.ccpolicy.engine.parse.PolicyValidationException;
+import io.ccpolicy.policy.rest.dto.ImpactReport;
 import io.ccpolicy.policy.rest.dto.PolicyChange;
 import io.ccpolicy.policy.rest.dto.PolicyVersionDetail;
 import io.ccpolicy.policy.rest.dto.PolicyVersionSummary;
+import io.ccpolicy.policy.service.ImpactService;
 import io.ccpolicy.policy.service.PolicyVersionService;
+import io.ccpolicy.service.rest.Actors;
 import io.ccpolicy.service.rest.Problem;
 import io.ccpolicy.service.rest.ProblemMapper;
-import io.ccpolicy.service.rest.Actors;
+import io.ccpolicy.service.rest.QueryParams;
+import io.quarkus.security.credential.TokenCredential;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -23,6 +28,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -32,10 +38,12 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class PolicyVersionResource {
 
     private final PolicyVersionService service;
+    private final ImpactService impact;
     private final SecurityIdentity identity;
 
-    public PolicyVersionResource(PolicyVersionService service, SecurityIdentity identity) {
+    public PolicyVersionResource(PolicyVersionService service, ImpactService impact, SecurityIdentity identity) {
         this.service = service;
+        this.impact = impact;
         this.identity = identity;
     }
 
@@ -69,6 +77,23 @@ public class PolicyVersionResource {
     @Operation(summary = "Semantic changes from revision `against` to this one")
     public List<PolicyChange> diff(@PathParam("revision") long revision, @QueryParam("against") @NotNull Long against) {
         return service.diff(against, revision);
+    }
+
+    @GET
+    @Path("{revision}/impact")
+    @RolesAllowed({"policy-viewer", "policy-admin"})
+    @Operation(summary = "Dry run on recorded traffic: the tool calls in [from, to) (optionally one team's) whose verdict this version "
+            + "would change against `against` (default: the organization's version in force), grouped by policy and team. Reads audit "
+            + "events with the caller's token, which therefore also needs audit-reader.")
+    public ImpactReport impact(@PathParam("revision") long revision, @QueryParam("from") @NotBlank String from,
+            @QueryParam("to") @NotBlank String to, @QueryParam("team") String team, @QueryParam("against") Long against) {
+        Instant start = QueryParams.instant("from", from);
+        Instant end = QueryParams.instant("to", to);
+        if (!start.isBefore(end)) {
+            throw new BadRequestException("from (" + from + ") must be before to (" + to + ")");
+        }
+        String token = identity.getCredential(TokenCredential.class).getToken();
+        return impact.analyse(revision, against, start, end, team, token);
     }
 
     @ServerExceptionMapper

@@ -1,0 +1,155 @@
+package io.ccpolicy.audit.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.ccpolicy.agent.daemon.AgentConfig;
+import io.ccpolicy.agent.daemon.AgentLog;
+import io.ccpolicy.agent.daemon.AuditLog;
+import io.ccpolicy.agent.daemon.HookService;
+import io.ccpolicy.agent.daemon.PolicyHolder;
+import io.ccpolicy.agent.daemon.Workspace;
+import io.ccpolicy.agent.server.HookServer;
+import io.ccpolicy.engine.model.Identity;
+import io.ccpolicy.testinfra.PolicyServiceProcess;
+import io.ccpolicy.testinfra.ServiceProcess;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.smallrye.jwt.build.Jwt;
+import java.io.PrintStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Impact analysis on real recorded traffic: tool calls decided by the real hook agent under the organization's policy,
+ * shipped through Kafka into this audit-ingest, then replayed by policy-service (packaged, its own process) against a
+ * draft, reading the events through this service's query API with the caller's token.
+ */
+@QuarkusTest
+class ImpactReplayTest {
+
+    private static final String CURRENT = "version: \"1.0\"\norganization: Acme\npolicies:\n"
+            + "  - {name: no-rm, type: denylist, target: bashCommand, values: [\"rm -rf\"], severity: error}\n";
+    private static final String DRAFT = "version: \"1.0\"\norganization: Acme\npolicies:\n"
+            + "  - {name: no-sudo, type: denylist, target: bashCommand, values: [\"sudo\"], severity: error}\n";
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @TestHTTPResource("/")
+    URL auditIngest;
+
+    @TempDir
+    Path dir;
+
+    private static String token(String email, String... roles) {
+        return Jwt.preferredUserName(email).claim("email", email).groups(Set.of(roles))
+                .issuer("https://server.example.com").audience("https://service.example.com").jws().keyId("1").sign("privateKey.jwk");
+    }
+
+    @Test
+    void aDraftIsReplayedOnRecordedCallsAndTheChangedVerdictsAreGroupedByPolicyAndTeam() throws Exception {
+        String machine = "machine-impact-" + UUID.randomUUID();
+        Instant from = Instant.now().minusSeconds(60);
+        record(machine, Identity.of("bob@acme.com", "payments"), "sudo apt install jq", "rm -rf build", "ls -la");
+        record(machine + "-2", Identity.of("ann@acme.com", "web"), "sudo ls");
+        String auditor = token("audrey@acme.com", "audit-reader");
+        await("recorded calls stored").atMost(Duration.ofSeconds(30)).until(() -> given().auth().oauth2(auditor)
+                .queryParam("user", "bob@acme.com").queryParam("from", from.toString()).get("/api/v1/audit/events")
+                .then().statusCode(200).extract().jsonPath().getList("events").size() == 3);
+
+        try (ServiceProcess policyService = PolicyServiceProcess.start(Map.of("policy-service.impact.audit-url", auditIngest.toString()))) {
+            String admin = token("pat@acme.com", "policy-admin", "audit-reader");
+            long current = submit(policyService, admin, CURRENT);
+            given().baseUri(policyService.url("/").toString()).auth().oauth2(admin).contentType(ContentType.JSON)
+                    .body(Map.of("revision", current, "scope", Map.of("type", "organization", "value", "*"), "note", "in force"))
+                    .post("/api/v1/policies/publications").then().statusCode(201);
+            long draft = submit(policyService, admin, DRAFT);
+
+            JsonPath report = given().baseUri(policyService.url("/").toString()).auth().oauth2(admin)
+                    .queryParam("from", from.toString()).queryParam("to", Instant.now().plusSeconds(60).toString())
+                    .get("/api/v1/policies/versions/" + draft + "/impact").then().statusCode(200).extract().jsonPath();
+            assertThat(report.getLong("againstRevision")).isEqualTo(current);
+            assertThat(report.getLong("replayed")).isEqualTo(4);
+            assertThat(report.getLong("changed")).isEqualTo(3);
+            assertThat(report.getList("byPolicyAndTeam", Map.class)).containsExactly(
+                    group("no-rm", "payments", "deny", "allow"), group("no-sudo", "payments", "allow", "deny"), group("no-sudo", "web", "allow", "deny"));
+
+            JsonPath payments = given().baseUri(policyService.url("/").toString()).auth().oauth2(admin)
+                    .queryParam("from", from.toString()).queryParam("to", Instant.now().plusSeconds(60).toString()).queryParam("team", "payments")
+                    .get("/api/v1/policies/versions/" + draft + "/impact").then().statusCode(200).extract().jsonPath();
+            assertThat(payments.getLong("replayed")).as("one team's calls only").isEqualTo(3);
+
+            given().baseUri(policyService.url("/").toString()).auth().oauth2(token("pat@acme.com", "policy-admin"))
+                    .queryParam("from", from.toString()).queryParam("to", Instant.now().toString())
+                    .get("/api/v1/policies/versions/" + draft + "/impact").then().statusCode(403).contentType("application/problem+json")
+                    .body("detail", containsString("audit-reader"));
+            given().baseUri(policyService.url("/").toString()).auth().oauth2(admin).queryParam("from", "yesterday").queryParam("to", "now")
+                    .get("/api/v1/policies/versions/" + draft + "/impact").then().statusCode(400)
+                    .body("detail", containsString("from must be an ISO-8601 timestamp"));
+        }
+    }
+
+    private static Map<String, Object> group(String policy, String team, String before, String after) {
+        Map<String, Object> group = new HashMap<>();
+        group.put("policy", policy);
+        group.put("team", team);
+        group.put("before", before);
+        group.put("after", after);
+        group.put("events", 1);
+        return group;
+    }
+
+    private static long submit(ServiceProcess policyService, String admin, String yaml) {
+        return given().baseUri(policyService.url("/").toString()).auth().oauth2(admin).contentType("application/yaml").queryParam("note", "impact")
+                .body(yaml.getBytes(StandardCharsets.UTF_8)).post("/api/v1/policies/versions").then().statusCode(201)
+                .extract().jsonPath().getLong("revision");
+    }
+
+    /** The real agent decides the calls under the organization's policy and records them; its records go to Kafka. */
+    private void record(String machine, Identity user, String... commands) throws Exception {
+        Path agentDir = Files.createDirectories(dir.resolve(machine));
+        Path policy = Files.writeString(agentDir.resolve("policy.yaml"), CURRENT);
+        AgentLog log = new AgentLog(new PrintStream(PrintStream.nullOutputStream()));
+        PolicyHolder holder = new PolicyHolder(policy, Clock.systemUTC(), log, p -> { });
+        holder.loadInitial();
+        try (AuditLog audit = new AuditLog(agentDir)) {
+            HookService hooks = new HookService(holder, new AgentConfig("Acme", user, machine), new Workspace(agentDir.toString()), audit, log,
+                    Clock.systemUTC());
+            for (String command : commands) {
+                hooks.handle(new HookServer.Request("POST", "/hooks/PreToolUse", Map.of(), ("{\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Bash\","
+                        + "\"tool_input\":{\"command\":\"" + command + "\"},\"session_id\":\"s1\",\"cwd\":\"/work/app\"}").getBytes(StandardCharsets.UTF_8), false));
+            }
+        }
+        List<String> lines = Files.readAllLines(agentDir.resolve("audit/events.jsonl"));
+        assertThat(lines).hasSize(commands.length);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new StringSerializer(), new StringSerializer())) {
+            for (String line : lines) {
+                producer.send(new ProducerRecord<>("audit.events.v1", machine, line)).get();
+            }
+        }
+    }
+}
