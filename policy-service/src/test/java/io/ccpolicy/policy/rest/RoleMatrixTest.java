@@ -1,0 +1,40 @@
+package io.ccpolicy.policy.rest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ccpolicy.testinfra.RoleMatrix;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import java.net.URL;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Who may call what, for every operation of the API (the OpenAPI document is the list of operations). */
+@QuarkusTest
+class RoleMatrixTest {
+
+    private static final Set<String> READERS = Set.of("policy-admin", "policy-viewer");
+
+    @TestHTTPResource("/")
+    URL service;
+
+    @Test
+    void everyOperationAdmitsExactlyItsRoles() throws Exception {
+        RoleMatrix matrix = new RoleMatrix(service.toURI(), Set.of("policy-admin", "policy-viewer", "agent", "developer",
+                "exception-approver", "audit-reader"), roles -> OidcWiremockTestResource.getAccessToken("matrix", roles));
+        assertThat(matrix.problems(Map.ofEntries(
+                Map.entry("GET /api/v1/policies/versions", READERS),
+                Map.entry("POST /api/v1/policies/versions", Set.of("policy-admin")),
+                Map.entry("GET /api/v1/policies/versions/{revision}", READERS),
+                Map.entry("GET /api/v1/policies/versions/{revision}/diff", READERS),
+                Map.entry("GET /api/v1/policies/versions/{revision}/impact", READERS),
+                Map.entry("GET /api/v1/policies/publications", READERS),
+                Map.entry("POST /api/v1/policies/publications", Set.of("policy-admin")),
+                Map.entry("POST /api/v1/policies/publications/rollback", Set.of("policy-admin")),
+                Map.entry("GET /api/v1/policies/publications/{scopeType}/{scopeValue}/revision", Set.of("policy-admin", "policy-viewer", "agent")),
+                Map.entry("GET /api/v1/bundles/current", Set.of("policy-admin", "policy-viewer", "agent")),
+                Map.entry("GET /api/v1/bundles/public-key", Set.of("policy-admin", "policy-viewer", "agent"))))).isEmpty();
+    }
+}

@@ -1,0 +1,113 @@
+package io.ccpolicy.testinfra;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Checks a service's role matrix against the service itself: every operation its OpenAPI document lists under /api/
+ * must have a row (so a new endpoint cannot slip in unchecked), every row must exist, and for each operation a request
+ * without a token gets 401, a token with any role outside the row gets 403, and a token with a role in the row gets
+ * neither. Path parameters are filled with harmless values (a missing resource answers 404, which is fine).
+ */
+public final class RoleMatrix {
+
+    private static final Pattern PATH_PARAM = Pattern.compile("\\{([^}]+)}");
+    private static final Pattern OPERATION = Pattern.compile("\"(/api/[^\"]+)\"\\s*:\\s*\\{|\"(get|post|put|delete|patch)\"\\s*:\\s*\\{");
+
+    private final URI base;
+    private final Set<String> roles;
+    private final Function<Set<String>, String> tokens;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    /** {@code tokens}: a valid token carrying exactly the given roles. */
+    public RoleMatrix(URI base, Set<String> roles, Function<Set<String>, String> tokens) {
+        this.base = base;
+        this.roles = roles;
+        this.tokens = tokens;
+    }
+
+    /**
+     * {@code rows}: "METHOD /path/{param}" to the roles allowed. Returns the problems found, one line each (empty when the
+     * service keeps to the matrix).
+     */
+    public List<String> problems(Map<String, Set<String>> rows) throws IOException, InterruptedException {
+        List<String> problems = new ArrayList<>();
+        Set<String> listed = operations();
+        Set<String> missing = new TreeSet<>(listed);
+        missing.removeAll(rows.keySet());
+        missing.forEach(op -> problems.add(op + ": no row in the role matrix"));
+        Set<String> extra = new TreeSet<>(rows.keySet());
+        extra.removeAll(listed);
+        extra.forEach(op -> problems.add(op + ": in the matrix, but the service has no such operation"));
+        for (Map.Entry<String, Set<String>> row : rows.entrySet()) {
+            if (!listed.contains(row.getKey())) {
+                continue;
+            }
+            String method = row.getKey().substring(0, row.getKey().indexOf(' '));
+            String path = PATH_PARAM.matcher(row.getKey().substring(method.length() + 1)).replaceAll(m -> value(m.group(1)));
+            int anonymous = send(method, path, null);
+            if (anonymous != 401) {
+                problems.add(row.getKey() + " without a token: " + anonymous + ", expected 401");
+            }
+            for (String role : roles) {
+                int status = send(method, path, tokens.apply(Set.of(role)));
+                boolean allowed = row.getValue().contains(role);
+                if (allowed && (status == 401 || status == 403)) {
+                    problems.add(row.getKey() + " as " + role + ": " + status + ", expected access");
+                } else if (!allowed && status != 403) {
+                    problems.add(row.getKey() + " as " + role + ": " + status + ", expected 403");
+                }
+            }
+        }
+        return problems;
+    }
+
+    private Set<String> operations() throws IOException, InterruptedException {
+        String openapi = http.send(HttpRequest.newBuilder(base.resolve("/q/openapi?format=json")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Set<String> operations = new TreeSet<>();
+        String path = null;
+        Matcher m = OPERATION.matcher(openapi);
+        while (m.find()) {
+            if (m.group(1) != null) {
+                path = m.group(1);
+            } else if (path != null) {
+                operations.add(m.group(2).toUpperCase() + " " + path);
+            }
+        }
+        return operations;
+    }
+
+    private static String value(String param) {
+        return switch (param) {
+            case "id" -> "00000000-0000-0000-0000-000000000000";
+            case "scopeType" -> "team";
+            default -> param.toLowerCase().contains("revision") ? "1" : "x";
+        };
+    }
+
+    /** JSON bodies first; an operation that takes YAML (policy documents) answers 415 to JSON before it checks roles. */
+    private int send(String method, String path, String token) throws IOException, InterruptedException {
+        int status = send(method, path, token, "application/json");
+        return status == 415 ? send(method, path, token, "application/yaml") : status;
+    }
+
+    private int send(String method, String path, String token, String contentType) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", contentType)
+                .method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString("{}"));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+}
