@@ -30,10 +30,14 @@ public final class RoleMatrix {
     private final Function<Set<String>, String> tokens;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    /** {@code tokens}: a valid token carrying exactly the given roles. */
-    public RoleMatrix(URI base, Set<String> roles, Function<Set<String>, String> tokens) {
+    /** Every role the platform's services know. */
+    public static final Set<String> PLATFORM_ROLES = Set.of("policy-admin", "policy-viewer", "agent", "developer", "exception-approver",
+            "audit-reader");
+
+    /** Tries every platform role; {@code tokens}: a valid token carrying exactly the given roles. */
+    public RoleMatrix(URI base, Function<Set<String>, String> tokens) {
         this.base = base;
-        this.roles = roles;
+        this.roles = PLATFORM_ROLES;
         this.tokens = tokens;
     }
 

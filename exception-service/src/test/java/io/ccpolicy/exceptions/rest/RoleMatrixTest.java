@@ -22,9 +22,7 @@ class RoleMatrixTest {
 
     @Test
     void everyOperationAdmitsExactlyItsRoles() throws Exception {
-        RoleMatrix matrix = new RoleMatrix(service.toURI(), Set.of("policy-admin", "policy-viewer", "agent", "developer",
-                "exception-approver", "audit-reader"), roles -> OidcWiremockTestResource.getAccessToken("matrix", roles));
-        assertThat(matrix.problems(Map.of(
+        assertThat(new RoleMatrix(service.toURI(), roles -> OidcWiremockTestResource.getAccessToken("matrix", roles)).problems(Map.of(
                 "GET /api/v1/exceptions", PARTICIPANTS,
                 "POST /api/v1/exceptions", PARTICIPANTS,
                 "GET /api/v1/exceptions/{id}", PARTICIPANTS,

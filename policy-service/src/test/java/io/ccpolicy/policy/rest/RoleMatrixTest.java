@@ -22,9 +22,7 @@ class RoleMatrixTest {
 
     @Test
     void everyOperationAdmitsExactlyItsRoles() throws Exception {
-        RoleMatrix matrix = new RoleMatrix(service.toURI(), Set.of("policy-admin", "policy-viewer", "agent", "developer",
-                "exception-approver", "audit-reader"), roles -> OidcWiremockTestResource.getAccessToken("matrix", roles));
-        assertThat(matrix.problems(Map.ofEntries(
+        assertThat(new RoleMatrix(service.toURI(), roles -> OidcWiremockTestResource.getAccessToken("matrix", roles)).problems(Map.ofEntries(
                 Map.entry("GET /api/v1/policies/versions", READERS),
                 Map.entry("POST /api/v1/policies/versions", Set.of("policy-admin")),
                 Map.entry("GET /api/v1/policies/versions/{revision}", READERS),
