@@ -28,7 +28,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * agents idle), since in production agents run on developer machines, not beside ingest. "Queryable" is the commit time of the row's transaction (PostgreSQL's
  * track_commit_timestamp), so the delay is decision -> committed row, not an estimate.
  *
- * <p>{@code ./mvnw -q -pl audit-ingest -am -Pbench package -DskipTests exec:exec} (args: events, agents).
+ * <p>{@code ./mvnw -q -pl audit-ingest -am -Dbench=audit-ingest package -DskipTests exec:exec} (args: events, agents).
  */
 public final class AuditPipelineBenchmark {
 

@@ -22,7 +22,7 @@ import java.util.Set;
  * through the real API (bearer token, JSON), p50/p95/p99 over random users and days, against a same-run baseline of
  * the service's cheapest endpoint (the HTTP and framework floor).
  *
- * <p>{@code ./mvnw -q -pl audit-ingest -am -Pbench package -DskipTests exec:exec@query}
+ * <p>{@code ./mvnw -q -pl audit-ingest -am -Dbench=audit-ingest package -DskipTests exec:exec@query}
  */
 public final class AuditQueryBenchmark {
 

@@ -17,7 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code ./mvnw -q -pl hook-agent -Pbench test-compile exec:exec}: the packaged agent answering real PreToolUse payloads
+ * {@code ./mvnw -q -pl hook-agent -Dbench=hook-agent test-compile exec:exec}: the packaged agent answering real PreToolUse payloads
  * over HTTP (keep-alive connections, as Claude Code uses), 20,000 calls at concurrency 1 and 8 with audit on, beside
  * the cost every command-hook design pays in the same run: spawning a no-op process that reads the payload.
  */

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * prints the time from a publication until every agent holds the new bundle, and the latency and rate of 304 answers
  * against a same-run baseline of the service's cheapest endpoint.
  *
- * <p>{@code ./mvnw -q -pl policy-service -am -Pbench package -DskipTests exec:exec} ({@code -Dbench.agents=N}).
+ * <p>{@code ./mvnw -q -pl policy-service -am -Dbench=policy-service package -DskipTests exec:exec} ({@code -Dbench.agents=N}).
  */
 public final class BundleDistributionBenchmark {
 
