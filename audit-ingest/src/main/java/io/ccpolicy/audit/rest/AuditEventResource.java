@@ -2,6 +2,8 @@ package io.ccpolicy.audit.rest;
 
 import io.ccpolicy.audit.rest.dto.AuditEventView;
 import io.ccpolicy.audit.service.AuditQueryService;
+import io.ccpolicy.audit.rest.dto.ComplianceSummary;
+import io.ccpolicy.audit.service.ComplianceSummaryService;
 import io.ccpolicy.service.rest.QueryParams;
 import jakarta.annotation.security.RolesAllowed;
 import io.ccpolicy.audit.service.AuditFilter;
@@ -26,10 +28,12 @@ public class AuditEventResource {
     private final AuditQueryService query;
     private final io.ccpolicy.audit.service.AdminActions admin;
     private final io.ccpolicy.audit.repository.AdminActionRepository adminActions;
+    private final ComplianceSummaryService compliance;
 
     public AuditEventResource(AuditQueryService query, io.ccpolicy.audit.service.AdminActions admin,
-            io.ccpolicy.audit.repository.AdminActionRepository adminActions) {
+            io.ccpolicy.audit.repository.AdminActionRepository adminActions, ComplianceSummaryService compliance) {
         this.query = query;
+        this.compliance = compliance;
         this.admin = admin;
         this.adminActions = adminActions;
     }
@@ -121,6 +125,18 @@ public class AuditEventResource {
             throw new BadRequestException("from and to are required (ISO-8601 timestamps)");
         }
         return query.counts(by, QueryParams.instant("from", from), QueryParams.instant("to", to));
+    }
+
+    @GET
+    @Path("/summary")
+    @RolesAllowed("audit-reader")
+    @Operation(summary = "Compliance summary of [from, to): totals, denials by policy and user, tool calls, exceptions used, "
+            + "administrative changes, integrity findings and archive sealing")
+    public ComplianceSummary summary(@QueryParam("from") String from, @QueryParam("to") String to) {
+        if (from == null || to == null) {
+            throw new BadRequestException("from and to are required (ISO-8601 timestamps)");
+        }
+        return compliance.summary(QueryParams.instant("from", from), QueryParams.instant("to", to));
     }
 
     @GET

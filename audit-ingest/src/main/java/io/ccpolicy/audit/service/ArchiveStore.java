@@ -69,6 +69,15 @@ public class ArchiveStore {
         return keys;
     }
 
+    /** The object's bytes, or null when there is no such object. */
+    public byte[] read(String key) {
+        try {
+            return s3.getObjectAsBytes(b -> b.bucket(bucket.name()).key(key)).asByteArray();
+        } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+            return null;
+        }
+    }
+
     public void delete(String key) {
         s3.deleteObject(b -> b.bucket(bucket.name()).key(key));
     }

@@ -6,13 +6,6 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import io.ccpolicy.agent.daemon.AgentConfig;
-import io.ccpolicy.agent.daemon.AgentLog;
-import io.ccpolicy.agent.daemon.AuditLog;
-import io.ccpolicy.agent.daemon.HookService;
-import io.ccpolicy.agent.daemon.PolicyHolder;
-import io.ccpolicy.agent.daemon.Workspace;
-import io.ccpolicy.agent.server.HookServer;
 import io.ccpolicy.engine.model.Identity;
 import io.ccpolicy.testinfra.PolicyServiceProcess;
 import io.ccpolicy.testinfra.ServiceProcess;
@@ -21,23 +14,16 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.jwt.build.Jwt;
-import java.io.PrintStream;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -128,28 +114,7 @@ class ImpactReplayTest {
                 .extract().jsonPath().getLong("revision");
     }
 
-    /** The real agent decides the calls under the organization's policy and records them; its records go to Kafka. */
     private void record(String machine, Identity user, String... commands) throws Exception {
-        Path agentDir = Files.createDirectories(dir.resolve(machine));
-        Path policy = Files.writeString(agentDir.resolve("policy.yaml"), CURRENT);
-        AgentLog log = new AgentLog(new PrintStream(PrintStream.nullOutputStream()));
-        PolicyHolder holder = new PolicyHolder(policy, Clock.systemUTC(), log, p -> { });
-        holder.loadInitial();
-        try (AuditLog audit = new AuditLog(agentDir)) {
-            HookService hooks = new HookService(holder, new AgentConfig("Acme", user, machine), new Workspace(agentDir.toString()), audit, log,
-                    Clock.systemUTC());
-            for (String command : commands) {
-                hooks.handle(new HookServer.Request("POST", "/hooks/PreToolUse", Map.of(), ("{\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Bash\","
-                        + "\"tool_input\":{\"command\":\"" + command + "\"},\"session_id\":\"s1\",\"cwd\":\"/work/app\"}").getBytes(StandardCharsets.UTF_8), false));
-            }
-        }
-        List<String> lines = Files.readAllLines(agentDir.resolve("audit/events.jsonl"));
-        assertThat(lines).hasSize(commands.length);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                new StringSerializer(), new StringSerializer())) {
-            for (String line : lines) {
-                producer.send(new ProducerRecord<>("audit.events.v1", machine, line)).get();
-            }
-        }
+        new AgentTraffic(dir, bootstrap).bash(machine, user, CURRENT, Clock.systemUTC(), commands);
     }
 }

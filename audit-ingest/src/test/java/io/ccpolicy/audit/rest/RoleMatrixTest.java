@@ -28,6 +28,8 @@ class RoleMatrixTest {
                 "GET /api/v1/audit/events/subjects/{email}", AUDITORS,
                 "GET /api/v1/audit/events/admin-actions", AUDITORS,
                 "GET /api/v1/audit/events/counts", AUDITORS,
+                "GET /api/v1/audit/events/summary", AUDITORS,
+                "GET /api/v1/audit/archive/verification", AUDITORS,
                 "GET /api/v1/audit/events/{eventId}", AUDITORS,
                 "GET /api/v1/audit/integrity", AUDITORS,
                 "GET /api/v1/audit/archive/public-key", AUDITORS))).isEmpty();

@@ -1,0 +1,31 @@
+package io.ccpolicy.audit.rest.dto;
+
+import java.time.Instant;
+import java.util.List;
+
+/** What the audit store says about one period, for compliance reports: counts, denials, exceptions used, changes, integrity. */
+public record ComplianceSummary(Instant from, Instant to, Totals totals, List<Count> deniedByPolicy, List<Count> deniedByUser,
+        List<Count> askedByPolicy, List<Count> toolCalls, List<ExceptionUse> exceptionsUsed, List<AdminChange> adminChanges,
+        List<Finding> integrityFindings, Archive archive) {
+
+    public record Totals(long events, long toolCalls, long fileModifications, long mcpCalls, long prompts, long adminChanges,
+            long withoutIdentity, long users, long machines, long sessions, long allowed, long warned, long asked, long denied,
+            long expiredExceptionHits) {
+    }
+
+    public record Count(String key, long count) {
+    }
+
+    public record ExceptionUse(String exceptionId, long decisions, Instant firstUse, Instant lastUse, List<String> users) {
+    }
+
+    public record AdminChange(Instant at, String actor, String change, String detail) {
+    }
+
+    public record Finding(String machineId, String eventId, Long seq, String problem, Instant detectedAt) {
+    }
+
+    /** Hours of the period that have a signed manifest, and hours the archive knows of at all. */
+    public record Archive(long sealedHours, long knownHours) {
+    }
+}

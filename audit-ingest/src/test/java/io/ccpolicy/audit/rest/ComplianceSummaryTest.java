@@ -1,0 +1,76 @@
+package io.ccpolicy.audit.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ccpolicy.engine.model.Identity;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.oidc.server.OidcWiremockTestResource;
+import io.restassured.path.json.JsonPath;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The compliance summary of a period, asserted number by number on traffic recorded by the real agent on one day. */
+@QuarkusTest
+class ComplianceSummaryTest {
+
+    private static final String POLICY = """
+            version: "1.0"
+            organization: Acme
+            policies:
+              - {name: no-rm, type: denylist, target: bashCommand, values: ["rm -rf"], severity: error}
+              - {name: ask-push, type: denylist, target: bashCommand, values: ["git push"], severity: error, on_violation: ask}
+              - {name: no-curl, type: denylist, target: bashCommand, values: ["curl"], severity: warning}
+            exceptions:
+              - {id: exc-ops, user: ops@acme.com, exempt_from: [no-rm], reason: cleanup, approved_by: lead, expires: "2026-03-01T12:00:00Z"}
+            """;
+    private static final Instant DAY = Instant.parse("2026-03-01T00:00:00Z");
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDayOfRecordedTrafficIsSummarisedExactly() throws Exception {
+        Clock tenOClock = Clock.fixed(DAY.plus(Duration.ofHours(10)), ZoneOffset.UTC);
+        AgentTraffic traffic = new AgentTraffic(dir, bootstrap);
+        traffic.bash("m-bob", Identity.of("bob@acme.com", "payments"), POLICY, tenOClock, "rm -rf build", "rm -rf dist", "ls", "git push origin main");
+        traffic.record("m-bob-2", Identity.of("bob@acme.com", "payments"), POLICY, tenOClock, List.of("{\"hook_event_name\":\"PreToolUse\","
+                + "\"tool_name\":\"Write\",\"tool_input\":{\"file_path\":\"/work/app/a.txt\",\"content\":\"x\"},\"session_id\":\"s-w\",\"cwd\":\"/work/app\"}"));
+        traffic.bash("m-ann", Identity.of("ann@acme.com", "web"), POLICY, tenOClock, "curl https://example.com", "rm -rf /tmp/a");
+        traffic.bash("m-ops", Identity.of("ops@acme.com", "ops"), POLICY, tenOClock, "rm -rf /var/tmp/cache");
+        traffic.bash("m-shared", Identity.of(""), POLICY, tenOClock, "ls");
+
+        String auditor = OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> summary(auditor).getLong("totals.events") == 9);
+        JsonPath summary = summary(auditor);
+        assertThat(summary.getMap("totals")).containsAllEntriesOf(Map.of("events", 9, "toolCalls", 9, "fileModifications", 1, "mcpCalls", 0,
+                "withoutIdentity", 1, "users", 3, "machines", 5, "denied", 3, "asked", 1, "warned", 1));
+        assertThat(summary.getInt("totals.allowed")).isEqualTo(4);
+        assertThat(summary.getList("deniedByPolicy")).containsExactly(Map.of("key", "no-rm", "count", 3));
+        assertThat(summary.getList("deniedByUser")).containsExactly(Map.of("key", "bob@acme.com", "count", 2),
+                Map.of("key", "ann@acme.com", "count", 1));
+        assertThat(summary.getList("askedByPolicy")).containsExactly(Map.of("key", "ask-push", "count", 1));
+        assertThat(summary.getList("toolCalls")).containsExactly(Map.of("key", "Bash", "count", 8), Map.of("key", "Write", "count", 1));
+        assertThat(summary.getList("exceptionsUsed.exceptionId")).containsExactly("exc-ops");
+        assertThat(summary.getList("exceptionsUsed.users")).containsExactly(List.of("ops@acme.com"));
+        assertThat(summary.getString("exceptionsUsed[0].lastUse")).isEqualTo("2026-03-01T10:00:00Z");
+    }
+
+    private static JsonPath summary(String token) {
+        return given().auth().oauth2(token).queryParam("from", DAY.toString()).queryParam("to", DAY.plus(Duration.ofDays(1)).toString())
+                .get("/api/v1/audit/events/summary").then().statusCode(200).extract().jsonPath();
+    }
+}
