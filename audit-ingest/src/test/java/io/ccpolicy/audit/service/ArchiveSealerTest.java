@@ -111,6 +111,8 @@ class ArchiveSealerTest {
                 .oauth2(OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader")))
                 .get("/api/v1/audit/archive/public-key").then().statusCode(200).extract().asString());
         String intact = verifyArchive(publicKey, 0);
+        assertThat(apiVerification(hour).getList("findings")).isEmpty();
+        assertThat(apiVerification(hour).getInt("manifests")).isEqualTo(1);
         assertThat(intact).contains("verified: nothing altered, removed or added").contains(ArchiveManifest.manifestKey(hour).substring(10, 23));
 
         String objectKey = QuarkusTransaction.requiringNew().call(() -> (String) em.createNativeQuery(
@@ -119,6 +121,7 @@ class ArchiveSealerTest {
         s3.putObject(b -> b.bucket(bucket.name()).key(objectKey), RequestBody.fromBytes("tampered".getBytes(StandardCharsets.UTF_8)));
         try {
             assertThat(verifyArchive(publicKey, 1)).contains(objectKey + ": altered: SHA-256 is");
+            assertThat(apiVerification(hour).getList("findings.where")).as("the same check over the API, for reports").contains(objectKey);
         } finally {
             s3.putObject(b -> b.bucket(bucket.name()).key(objectKey), RequestBody.fromBytes(original));
         }
@@ -153,5 +156,11 @@ class ArchiveSealerTest {
         String text = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
         assertThat(code).as(text).isEqualTo(exitCode);
         return text;
+    }
+
+    private static io.restassured.path.json.JsonPath apiVerification(Instant hour) {
+        return given().auth().oauth2(OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader")))
+                .queryParam("from", hour.toString()).queryParam("to", hour.toString())
+                .get("/api/v1/audit/archive/verification").then().statusCode(200).extract().jsonPath();
     }
 }
