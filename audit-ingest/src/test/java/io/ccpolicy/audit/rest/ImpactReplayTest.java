@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.ccpolicy.agent.testing.AgentTraffic;
 import io.ccpolicy.engine.model.Identity;
 import io.ccpolicy.testinfra.PolicyServiceProcess;
 import io.ccpolicy.testinfra.ServiceProcess;

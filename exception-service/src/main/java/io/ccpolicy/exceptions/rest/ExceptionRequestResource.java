@@ -34,10 +34,10 @@ public class ExceptionRequestResource {
     }
 
     @GET
-    @RolesAllowed({"developer", "exception-approver", "policy-admin"})
-    @Operation(summary = "Exception requests: all of them for approvers and admins, your own for developers")
+    @RolesAllowed({"developer", "exception-approver", "policy-admin", "audit-reader"})
+    @Operation(summary = "Exception requests: all of them for approvers, admins and auditors, your own for developers")
     public List<ExceptionRequestView> list() {
-        boolean seesAll = identity.hasRole("exception-approver") || identity.hasRole("policy-admin");
+        boolean seesAll = identity.hasRole("exception-approver") || identity.hasRole("policy-admin") || identity.hasRole("audit-reader");
         return service.visibleTo(Actors.of(identity), seesAll);
     }
 
@@ -50,14 +50,14 @@ public class ExceptionRequestResource {
 
     @GET
     @Path("{id}")
-    @RolesAllowed({"developer", "exception-approver", "policy-admin"})
+    @RolesAllowed({"developer", "exception-approver", "policy-admin", "audit-reader"})
     public ExceptionRequestView get(@PathParam("id") UUID id) {
         return service.get(id);
     }
 
     @GET
     @Path("{id}/history")
-    @RolesAllowed({"developer", "exception-approver", "policy-admin"})
+    @RolesAllowed({"developer", "exception-approver", "policy-admin", "audit-reader"})
     @Operation(summary = "Every state the request went through, who moved it and why")
     public List<ExceptionHistoryView> history(@PathParam("id") UUID id) {
         return service.history(id);

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 class RoleMatrixTest {
 
     private static final Set<String> PARTICIPANTS = Set.of("developer", "exception-approver", "policy-admin");
+    private static final Set<String> READERS = Set.of("developer", "exception-approver", "policy-admin", "audit-reader");
 
     @TestHTTPResource("/")
     URL service;
@@ -23,10 +24,10 @@ class RoleMatrixTest {
     @Test
     void everyOperationAdmitsExactlyItsRoles() throws Exception {
         assertThat(new RoleMatrix(service.toURI(), roles -> OidcWiremockTestResource.getAccessToken("matrix", roles)).problems(Map.of(
-                "GET /api/v1/exceptions", PARTICIPANTS,
+                "GET /api/v1/exceptions", READERS,
                 "POST /api/v1/exceptions", PARTICIPANTS,
-                "GET /api/v1/exceptions/{id}", PARTICIPANTS,
-                "GET /api/v1/exceptions/{id}/history", PARTICIPANTS,
+                "GET /api/v1/exceptions/{id}", READERS,
+                "GET /api/v1/exceptions/{id}/history", READERS,
                 "POST /api/v1/exceptions/{id}/approve", Set.of("exception-approver"),
                 "POST /api/v1/exceptions/{id}/deny", Set.of("exception-approver"),
                 "POST /api/v1/exceptions/{id}/revoke", Set.of("policy-admin")))).isEmpty();

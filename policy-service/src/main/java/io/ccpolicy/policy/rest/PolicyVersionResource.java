@@ -48,7 +48,7 @@ public class PolicyVersionResource {
     }
 
     @GET
-    @RolesAllowed({"policy-viewer", "policy-admin"})
+    @RolesAllowed({"policy-viewer", "policy-admin", "audit-reader"})
     @Operation(summary = "Policy document versions, newest first")
     public List<PolicyVersionSummary> list() {
         return service.list();
@@ -65,7 +65,7 @@ public class PolicyVersionResource {
 
     @GET
     @Path("{revision}")
-    @RolesAllowed({"policy-viewer", "policy-admin"})
+    @RolesAllowed({"policy-viewer", "policy-admin", "audit-reader"})
     @Operation(summary = "One version with its document")
     public PolicyVersionDetail get(@PathParam("revision") long revision) {
         return service.get(revision);
@@ -73,7 +73,7 @@ public class PolicyVersionResource {
 
     @GET
     @Path("{revision}/diff")
-    @RolesAllowed({"policy-viewer", "policy-admin"})
+    @RolesAllowed({"policy-viewer", "policy-admin", "audit-reader"})
     @Operation(summary = "Semantic changes from revision `against` to this one")
     public List<PolicyChange> diff(@PathParam("revision") long revision, @QueryParam("against") @NotNull Long against) {
         return service.diff(against, revision);
@@ -81,7 +81,7 @@ public class PolicyVersionResource {
 
     @GET
     @Path("{revision}/impact")
-    @RolesAllowed({"policy-viewer", "policy-admin"})
+    @RolesAllowed({"policy-viewer", "policy-admin", "audit-reader"})
     @Operation(summary = "Dry run on recorded traffic: the tool calls in [from, to) (optionally one team's) whose verdict this version "
             + "would change against `against` (default: the organization's version in force), grouped by policy and team. Reads audit "
             + "events with the caller's token, which therefore also needs audit-reader.")

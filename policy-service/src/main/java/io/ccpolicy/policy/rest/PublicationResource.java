@@ -41,7 +41,7 @@ public class PublicationResource {
     }
 
     @GET
-    @RolesAllowed({"policy-viewer", "policy-admin"})
+    @RolesAllowed({"policy-viewer", "policy-admin", "audit-reader"})
     @Operation(summary = "Every publication, newest first (a scope's newest is in force)")
     public List<PublicationView> list() {
         return service.list();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class RoleMatrixTest {
 
-    private static final Set<String> READERS = Set.of("policy-admin", "policy-viewer");
+    private static final Set<String> READERS = Set.of("policy-admin", "policy-viewer", "audit-reader");
 
     @TestHTTPResource("/")
     URL service;

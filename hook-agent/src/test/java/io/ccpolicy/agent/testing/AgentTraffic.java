@@ -1,4 +1,4 @@
-package io.ccpolicy.audit.rest;
+package io.ccpolicy.agent.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,27 +28,27 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Recorded traffic as it really arises: the real hook agent decides hook events under a policy and writes its audit
  * events, which are then sent to audit.events.v1 exactly as written (one machine per call of {@link #record}).
  */
-final class AgentTraffic {
+public final class AgentTraffic {
 
     private static final Pattern HOOK_EVENT = Pattern.compile("\"hook_event_name\"\\s*:\\s*\"([A-Za-z]+)\"");
 
     private final Path dir;
     private final String bootstrap;
 
-    AgentTraffic(Path dir, String bootstrap) {
+    public AgentTraffic(Path dir, String bootstrap) {
         this.dir = dir;
         this.bootstrap = bootstrap;
     }
 
     /** Bash commands by one user on one machine; returns the events as written. */
-    List<String> bash(String machine, Identity user, String policyYaml, Clock clock, String... commands) throws Exception {
+    public List<String> bash(String machine, Identity user, String policyYaml, Clock clock, String... commands) throws Exception {
         return record(machine, user, policyYaml, clock, java.util.Arrays.stream(commands).map(c -> "{\"hook_event_name\":\"PreToolUse\","
                 + "\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"" + c + "\"},\"session_id\":\"s-" + machine + "\",\"cwd\":\"/work/app\"}")
                 .toList());
     }
 
     /** Any hook payloads by one user on one machine; returns the events as written. */
-    List<String> record(String machine, Identity user, String policyYaml, Clock clock, List<String> payloads) throws Exception {
+    public List<String> record(String machine, Identity user, String policyYaml, Clock clock, List<String> payloads) throws Exception {
         Path agentDir = Files.createDirectories(dir.resolve(machine));
         Path policy = Files.writeString(agentDir.resolve("policy.yaml"), policyYaml);
         AgentLog log = new AgentLog(new PrintStream(PrintStream.nullOutputStream()));
