@@ -8,8 +8,8 @@ import static org.hamcrest.Matchers.equalTo;
 
 import io.ccpolicy.agent.testing.AgentTraffic;
 import io.ccpolicy.engine.model.Identity;
-import io.ccpolicy.testinfra.PolicyServiceProcess;
 import io.ccpolicy.testinfra.ServiceProcess;
+import io.ccpolicy.testinfra.SiblingServices;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -67,7 +67,7 @@ class ImpactReplayTest {
                 .queryParam("user", "bob@acme.com").queryParam("from", from.toString()).get("/api/v1/audit/events")
                 .then().statusCode(200).extract().jsonPath().getList("events").size() == 3);
 
-        try (ServiceProcess policyService = PolicyServiceProcess.start(Map.of("policy-service.impact.audit-url", auditIngest.toString()))) {
+        try (ServiceProcess policyService = SiblingServices.policyService(Map.of("policy-service.impact.audit-url", auditIngest.toString()))) {
             String admin = token("pat@acme.com", "policy-admin", "audit-reader");
             long current = submit(policyService, admin, CURRENT);
             given().baseUri(policyService.url("/").toString()).auth().oauth2(admin).contentType(ContentType.JSON)

@@ -16,8 +16,8 @@ import io.ccpolicy.agent.daemon.Workspace;
 import io.ccpolicy.agent.server.HookServer;
 import io.ccpolicy.engine.model.Identity;
 import io.ccpolicy.engine.sign.Ed25519;
-import io.ccpolicy.testinfra.PolicyServiceProcess;
 import io.ccpolicy.testinfra.ServiceProcess;
+import io.ccpolicy.testinfra.SiblingServices;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -72,7 +72,7 @@ class ExceptionEndToEndTest {
 
     @BeforeAll
     void startPolicyService() throws Exception {
-        policyService = PolicyServiceProcess.start(Map.of());
+        policyService = SiblingServices.policyService(Map.of());
     }
 
     @AfterAll
