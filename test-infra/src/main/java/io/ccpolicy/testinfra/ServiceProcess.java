@@ -19,10 +19,16 @@ public final class ServiceProcess implements AutoCloseable {
     private final Map<String, String> properties;
     private final Path log;
     private final List<String> jvmOptions;
-    private final int port = Ports.freePort();
+    private final int port;
     private Process process;
 
     public ServiceProcess(Path jar, List<String> jvmOptions, Map<String, String> properties, Path log) {
+        this(jar, jvmOptions, properties, log, Ports.freePort());
+    }
+
+    /** On a port chosen beforehand (for a service under test whose configuration must name it before it starts). */
+    public ServiceProcess(Path jar, List<String> jvmOptions, Map<String, String> properties, Path log, int port) {
+        this.port = port;
         if (!Files.exists(jar)) {
             throw new IllegalStateException("package the service first (./mvnw package): no " + jar.toAbsolutePath());
         }

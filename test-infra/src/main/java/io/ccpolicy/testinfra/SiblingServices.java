@@ -25,19 +25,23 @@ public final class SiblingServices {
     }
 
     public static ServiceProcess policyService(Map<String, String> extra) throws Exception {
+        return policyService(extra, Ports.freePort());
+    }
+
+    public static ServiceProcess policyService(Map<String, String> extra, int port) throws Exception {
         Map<String, String> properties = new HashMap<>(Map.of(
                 "policy-service.bundle.signing-key-file", Files.createTempDirectory("policy-service-keys").resolve("bundle.pem").toString(),
                 "policy-service.bundle.generate-missing-key", "true"));
         properties.putAll(extra);
-        return start("policy-service", properties);
+        return start("policy-service", properties, port);
     }
 
-    public static ServiceProcess exceptionService(Map<String, String> extra) throws Exception {
-        return start("exception-service", extra);
+    public static ServiceProcess exceptionService(Map<String, String> extra, int port) throws Exception {
+        return start("exception-service", extra, port);
     }
 
     /** Needs an S3 server: the running test's {@code audit-ingest.s3.*} settings (S3Resource with that prefix). */
-    public static ServiceProcess auditIngest(Map<String, String> extra) throws Exception {
+    public static ServiceProcess auditIngest(Map<String, String> extra, int port) throws Exception {
         Config config = ConfigProvider.getConfig();
         Map<String, String> properties = new HashMap<>(Map.of(
                 "audit-ingest.s3.endpoint", config.getValue("audit-ingest.s3.endpoint", String.class),
@@ -46,10 +50,10 @@ public final class SiblingServices {
                 "audit-ingest.archive.signing-key-file", Files.createTempDirectory("audit-ingest-keys").resolve("archive.pem").toString(),
                 "audit-ingest.archive.generate-missing-key", "true"));
         properties.putAll(extra);
-        return start("audit-ingest", properties);
+        return start("audit-ingest", properties, port);
     }
 
-    private static ServiceProcess start(String module, Map<String, String> extra) throws Exception {
+    private static ServiceProcess start(String module, Map<String, String> extra, int port) throws Exception {
         Config config = ConfigProvider.getConfig();
         String jdbc = config.getValue("quarkus.datasource.jdbc.url", String.class);
         String database = module.replace("-", "_") + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8);
@@ -63,7 +67,7 @@ public final class SiblingServices {
                 "kafka.bootstrap.servers", config.getValue("kafka.bootstrap.servers", String.class)));
         properties.putAll(extra);
         ServiceProcess process = new ServiceProcess(Path.of("../" + module + "/target/quarkus-app/quarkus-run.jar"), List.of("-Xmx256m"),
-                properties, Path.of("target/" + database + ".log"));
+                properties, Path.of("target/" + database + ".log"), port);
         process.start(Duration.ofSeconds(90));
         return process;
     }

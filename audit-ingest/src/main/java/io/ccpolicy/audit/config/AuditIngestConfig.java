@@ -79,5 +79,13 @@ public interface AuditIngestConfig {
         /** How long after an hour ends its manifest is sealed: in-flight batches of that hour finish first. */
         @WithDefault("2m")
         Duration sealDelay();
+
+        /** How often due hours are sealed (read by the sealer's schedule). */
+        @WithDefault("1m")
+        Duration sealEvery();
+
+        /** The first sealing round after start. */
+        @WithDefault("30s")
+        Duration sealFirstAfter();
     }
 }

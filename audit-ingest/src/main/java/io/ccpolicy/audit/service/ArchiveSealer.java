@@ -45,14 +45,15 @@ public class ArchiveSealer {
         this.sealDelay = config.archive().sealDelay();
     }
 
-    @Scheduled(every = "1m", delayed = "30s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${audit-ingest.archive.seal-every:1m}", delayed = "${audit-ingest.archive.seal-first-after:30s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void sealDueHours() {
         try {
             sealThrough(ArchiveManifest.hourOf(clock.instant().minus(sealDelay)).minus(Duration.ofHours(1)));
             lastError = null;
         } catch (RuntimeException e) {
             lastError = e.getMessage();
-            LOG.warnf("sealing archive hours failed, retrying in a minute: %s", e.getMessage());
+            LOG.warnf("sealing archive hours failed, retrying at the next round: %s", e.getMessage());
         }
     }
 

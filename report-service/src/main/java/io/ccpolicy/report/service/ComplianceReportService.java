@@ -1,0 +1,100 @@
+package io.ccpolicy.report.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ccpolicy.report.config.ReportServiceConfig;
+import io.ccpolicy.report.entity.ReportRunEntity;
+import io.ccpolicy.report.repository.ReportRunRepository;
+import io.ccpolicy.report.rest.dto.ComplianceReport;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Gathers a period's evidence from audit-ingest, policy-service and exception-service (as the caller), builds the report
+ * and records that it was generated, by whom, for which period and in which format.
+ */
+@ApplicationScoped
+public class ComplianceReportService {
+
+    private final PlatformClient platform;
+    private final ReportServiceConfig config;
+    private final ReportRunRepository runs;
+    private final Clock clock;
+
+    public ComplianceReportService(PlatformClient platform, ReportServiceConfig config, ReportRunRepository runs, Clock clock) {
+        this.platform = platform;
+        this.config = config;
+        this.runs = runs;
+        this.clock = clock;
+    }
+
+    /** Evidence is read outside any transaction; the run is recorded in its own, short one. */
+    public ComplianceReport generate(String kind, Instant from, Instant to, String format, String actor, String token) {
+        Evidence evidence = evidence(from, to, token);
+        Instant now = clock.instant();
+        ComplianceReport report = kind.equals("soc2") ? ComplianceReportBuilder.soc2(evidence, now, actor)
+                : ComplianceReportBuilder.hipaa(evidence, now, actor);
+        ReportRunEntity run = new ReportRunEntity();
+        run.id = UUID.randomUUID();
+        run.kind = kind;
+        run.format = format;
+        run.periodFrom = from;
+        run.periodTo = to;
+        run.requestedBy = actor;
+        run.createdAt = now;
+        QuarkusTransaction.requiringNew().run(() -> runs.persist(run));
+        return report;
+    }
+
+    private Evidence evidence(Instant from, Instant to, String token) {
+        String period = "from=" + q(from.toString()) + "&to=" + q(to.toString());
+        JsonNode summary = platform.get("audit-ingest", config.auditUrl(), "/api/v1/audit/events/summary?" + period, token);
+        // Hours are sealed once they are over: verify the period's hours that can be sealed by now.
+        Instant now = clock.instant();
+        Instant lastSealable = now.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1));
+        Instant lastHour = (to.isBefore(lastSealable) ? to.minusNanos(1) : lastSealable).truncatedTo(ChronoUnit.HOURS);
+        JsonNode archive = lastHour.isBefore(from.truncatedTo(ChronoUnit.HOURS)) ? null
+                : platform.get("audit-ingest", config.auditUrl(), "/api/v1/audit/archive/verification?from="
+                        + q(from.truncatedTo(ChronoUnit.HOURS).toString()) + "&to=" + q(lastHour.toString()), token);
+        List<JsonNode> versions = list(platform.get("policy-service", config.policyUrl(), "/api/v1/policies/versions", token));
+        List<JsonNode> publications = list(platform.get("policy-service", config.policyUrl(), "/api/v1/policies/publications", token));
+        String organizationDocument = null;
+        for (JsonNode p : publications) {
+            // Newest first: the first organization publication is the one in force.
+            if ("organization".equals(p.path("scope").path("type").asText())) {
+                organizationDocument = platform.get("policy-service", config.policyUrl(), "/api/v1/policies/versions/"
+                        + p.path("revision").asLong(), token).path("document").asText();
+                break;
+            }
+        }
+        List<JsonNode> exceptions = list(platform.get("exception-service", config.exceptionsUrl(), "/api/v1/exceptions", token));
+        Map<String, List<JsonNode>> histories = new HashMap<>();
+        for (JsonNode x : exceptions) {
+            if (!"pending".equals(x.path("state").asText()) && !"denied".equals(x.path("state").asText())) {
+                String id = x.path("id").asText();
+                histories.put(id, list(platform.get("exception-service", config.exceptionsUrl(), "/api/v1/exceptions/" + id + "/history", token)));
+            }
+        }
+        return new Evidence(from, to, summary, archive, versions, publications, organizationDocument, exceptions, histories);
+    }
+
+    private static List<JsonNode> list(JsonNode array) {
+        List<JsonNode> list = new ArrayList<>();
+        array.forEach(list::add);
+        return list;
+    }
+
+    private static String q(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}
