@@ -103,6 +103,25 @@ public class ComplianceRepository {
                 """, from, to).getSingleResult();
     }
 
+    /**
+     * user, bucket, events, violations (a policy matched and was not exempted: enforced, warned or shadowed), denied,
+     * file modifications, MCP calls: activity per user in equal buckets of
+     * {@code bucketSeconds} from {@code from} (bucket 0) to {@code to}; administrative changes are not activity.
+     */
+    @SuppressWarnings("unchecked")
+    public List<Object[]> activity(Instant from, Instant to, long bucketSeconds) {
+        return query("""
+                select coalesce(payload->'user'->>'email', ''), floor(extract(epoch from (occurred_at - ?1)) / ?3)::int, count(*),
+                       count(*) filter (where jsonb_path_exists(payload,
+                           '$.policyCheck.violations[*] ? (@.effect != "allow" || @.wouldBe != "allow")')),
+                       count(*) filter (where payload->'decision'->>'verdict' = 'deny'),
+                       count(*) filter (where event_type = 'file_modification'),
+                       count(*) filter (where event_type = 'mcp_call')
+                from audit_event where occurred_at >= ?1 and occurred_at < ?2 and event_type <> 'policy_change'
+                group by 1, 2
+                """, from, to).setParameter(3, bucketSeconds).getResultList();
+    }
+
     private Query query(String sql, Instant from, Instant to) {
         return em.createNativeQuery(sql).setParameter(1, from).setParameter(2, to);
     }

@@ -2,6 +2,7 @@ package io.ccpolicy.audit.rest;
 
 import io.ccpolicy.audit.rest.dto.AuditEventView;
 import io.ccpolicy.audit.service.AuditQueryService;
+import io.ccpolicy.audit.rest.dto.Activity;
 import io.ccpolicy.audit.rest.dto.ComplianceSummary;
 import io.ccpolicy.audit.service.ComplianceSummaryService;
 import io.ccpolicy.service.rest.QueryParams;
@@ -137,6 +138,23 @@ public class AuditEventResource {
             throw new BadRequestException("from and to are required (ISO-8601 timestamps)");
         }
         return compliance.summary(QueryParams.instant("from", from), QueryParams.instant("to", to));
+    }
+
+    @GET
+    @Path("/activity")
+    @RolesAllowed("audit-reader")
+    @Operation(summary = "Activity per user in [from, to) and in the equal windows before it (baseline), and the window's hourly trend")
+    public Activity activity(@QueryParam("from") String from, @QueryParam("to") String to,
+            @QueryParam("baselineWindows") @DefaultValue("7") @Min(1) @Max(60) int baselineWindows) {
+        if (from == null || to == null) {
+            throw new BadRequestException("from and to are required (ISO-8601 timestamps)");
+        }
+        java.time.Instant start = QueryParams.instant("from", from);
+        java.time.Instant end = QueryParams.instant("to", to);
+        if (!start.isBefore(end) || java.time.Duration.between(start, end).compareTo(java.time.Duration.ofDays(31)) > 0) {
+            throw new BadRequestException("the window must run forwards and cover at most 31 days");
+        }
+        return compliance.activity(start, end, baselineWindows);
     }
 
     @GET

@@ -1,11 +1,14 @@
 package io.ccpolicy.audit.service;
 
 import io.ccpolicy.audit.repository.ComplianceRepository;
+import io.ccpolicy.audit.rest.dto.Activity;
 import io.ccpolicy.audit.rest.dto.ComplianceSummary;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -54,6 +57,46 @@ public class ComplianceSummaryService {
         Object[] hours = compliance.archiveHours(from, to);
         return new ComplianceSummary(from, to, totals, counts(deniedByPolicy), counts(deniedByUser), counts(askedByPolicy), tools, used,
                 changes, findings, new ComplianceSummary.Archive(((Number) hours[0]).longValue(), ((Number) hours[1]).longValue()));
+    }
+
+    /** The window [from, to) per user against {@code baselineWindows} equal windows before it, and its hourly trend. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Activity activity(Instant from, Instant to, int baselineWindows) {
+        long seconds = Duration.between(from, to).toSeconds();
+        Instant baselineStart = from.minusSeconds(seconds * baselineWindows);
+        Map<String, Activity.Counts[]> perUser = new TreeMap<>();
+        for (Object[] row : compliance.activity(baselineStart, to, seconds)) {
+            Activity.Counts[] windows = perUser.computeIfAbsent((String) row[0], u -> {
+                Activity.Counts[] empty = new Activity.Counts[baselineWindows + 1];
+                Arrays.fill(empty, Activity.Counts.NONE);
+                return empty;
+            });
+            windows[((Number) row[1]).intValue()] = counts(row);
+        }
+        List<Activity.UserActivity> users = new ArrayList<>();
+        perUser.forEach((user, windows) -> users.add(new Activity.UserActivity(user, windows[baselineWindows],
+                List.of(Arrays.copyOf(windows, baselineWindows)))));
+        Instant firstHour = from.truncatedTo(ChronoUnit.HOURS);
+        Map<Integer, Activity.Counts> hours = new TreeMap<>();
+        for (Object[] row : compliance.activity(firstHour, to, 3600)) {
+            hours.merge(((Number) row[1]).intValue(), counts(row), ComplianceSummaryService::sum);
+        }
+        List<Activity.Point> trend = new ArrayList<>();
+        for (int h = 0; !firstHour.plusSeconds(3600L * h).isAfter(to.minusNanos(1)); h++) {
+            Activity.Counts c = hours.getOrDefault(h, Activity.Counts.NONE);
+            trend.add(new Activity.Point(firstHour.plusSeconds(3600L * h), c.events(), c.violations(), c.denied()));
+        }
+        return new Activity(from, to, seconds, users, trend);
+    }
+
+    private static Activity.Counts counts(Object[] row) {
+        return new Activity.Counts(((Number) row[2]).longValue(), ((Number) row[3]).longValue(), ((Number) row[4]).longValue(),
+                ((Number) row[5]).longValue(), ((Number) row[6]).longValue());
+    }
+
+    private static Activity.Counts sum(Activity.Counts a, Activity.Counts b) {
+        return new Activity.Counts(a.events() + b.events(), a.violations() + b.violations(), a.denied() + b.denied(),
+                a.fileModifications() + b.fileModifications(), a.mcpCalls() + b.mcpCalls());
     }
 
     private static List<ComplianceSummary.Count> counts(Map<String, Long> counts) {

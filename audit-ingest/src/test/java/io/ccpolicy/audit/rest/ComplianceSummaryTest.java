@@ -68,6 +68,17 @@ class ComplianceSummaryTest {
         assertThat(summary.getList("exceptionsUsed.exceptionId")).containsExactly("exc-ops");
         assertThat(summary.getList("exceptionsUsed.users")).containsExactly(List.of("ops@acme.com"));
         assertThat(summary.getString("exceptionsUsed[0].lastUse")).isEqualTo("2026-03-01T10:00:00Z");
+
+        JsonPath activity = given().auth().oauth2(auditor).queryParam("from", DAY.toString()).queryParam("to", DAY.plus(Duration.ofDays(1)).toString())
+                .queryParam("baselineWindows", 3).get("/api/v1/audit/events/activity").then().statusCode(200).extract().jsonPath();
+        assertThat(activity.getLong("windowSeconds")).isEqualTo(86_400);
+        assertThat(activity.getList("users.user")).containsExactly("", "ann@acme.com", "bob@acme.com", "ops@acme.com");
+        assertThat(activity.getMap("users[2].window")).isEqualTo(Map.of("events", 5, "violations", 3, "denied", 2, "fileModifications", 1,
+                "mcpCalls", 0));
+        assertThat(activity.getList("users[2].baseline")).hasSize(3).allMatch(c -> ((Map<?, ?>) c).get("events").equals(0));
+        assertThat(activity.getList("trend")).hasSize(24);
+        assertThat(activity.getMap("trend[10]")).containsEntry("hour", "2026-03-01T10:00:00Z").containsEntry("events", 9)
+                .containsEntry("violations", 5).containsEntry("denied", 3);
     }
 
     private static JsonPath summary(String token) {

@@ -22,16 +22,17 @@ class RoleMatrixTest {
 
     @Test
     void everyOperationAdmitsExactlyItsRoles() throws Exception {
-        assertThat(new RoleMatrix(service.toURI(), roles -> OidcWiremockTestResource.getAccessToken("matrix", roles)).problems(Map.of(
-                "GET /api/v1/audit/events", AUDITORS,
-                "GET /api/v1/audit/events/export", AUDITORS,
-                "GET /api/v1/audit/events/subjects/{email}", AUDITORS,
-                "GET /api/v1/audit/events/admin-actions", AUDITORS,
-                "GET /api/v1/audit/events/counts", AUDITORS,
-                "GET /api/v1/audit/events/summary", AUDITORS,
-                "GET /api/v1/audit/archive/verification", AUDITORS,
-                "GET /api/v1/audit/events/{eventId}", AUDITORS,
-                "GET /api/v1/audit/integrity", AUDITORS,
-                "GET /api/v1/audit/archive/public-key", AUDITORS))).isEmpty();
+        assertThat(new RoleMatrix(service.toURI(), roles -> OidcWiremockTestResource.getAccessToken("matrix", roles)).problems(Map.ofEntries(
+                Map.entry("GET /api/v1/audit/events", AUDITORS),
+                Map.entry("GET /api/v1/audit/events/export", AUDITORS),
+                Map.entry("GET /api/v1/audit/events/subjects/{email}", AUDITORS),
+                Map.entry("GET /api/v1/audit/events/admin-actions", AUDITORS),
+                Map.entry("GET /api/v1/audit/events/counts", AUDITORS),
+                Map.entry("GET /api/v1/audit/events/summary", AUDITORS),
+                Map.entry("GET /api/v1/audit/events/activity", AUDITORS),
+                Map.entry("GET /api/v1/audit/archive/verification", AUDITORS),
+                Map.entry("GET /api/v1/audit/events/{eventId}", AUDITORS),
+                Map.entry("GET /api/v1/audit/integrity", AUDITORS),
+                Map.entry("GET /api/v1/audit/archive/public-key", AUDITORS)))).isEmpty();
     }
 }
