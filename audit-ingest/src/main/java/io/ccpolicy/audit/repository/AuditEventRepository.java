@@ -19,11 +19,12 @@ public class AuditEventRepository implements PanacheRepositoryBase<AuditEventEnt
     private static final Pattern PARTITION_NAME = Pattern.compile("audit_event_(\\d{4})_(\\d{2})");
 
     /**
-     * Events matching the filter, in a stable order (occurred_at, event_id), after the given position, at most
+     * Events matching the filter, in a stable order (occurred_at, event_id; reversed with {@code newestFirst}), after the
+     * given position, at most
      * {@code limit}. Filters on the event's content use its JSON document.
      */
     @SuppressWarnings("unchecked")
-    public List<AuditEventEntity> search(AuditFilter filter, Instant afterTime, String afterId, int limit) {
+    public List<AuditEventEntity> search(AuditFilter filter, Instant afterTime, String afterId, int limit, boolean newestFirst) {
         StringBuilder sql = new StringBuilder("select * from audit_event where true");
         List<Object> params = new ArrayList<>();
         condition(sql, params, filter.from(), " and occurred_at >= ?");
@@ -38,11 +39,11 @@ public class AuditEventRepository implements PanacheRepositoryBase<AuditEventEnt
         condition(sql, params, filter.type(), " and event_type = ?");
         condition(sql, params, filter.event(), " and payload->>'eventType' = ?");
         if (afterTime != null) {
-            sql.append(" and (occurred_at, event_id) > (?, ?)");
+            sql.append(newestFirst ? " and (occurred_at, event_id) < (?, ?)" : " and (occurred_at, event_id) > (?, ?)");
             params.add(afterTime);
             params.add(afterId);
         }
-        sql.append(" order by occurred_at, event_id limit ?");
+        sql.append(newestFirst ? " order by occurred_at desc, event_id desc limit ?" : " order by occurred_at, event_id limit ?");
         params.add(limit);
         Query query = getEntityManager().createNativeQuery(sql.toString(), AuditEventEntity.class);
         for (int i = 0; i < params.size(); i++) {

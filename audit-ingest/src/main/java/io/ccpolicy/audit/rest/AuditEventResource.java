@@ -41,17 +41,20 @@ public class AuditEventResource {
 
     @GET
     @RolesAllowed("audit-reader")
-    @Operation(summary = "Audit events matching the filters, in a stable order (time, eventId), page by page with a cursor")
+    @Operation(summary = "Audit events matching the filters, in a stable order (time, eventId; order=newest reverses it), page by page "
+            + "with a cursor")
     public AuditQueryService.Page search(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("user") String user,
             @QueryParam("team") String team, @QueryParam("machine") String machine, @QueryParam("session") String session,
             @QueryParam("policy") String policy, @QueryParam("decision") String decision, @QueryParam("tool") String tool,
             @QueryParam("type") String type, @QueryParam("event") String event, @QueryParam("cursor") String cursor,
-            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
+            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit,
+            @QueryParam("order") @DefaultValue("oldest") @jakarta.validation.constraints.Pattern(regexp = "oldest|newest",
+                    message = "must be oldest or newest") String order) {
         if (decision != null && !java.util.Set.of("allow", "warn", "ask", "deny").contains(decision)) {
             throw new BadRequestException("decision must be allow, warn, ask or deny, got '" + decision + "'");
         }
         return query.search(new AuditFilter(QueryParams.instant("from", from), QueryParams.instant("to", to), user, team, machine, session, policy, decision,
-                tool, type, event), cursor, limit);
+                tool, type, event), cursor, limit, order.equals("newest"));
     }
 
     @GET

@@ -25,8 +25,13 @@ public class AuditQueryService {
     public record Page(java.util.List<AuditEventView> events, String nextCursor) {
     }
 
-    @Transactional(Transactional.TxType.SUPPORTS)
     public Page search(AuditFilter filter, String cursor, int limit) {
+        return search(filter, cursor, limit, false);
+    }
+
+    /** With {@code newestFirst} the pages run from the newest event backwards. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Page search(AuditFilter filter, String cursor, int limit, boolean newestFirst) {
         java.time.Instant afterTime = null;
         String afterId = null;
         if (cursor != null) {
@@ -40,7 +45,7 @@ public class AuditQueryService {
                 throw new jakarta.ws.rs.BadRequestException("cursor is not one this API issued: " + cursor);
             }
         }
-        java.util.List<AuditEventEntity> rows = events.search(filter, afterTime, afterId, limit + 1);
+        java.util.List<AuditEventEntity> rows = events.search(filter, afterTime, afterId, limit + 1, newestFirst);
         boolean more = rows.size() > limit;
         java.util.List<AuditEventEntity> page = more ? rows.subList(0, limit) : rows;
         String next = null;

@@ -69,6 +69,21 @@ class ComplianceSummaryTest {
         assertThat(summary.getList("exceptionsUsed.users")).containsExactly(List.of("ops@acme.com"));
         assertThat(summary.getString("exceptionsUsed[0].lastUse")).isEqualTo("2026-03-01T10:00:00Z");
 
+        List<String> oldestFirst = given().auth().oauth2(auditor).queryParam("from", DAY.toString()).queryParam("to", DAY.plus(Duration.ofDays(1)).toString())
+                .get("/api/v1/audit/events").then().statusCode(200).extract().jsonPath().getList("events.eventId");
+        List<String> newestFirst = new java.util.ArrayList<>();
+        String cursor = null;
+        do { // pages of 4 from the newest backwards
+            var page = given().auth().oauth2(auditor).queryParam("from", DAY.toString()).queryParam("to", DAY.plus(Duration.ofDays(1)).toString())
+                    .queryParam("order", "newest").queryParam("limit", 4).queryParams(cursor == null ? Map.of() : Map.of("cursor", cursor))
+                    .get("/api/v1/audit/events").then().statusCode(200).extract().jsonPath();
+            newestFirst.addAll(page.getList("events.eventId"));
+            cursor = page.getString("nextCursor");
+        } while (cursor != null);
+        List<String> reversed = new java.util.ArrayList<>(oldestFirst);
+        java.util.Collections.reverse(reversed);
+        assertThat(newestFirst).hasSize(9).containsExactlyElementsOf(reversed);
+
         JsonPath activity = given().auth().oauth2(auditor).queryParam("from", DAY.toString()).queryParam("to", DAY.plus(Duration.ofDays(1)).toString())
                 .queryParam("baselineWindows", 3).get("/api/v1/audit/events/activity").then().statusCode(200).extract().jsonPath();
         assertThat(activity.getLong("windowSeconds")).isEqualTo(86_400);
