@@ -5,7 +5,6 @@ import io.ccpolicy.report.service.ComplianceReportService;
 import io.ccpolicy.report.service.ReportDocuments;
 import io.ccpolicy.service.rest.Actors;
 import io.ccpolicy.service.rest.QueryParams;
-import io.quarkus.security.credential.TokenCredential;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
@@ -55,7 +54,7 @@ public class ComplianceReportResource {
         if (Duration.between(start, end).compareTo(LONGEST) > 0) {
             throw new BadRequestException("a report covers at most 366 days; split the period");
         }
-        String token = identity.getCredential(TokenCredential.class).getToken();
+        String token = CallerToken.of(identity);
         ComplianceReport report = reports.generate(kind, start, end, format, Actors.of(identity), token);
         String file = kind + "-report-" + start.toString().substring(0, 10) + "-to-" + end.toString().substring(0, 10);
         return switch (format) {

@@ -24,6 +24,33 @@ public class PlatformClient {
         this.json = json;
     }
 
+    /** An upstream answer passed through as it is: status, content type and body (problem+json included). */
+    public record Forwarded(int status, String contentType, String body) {
+    }
+
+    /**
+     * Calls another service as the caller and returns its answer unchanged, so the other service stays the one that
+     * decides (roles, validation, state) and its problem reaches the user as it was written.
+     */
+    public Forwarded forward(String service, URI base, String method, String pathAndQuery, String jsonBody, String bearerToken) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + bearerToken).header("Accept", "application/json");
+        if (jsonBody == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+        }
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Forwarded(response.statusCode(), response.headers().firstValue("Content-Type").orElse("application/json"), response.body());
+        } catch (IOException e) {
+            throw new ServiceUnavailableException(service + " at " + base + " is not reachable (" + e.getMessage() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ServiceUnavailableException("interrupted while calling " + service);
+        }
+    }
+
     public JsonNode get(String service, URI base, String pathAndQuery, String bearerToken) {
         URI uri = base.resolve(pathAndQuery);
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(120)).header("Authorization", "Bearer " + bearerToken)

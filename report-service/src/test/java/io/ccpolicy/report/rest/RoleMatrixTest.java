@@ -15,13 +15,27 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class RoleMatrixTest {
 
+    private static final Set<String> AUDITORS = Set.of("audit-reader");
+    private static final Set<String> POLICY_READERS = Set.of("policy-viewer", "policy-admin", "audit-reader");
+
     @TestHTTPResource("/")
     URL service;
 
     @Test
     void everyOperationAdmitsExactlyItsRoles() throws Exception {
-        assertThat(new RoleMatrix(service.toURI(), roles -> OidcWiremockTestResource.getAccessToken("matrix", roles)).problems(Map.of(
-                "GET /api/v1/reports/runs", Set.of("audit-reader"),
-                "GET /api/v1/reports/{kind}", Set.of("audit-reader")))).isEmpty();
+        assertThat(new RoleMatrix(service.toURI(), roles -> OidcWiremockTestResource.getAccessToken("matrix", roles)).problems(Map.ofEntries(
+                Map.entry("GET /api/v1/reports/runs", AUDITORS),
+                Map.entry("GET /api/v1/reports/{kind}", AUDITORS),
+                Map.entry("GET /api/v1/dashboard/me", RoleMatrix.PLATFORM_ROLES),
+                Map.entry("GET /api/v1/dashboard/overview", AUDITORS),
+                Map.entry("GET /api/v1/dashboard/live", AUDITORS),
+                Map.entry("GET /api/v1/dashboard/audit", AUDITORS),
+                Map.entry("GET /api/v1/dashboard/exceptions", Set.of("exception-approver", "policy-admin", "audit-reader")),
+                Map.entry("POST /api/v1/dashboard/exceptions/{id}/{action}", Set.of("exception-approver")),
+                Map.entry("GET /api/v1/dashboard/policies", POLICY_READERS),
+                Map.entry("GET /api/v1/dashboard/policies/{revision}/diff", POLICY_READERS),
+                Map.entry("GET /api/v1/dashboard/publications", POLICY_READERS),
+                Map.entry("POST /api/v1/dashboard/publications", Set.of("policy-admin")),
+                Map.entry("POST /api/v1/dashboard/publications/rollback", Set.of("policy-admin"))))).isEmpty();
     }
 }

@@ -1,0 +1,75 @@
+package io.ccpolicy.report.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.ccpolicy.report.config.ReportServiceConfig;
+import io.ccpolicy.report.rest.dto.Overview;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/** The dashboard's overview of a window, from audit-ingest, read as the signed-in user. */
+@ApplicationScoped
+public class DashboardService {
+
+    private static final int RECENT = 20;
+
+    private final PlatformClient platform;
+    private final ReportServiceConfig config;
+    private final Clock clock;
+
+    public DashboardService(PlatformClient platform, ReportServiceConfig config, Clock clock) {
+        this.platform = platform;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    public Overview overview(Duration window, String token) {
+        Instant to = clock.instant();
+        Instant from = to.minus(window);
+        String period = "from=" + q(from.toString()) + "&to=" + q(to.toString());
+        JsonNode summary = platform.get("audit-ingest", config.auditUrl(), "/api/v1/audit/events/summary?" + period, token);
+        JsonNode activity = platform.get("audit-ingest", config.auditUrl(), "/api/v1/audit/events/activity?" + period + "&baselineWindows=7", token);
+        List<JsonNode> recent = new ArrayList<>();
+        for (String decision : List.of("deny", "ask", "warn")) {
+            platform.get("audit-ingest", config.auditUrl(), "/api/v1/audit/events?" + period + "&decision=" + decision + "&order=newest&limit="
+                    + RECENT, token).path("events").forEach(recent::add);
+        }
+        recent.sort(Comparator.comparing((JsonNode e) -> e.path("occurredAt").asText()).reversed());
+        JsonNode t = summary.path("totals");
+        List<Overview.Count> byPolicy = new ArrayList<>();
+        summary.path("deniedByPolicy").forEach(c -> byPolicy.add(new Overview.Count(c.path("key").asText(), "deny", c.path("count").asLong())));
+        summary.path("askedByPolicy").forEach(c -> byPolicy.add(new Overview.Count(c.path("key").asText(), "ask", c.path("count").asLong())));
+        List<Overview.Point> trend = new ArrayList<>();
+        activity.path("trend").forEach(p -> trend.add(new Overview.Point(Instant.parse(p.path("hour").asText()), p.path("events").asLong(),
+                p.path("violations").asLong(), p.path("denied").asLong())));
+        List<Overview.Violation> violations = recent.stream().limit(RECENT).map(DashboardService::violation).toList();
+        return new Overview(from, to, t.path("users").asLong(), t.path("sessions").asLong(), t.path("denied").asLong() + t.path("asked").asLong()
+                + t.path("warned").asLong(), t.path("denied").asLong(), summary.path("exceptionsUsed").size(), t.path("toolCalls").asLong(),
+                byPolicy, trend, violations, Anomalies.of(activity));
+    }
+
+    private static Overview.Violation violation(JsonNode row) {
+        JsonNode e = row.path("event");
+        List<String> policies = new ArrayList<>();
+        String message = "";
+        for (JsonNode v : e.path("policyCheck").path("violations")) {
+            policies.add(v.path("policy").asText());
+            if (message.isEmpty()) {
+                message = v.path("message").asText();
+            }
+        }
+        return new Overview.Violation(row.path("eventId").asText(), Instant.parse(row.path("occurredAt").asText()),
+                e.path("user").path("email").asText(), e.path("action").path("tool").asText(), e.path("decision").path("verdict").asText(),
+                policies, message);
+    }
+
+    private static String q(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

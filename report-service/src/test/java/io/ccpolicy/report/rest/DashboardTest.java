@@ -1,0 +1,182 @@
+package io.ccpolicy.report.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.ccpolicy.agent.testing.AgentTraffic;
+import io.ccpolicy.engine.model.Identity;
+import io.ccpolicy.testinfra.ServiceProcess;
+import io.ccpolicy.testinfra.SiblingServices;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.smallrye.jwt.build.Jwt;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The dashboard's API with every part real: overview numbers and anomalies from traffic recorded by the real agent,
+ * a violation arriving live over server-sent events, an exception approved and a version published through the
+ * dashboard as the signed-in user, and the page itself behind the OIDC login, with no external asset.
+ */
+@QuarkusTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DashboardTest {
+
+    private static final String POLICY = "version: \"1.0\"\norganization: Acme\npolicies:\n"
+            + "  - {name: no-rm, type: denylist, target: bashCommand, values: [\"rm -rf\"], severity: error}\n";
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @TestHTTPResource("/")
+    URL reportService;
+
+    private final List<ServiceProcess> services = new ArrayList<>();
+    private AgentTraffic traffic;
+
+    private static String token(String email, String... roles) {
+        return Jwt.preferredUserName(email).claim("email", email).groups(Set.of(roles))
+                .issuer("https://server.example.com").audience("https://service.example.com").jws().keyId("1").sign("privateKey.jwk");
+    }
+
+    @BeforeAll
+    void services() throws Exception {
+        services.add(SiblingServices.auditIngest(Map.of(), SiblingPorts.AUDIT));
+        services.add(SiblingServices.policyService(Map.of(), SiblingPorts.POLICY));
+        services.add(SiblingServices.exceptionService(Map.of(), SiblingPorts.EXCEPTIONS));
+        traffic = new AgentTraffic(Files.createTempDirectory("dashboard-traffic"), bootstrap);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        for (ServiceProcess service : services) {
+            service.close();
+        }
+    }
+
+    @Test
+    void theOverviewCountsTheWindowAndFlagsAUserFarAboveTheirBaseline() throws Exception {
+        traffic.bash("m-eve", Identity.of("eve@acme.com", "web"), POLICY, Clock.systemUTC(), "rm -rf a", "rm -rf b", "rm -rf c", "rm -rf d",
+                "rm -rf e", "rm -rf f", "ls");
+        traffic.bash("m-sam", Identity.of("sam@acme.com", "web"), POLICY, Clock.systemUTC(), "ls", "rm -rf tmp");
+        String auditor = token("audrey@acme.com", "audit-reader");
+        await().atMost(Duration.ofSeconds(60)).until(() -> overview(auditor).getLong("toolCalls") >= 9);
+        JsonPath overview = overview(auditor);
+        assertThat(overview.getLong("denied")).isGreaterThanOrEqualTo(7);
+        assertThat(overview.getList("byPolicy.policy")).contains("no-rm");
+        assertThat(overview.getList("trend")).hasSizeGreaterThanOrEqualTo(24);
+        assertThat(overview.getList("recent.user")).contains("eve@acme.com", "sam@acme.com");
+        assertThat(overview.getString("recent[0].at")).isGreaterThanOrEqualTo(overview.getString("recent[1].at"));
+        assertThat(overview.getList("anomalies.user")).as("six denials against an empty baseline").contains("eve@acme.com")
+                .doesNotContain("sam@acme.com");
+        assertThat(overview.getList("anomalies.reason", String.class)).anyMatch(r -> r.startsWith("denied calls: 6 in this window, usually 0.0"));
+
+        given().auth().oauth2(auditor).queryParam("window", "90d").get("/api/v1/dashboard/overview").then().statusCode(400)
+                .body("detail", containsString("between 1h and 30d"));
+    }
+
+    @Test
+    void aViolationDecidedOnAMachineArrivesLiveOverServerSentEvents() throws Exception {
+        List<String> received = new CopyOnWriteArrayList<>();
+        HttpResponse<java.io.InputStream> stream = HttpClient.newHttpClient().send(HttpRequest.newBuilder(reportService.toURI()
+                .resolve("/api/v1/dashboard/live")).header("Authorization", "Bearer " + token("audrey@acme.com", "audit-reader"))
+                .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+                lines.lines().filter(l -> l.startsWith("data:")).forEach(received::add);
+            } catch (Exception closed) {
+                // the test closes the stream when it is done
+            }
+        });
+        reader.start();
+        try {
+            // The live consumer starts at the newest offset: keep deciding until one of this test's violations shows.
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                String event = traffic.bash("m-live-" + System.nanoTime(), Identity.of("liv@acme.com", "web"), POLICY, Clock.systemUTC(),
+                        "rm -rf /srv/data").get(0);
+                String eventId = event.replaceAll(".*\"eventId\":\"([^\"]+)\".*", "$1");
+                return received.stream().anyMatch(d -> d.contains("liv@acme.com")) && !eventId.isEmpty();
+            });
+        } finally {
+            stream.body().close();
+        }
+        assertThat(received).anyMatch(d -> d.contains("\"verdict\":\"deny\"") && d.contains("\"policies\":[\"no-rm\"]")
+                && d.contains("\"tool\":\"Bash\""));
+    }
+
+    @Test
+    void anApproverDecidesAndAnAdminPublishesThroughTheDashboardAsThemselves() {
+        String exceptions = "http://127.0.0.1:" + SiblingPorts.EXCEPTIONS;
+        String id = given().baseUri(exceptions).auth().oauth2(token("erin@acme.com", "developer")).contentType(ContentType.JSON)
+                .body(Map.of("policy", "no-rm", "scope", "user", "reason", "cache", "duration", "2h")).post("/api/v1/exceptions")
+                .then().statusCode(201).extract().path("id");
+        String approver = token("carol@acme.com", "exception-approver");
+        given().auth().oauth2(approver).get("/api/v1/dashboard/exceptions").then().statusCode(200).body("find { it.id == '" + id + "' }.state",
+                equalTo("pending"));
+        given().auth().oauth2(approver).contentType(ContentType.JSON).body(Map.of("reason", "ok"))
+                .post("/api/v1/dashboard/exceptions/" + id + "/approve").then().statusCode(400).body("detail", containsString("X-CCPolicy-Dashboard"));
+        given().auth().oauth2(approver).header("X-CCPolicy-Dashboard", "1").contentType(ContentType.JSON).body(Map.of("reason", "ok"))
+                .post("/api/v1/dashboard/exceptions/" + id + "/approve").then().statusCode(200).body("state", equalTo("approved"))
+                .body("decidedBy", equalTo("carol@acme.com"));
+        given().auth().oauth2(approver).header("X-CCPolicy-Dashboard", "1").contentType(ContentType.JSON).body(Map.of("reason", "again"))
+                .post("/api/v1/dashboard/exceptions/" + id + "/approve").then().statusCode(409).contentType("application/problem+json");
+
+        String admin = token("pat@acme.com", "policy-admin");
+        long revision = given().baseUri("http://127.0.0.1:" + SiblingPorts.POLICY).auth().oauth2(admin).contentType("application/yaml")
+                .queryParam("note", "dashboard").body(POLICY.getBytes(StandardCharsets.UTF_8)).post("/api/v1/policies/versions")
+                .then().statusCode(201).extract().jsonPath().getLong("revision");
+        given().auth().oauth2(admin).header("X-CCPolicy-Dashboard", "1").contentType(ContentType.JSON)
+                .body(Map.of("revision", revision, "scope", Map.of("type", "organization", "value", "*"), "note", "from the dashboard"))
+                .post("/api/v1/dashboard/publications").then().statusCode(201).body("publishedBy", equalTo("pat@acme.com"));
+        given().auth().oauth2(token("viv@acme.com", "policy-viewer")).get("/api/v1/dashboard/publications").then().statusCode(200)
+                .body("[0].revision", equalTo((int) revision));
+        given().auth().oauth2(token("viv@acme.com", "policy-viewer")).get("/api/v1/dashboard/me").then().statusCode(200)
+                .body("canPublish", equalTo(false)).body("canReadPolicies", equalTo(true)).body("canDecideExceptions", equalTo(false));
+    }
+
+    @Test
+    void thePageNeedsASignInAndLoadsNothingFromOutside() throws Exception {
+        HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(reportService.toURI().resolve("/dashboard/index.html"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(page.statusCode()).as("redirected to the OIDC provider").isEqualTo(302);
+        URI login = URI.create(page.headers().firstValue("Location").orElseThrow());
+        URI provider = URI.create(org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("quarkus.oidc.auth-server-url", String.class));
+        assertThat(login.getAuthority()).isEqualTo(provider.getAuthority());
+        assertThat(login.getQuery()).contains("code_challenge").contains("response_type=code");
+        for (String asset : List.of("index.html", "app.js", "app.css")) {
+            String content = new String(getClass().getResourceAsStream("/META-INF/resources/dashboard/" + asset).readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(content).as(asset + " loads nothing from another site").doesNotContainPattern("(src|href)=\"https?://")
+                    .doesNotContain("@import url(http").doesNotContain("cdn");
+        }
+    }
+
+    private static JsonPath overview(String token) {
+        return given().auth().oauth2(token).queryParam("window", "24h").get("/api/v1/dashboard/overview").then().statusCode(200)
+                .extract().jsonPath();
+    }
+}
