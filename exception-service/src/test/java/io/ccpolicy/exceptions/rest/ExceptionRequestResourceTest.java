@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
 
 import io.ccpolicy.exceptions.entity.ExceptionRequestEntity;
 import io.ccpolicy.exceptions.repository.ExceptionRequestRepository;
@@ -59,9 +60,11 @@ class ExceptionRequestResourceTest {
     }
 
     @Test
-    void noTokenIs401AndAuditorRoleIs403() {
+    void noTokenIs401AnAgentIs403AndAnAuditorReadsEveryRequest() {
         given().get("/api/v1/exceptions").then().statusCode(401).contentType("application/problem+json");
         given().auth().oauth2(OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader")))
+                .get("/api/v1/exceptions").then().statusCode(200).body("requester", hasItems("alice", "bob"));
+        given().auth().oauth2(OidcWiremockTestResource.getAccessToken("machine", Set.of("agent")))
                 .get("/api/v1/exceptions")
                 .then().statusCode(403).contentType("application/problem+json")
                 .body("type", equalTo("https://ccpolicy.io/problems/forbidden"));

@@ -27,12 +27,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code bin/platform} itself: the whole platform comes up from the packaged services (this module is built last, so
- * every service is packaged by now), a real Keycloak token works against a service, a second {@code up} starts nothing,
- * and {@code down} leaves no process behind. It runs on free ports and its own state directory, beside any platform
- * a developer already has running.
+ * The whole platform as {@code bin/platform up} starts it, from the packaged services (this module is built last, so
+ * every service is packaged by now): a real Keycloak token works against a service, a second {@code up} starts
+ * nothing, {@code down} leaves no process behind; and the admin dashboard in a real headless Chromium (installed from
+ * Debian when missing): sign-in through Keycloak, a violation decided by the real agent appearing live, an exception
+ * approved from the page, a report downloaded, screenshots of each page kept in {@code target/screenshots}. It runs on
+ * free ports and its own state directory, beside any platform a developer already has running.
  */
-class PlatformLauncherIT {
+class PlatformIT {
 
     private static final Path ROOT = Path.of(System.getProperty("maven.multiModuleProjectDirectory", "..")).toAbsolutePath();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -98,6 +100,13 @@ class PlatformLauncherIT {
     }
 
     @Test
+    void theDashboardInARealBrowser() throws Exception {
+        DashboardBrowser.Platform platform = new DashboardBrowser.Platform(env.get("CCPOLICY_REPORT_SERVICE_PORT"),
+                env.get("CCPOLICY_EXCEPTION_SERVICE_PORT"), env.get("CCPOLICY_KAFKA_PORT"), PlatformIT::accessToken);
+        DashboardBrowser.run(platform, ROOT.resolve("report-service/target"));
+    }
+
+    @Test
     void secondUpStartsNothingAndStatusIsHealthy() throws Exception {
         Map<String, String> pidsBefore = pidFiles();
         Result again = platform("up");
@@ -110,7 +119,7 @@ class PlatformLauncherIT {
         assertThat(status.output()).containsPattern("audit-ingest +\\d+ +running +UP");
     }
 
-    private static String accessToken(String user, String password) throws Exception {
+    static String accessToken(String user, String password) throws Exception {
         String form = "grant_type=password&client_id=ccpolicy-cli&username=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
                 + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.get("CCPOLICY_KEYCLOAK_PORT")

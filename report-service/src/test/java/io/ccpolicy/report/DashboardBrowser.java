@@ -1,0 +1,161 @@
+package io.ccpolicy.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.ccpolicy.agent.testing.AgentTraffic;
+import io.ccpolicy.engine.model.Identity;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The dashboard driven in real headless Chromium against the running platform: Debian's chromium and chromium-driver,
+ * installed with apt-get when missing. Screenshots of each page go to {@code target/screenshots}.
+ */
+final class DashboardBrowser {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(60);
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    /** What the browser test needs of the running platform. */
+    record Platform(String reportPort, String exceptionPort, String kafkaPort, Tokens tokens) {
+    }
+
+    interface Tokens {
+        String of(String user, String password) throws Exception;
+    }
+
+    private DashboardBrowser() {
+    }
+
+    static void run(Platform platform, Path target) throws Exception {
+        installChromiumIfMissing();
+        Path screenshots = Files.createDirectories(target.resolve("screenshots"));
+        Path downloads = Files.createDirectories(target.resolve("downloads"));
+        try (Stream<Path> old = Files.list(downloads)) {
+            old.forEach(f -> f.toFile().delete());
+        }
+        String exceptions = "http://127.0.0.1:" + platform.exceptionPort();
+        String requestId = requestException(exceptions, platform.tokens().of("alice", "alice"));
+
+        ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium")
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1800");
+        options.setExperimentalOption("prefs", Map.of("download.default_directory", downloads.toString(),
+                "download.prompt_for_download", false, "plugins.always_open_pdf_externally", true));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build();
+        WebDriver browser = new ChromeDriver(service, options);
+        try {
+            browser.get("http://127.0.0.1:" + platform.reportPort() + "/dashboard/");
+            await("the Keycloak sign-in page").atMost(DEADLINE).until(() -> !browser.findElements(By.id("username")).isEmpty());
+            shot(browser, screenshots, "01-keycloak-sign-in");
+            browser.findElement(By.id("username")).sendKeys("admin");
+            browser.findElement(By.id("password")).sendKeys("admin");
+            browser.findElement(By.id("kc-login")).click();
+            await("signed in to the dashboard").atMost(DEADLINE).until(() -> text(browser, "user").contains("admin@acme.com"));
+            await("the overview loaded").atMost(DEADLINE).until(() -> !text(browser, "activeUsers").equals("-"));
+            shot(browser, screenshots, "02-overview");
+
+            AgentTraffic traffic = new AgentTraffic(Files.createTempDirectory("browser-traffic"), "127.0.0.1:" + platform.kafkaPort());
+            String policy = "version: \"1.0\"\norganization: Acme\npolicies:\n"
+                    + "  - {name: no-rm, type: denylist, target: bashCommand, values: [\"rm -rf\"], severity: error}\n";
+            await("a violation decided by the agent appears live").atMost(DEADLINE).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                traffic.bash("m-browser-" + System.nanoTime(), Identity.of("bob@acme.com", "payments"), policy, Clock.systemUTC(), "rm -rf /srv");
+                return browser.findElements(By.cssSelector("#live li")).stream().anyMatch(li -> li.getText().contains("bob@acme.com")
+                        && li.getText().contains("no-rm"));
+            });
+            shot(browser, screenshots, "03-live-violation");
+
+            WebElement row = await("the pending request is listed").atMost(DEADLINE).until(
+                    () -> browser.findElements(By.cssSelector("#pending tr[data-id='" + requestId + "']")).stream().findFirst().orElse(null),
+                    found -> found != null);
+            shot(browser, screenshots, "04-pending-exception");
+            row.findElement(By.cssSelector("button.approve")).click();
+            browser.switchTo().alert().sendKeys("fine for the incident");
+            browser.switchTo().alert().accept();
+            await("approved").atMost(DEADLINE).until(() -> text(browser, "status").contains("approved"));
+            String state = HTTP.send(HttpRequest.newBuilder(URI.create(exceptions + "/api/v1/exceptions/" + requestId))
+                    .header("Authorization", "Bearer " + platform.tokens().of("admin", "admin")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(state).contains("\"state\":\"approved\"").contains("\"decidedBy\":\"admin@acme.com\"");
+            shot(browser, screenshots, "05-approved");
+
+            browser.findElement(By.cssSelector("#report select[name=kind]")).sendKeys("SOC 2");
+            browser.findElement(By.cssSelector("#report button[type=submit]")).click();
+            Path pdf = await("the report is downloaded").atMost(DEADLINE).until(() -> pdfIn(downloads), found -> found != null);
+            assertThat(Files.readAllBytes(pdf)).startsWith("%PDF".getBytes());
+            browser.get("http://127.0.0.1:" + platform.reportPort() + "/dashboard/");
+            await().atMost(DEADLINE).until(() -> text(browser, "user").contains("admin@acme.com"));
+            shot(browser, screenshots, "06-dashboard");
+        } finally {
+            browser.quit();
+        }
+    }
+
+    private static String requestException(String exceptions, String aliceToken) throws Exception {
+        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(exceptions + "/api/v1/exceptions"))
+                .header("Authorization", "Bearer " + aliceToken).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"policy\":\"no-rm\",\"scope\":\"user\",\"reason\":\"incident 4711\",\"duration\":\"4h\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        Matcher id = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(created.body());
+        assertThat(id.find()).isTrue();
+        return id.group(1);
+    }
+
+    private static Path pdfIn(Path downloads) throws IOException {
+        try (Stream<Path> files = Files.list(downloads)) {
+            return files.filter(f -> f.toString().endsWith(".pdf")).findFirst().orElse(null);
+        }
+    }
+
+    private static String text(WebDriver browser, String id) {
+        List<WebElement> found = browser.findElements(By.id(id));
+        return found.isEmpty() ? "" : found.get(0).getText();
+    }
+
+    private static void shot(WebDriver browser, Path dir, String name) throws IOException {
+        Files.write(dir.resolve(name + ".png"), ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    /** The test command installs what the browser test needs on a fresh machine: Debian's chromium and its driver. */
+    private static void installChromiumIfMissing() throws Exception {
+        if (Files.isExecutable(Path.of("/usr/bin/chromium")) && Files.isExecutable(Path.of("/usr/bin/chromedriver"))) {
+            return;
+        }
+        System.out.println("installing chromium and chromium-driver from Debian (once per machine)...");
+        if (!apt("install", "-y", "-q", "chromium", "chromium-driver")) {
+            // Package lists may be stale on a fresh machine.
+            if (!apt("update", "-q") || !apt("install", "-y", "-q", "chromium", "chromium-driver")) {
+                throw new IllegalStateException("apt-get install chromium chromium-driver failed; install them to run the browser test");
+            }
+        }
+    }
+
+    private static boolean apt(String... arguments) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("apt-get"));
+        command.addAll(List.of(arguments));
+        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+        builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
+        Process apt = builder.start();
+        return apt.waitFor(15, TimeUnit.MINUTES) && apt.exitValue() == 0;
+    }
+}
