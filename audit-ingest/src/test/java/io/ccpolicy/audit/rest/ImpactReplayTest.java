@@ -10,11 +10,11 @@ import io.ccpolicy.agent.testing.AgentTraffic;
 import io.ccpolicy.engine.model.Identity;
 import io.ccpolicy.testinfra.ServiceProcess;
 import io.ccpolicy.testinfra.SiblingServices;
+import io.ccpolicy.testinfra.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import io.smallrye.jwt.build.Jwt;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -51,10 +51,6 @@ class ImpactReplayTest {
     @TempDir
     Path dir;
 
-    private static String token(String email, String... roles) {
-        return Jwt.preferredUserName(email).claim("email", email).groups(Set.of(roles))
-                .issuer("https://server.example.com").audience("https://service.example.com").jws().keyId("1").sign("privateKey.jwk");
-    }
 
     @Test
     void aDraftIsReplayedOnRecordedCallsAndTheChangedVerdictsAreGroupedByPolicyAndTeam() throws Exception {
@@ -62,13 +58,13 @@ class ImpactReplayTest {
         Instant from = Instant.now().minusSeconds(60);
         record(machine, Identity.of("bob@acme.com", "payments"), "sudo apt install jq", "rm -rf build", "ls -la");
         record(machine + "-2", Identity.of("ann@acme.com", "web"), "sudo ls");
-        String auditor = token("audrey@acme.com", "audit-reader");
+        String auditor = TestTokens.of("audrey@acme.com", "audit-reader");
         await("recorded calls stored").atMost(Duration.ofSeconds(30)).until(() -> given().auth().oauth2(auditor)
                 .queryParam("user", "bob@acme.com").queryParam("from", from.toString()).get("/api/v1/audit/events")
                 .then().statusCode(200).extract().jsonPath().getList("events").size() == 3);
 
         try (ServiceProcess policyService = SiblingServices.policyService(Map.of("policy-service.impact.audit-url", auditIngest.toString()))) {
-            String admin = token("pat@acme.com", "policy-admin", "audit-reader");
+            String admin = TestTokens.of("pat@acme.com", "policy-admin", "audit-reader");
             long current = submit(policyService, admin, CURRENT);
             given().baseUri(policyService.url("/").toString()).auth().oauth2(admin).contentType(ContentType.JSON)
                     .body(Map.of("revision", current, "scope", Map.of("type", "organization", "value", "*"), "note", "in force"))
@@ -89,7 +85,7 @@ class ImpactReplayTest {
                     .get("/api/v1/policies/versions/" + draft + "/impact").then().statusCode(200).extract().jsonPath();
             assertThat(payments.getLong("replayed")).as("one team's calls only").isEqualTo(3);
 
-            given().baseUri(policyService.url("/").toString()).auth().oauth2(token("pat@acme.com", "policy-admin"))
+            given().baseUri(policyService.url("/").toString()).auth().oauth2(TestTokens.of("pat@acme.com", "policy-admin"))
                     .queryParam("from", from.toString()).queryParam("to", Instant.now().toString())
                     .get("/api/v1/policies/versions/" + draft + "/impact").then().statusCode(403).contentType("application/problem+json")
                     .body("detail", containsString("audit-reader"));

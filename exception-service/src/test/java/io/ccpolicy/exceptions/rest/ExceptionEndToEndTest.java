@@ -18,10 +18,10 @@ import io.ccpolicy.engine.model.Identity;
 import io.ccpolicy.engine.sign.Ed25519;
 import io.ccpolicy.testinfra.ServiceProcess;
 import io.ccpolicy.testinfra.SiblingServices;
+import io.ccpolicy.testinfra.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.smallrye.jwt.build.Jwt;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URL;
@@ -65,10 +65,6 @@ class ExceptionEndToEndTest {
 
     private ServiceProcess policyService;
 
-    private static String token(String email, String... roles) {
-        return Jwt.preferredUserName(email).claim("email", email).claim("teams", List.of()).groups(Set.of(roles))
-                .issuer("https://server.example.com").audience("https://service.example.com").jws().keyId("1").sign("privateKey.jwk");
-    }
 
     @BeforeAll
     void startPolicyService() throws Exception {
@@ -84,7 +80,7 @@ class ExceptionEndToEndTest {
 
     @Test
     void blockedThenRequestedApprovedAllowedAndAuditedThenBlockedAgainAtExpiry() throws Exception {
-        String admin = token("pat@acme.com", "policy-admin");
+        String admin = TestTokens.of("pat@acme.com", "policy-admin");
         long revision = given().baseUri(policyService.url("/").toString()).auth().oauth2(admin).contentType("application/yaml").queryParam("note", "MCP allowlist")
                 .body(("version: \"1.0\"\norganization: Acme\npolicies:\n  - {name: approved-mcp-servers, type: allowlist, target: mcpServers,"
                         + " values: [github-mcp], severity: error, message: \"MCP server '{{value}}' is not approved\"}\n")
@@ -115,7 +111,7 @@ class ExceptionEndToEndTest {
                 new AgentConfig.ServerSync(policyService.url("/"), null, "", null, "hook-agent", "unused", 20, Duration.ofHours(1)));
         PolicyHolder holder = new PolicyHolder(null, agentClock, log, problems -> { });
         try (AuditLog audit = new AuditLog(dir);
-                BundleSync sync = new BundleSync(agent, holder, dir, key, () -> token(DEVELOPER, "agent"), log, agentClock)) {
+                BundleSync sync = new BundleSync(agent, holder, dir, key, () -> TestTokens.of(DEVELOPER, "agent"), log, agentClock)) {
             assertThat(sync.syncOnce(0)).as(String.valueOf(sync.statusMap())).isTrue();
             sync.start();
             HookService hooks = new HookService(holder, agent, new Workspace(dir.toString()), audit, log, agentClock);
@@ -126,7 +122,7 @@ class ExceptionEndToEndTest {
             int exit = RequestExceptionCommand.run(List.of("--policy", "approved-mcp-servers", "--value", "slack-mcp", "--reason",
                     "incident 4711 needs the Slack bridge", "--duration", "4h"), new PrintStream(out, true, StandardCharsets.UTF_8),
                     new PrintStream(out, true, StandardCharsets.UTF_8),
-                    Map.of("CCPOLICY_TOKEN", token(DEVELOPER, "developer"), "CCPOLICY_EXCEPTIONS_URL", exceptionService.toString()));
+                    Map.of("CCPOLICY_TOKEN", TestTokens.of(DEVELOPER, "developer"), "CCPOLICY_EXCEPTIONS_URL", exceptionService.toString()));
             String requested = out.toString(StandardCharsets.UTF_8);
             assertThat(exit).as(requested).isZero();
             assertThat(requested).contains("is pending");
@@ -136,7 +132,7 @@ class ExceptionEndToEndTest {
                     .atMost(Duration.ofSeconds(15)).until(() -> String.valueOf(sync.statusMap().get("pendingRequests")).contains(id));
             assertThat(slackCall(hooks)).as("a pending request grants nothing").contains("\"permissionDecision\":\"deny\"");
 
-            given().auth().oauth2(token("carol@acme.com", "exception-approver")).contentType(ContentType.JSON)
+            given().auth().oauth2(TestTokens.of("carol@acme.com", "exception-approver")).contentType(ContentType.JSON)
                     .body(Map.of("expiresIn", "2h", "reason", "for the incident")).post("/api/v1/exceptions/" + id + "/approve")
                     .then().statusCode(200);
             await("the approval reaches the agent through its bundle")
@@ -153,7 +149,7 @@ class ExceptionEndToEndTest {
             ahead.set(Duration.ZERO);
             assertThat(slackCall(hooks)).doesNotContain("deny");
 
-            given().auth().oauth2(token("pat@acme.com", "policy-admin")).contentType(ContentType.JSON)
+            given().auth().oauth2(TestTokens.of("pat@acme.com", "policy-admin")).contentType(ContentType.JSON)
                     .body(Map.of("reason", "incident closed")).post("/api/v1/exceptions/" + id + "/revoke").then().statusCode(200);
             await("a revoked grant leaves the bundle")
                     .atMost(Duration.ofSeconds(15)).until(() -> slackCall(hooks).contains("\"permissionDecision\":\"deny\""));

@@ -15,11 +15,11 @@ import io.ccpolicy.engine.model.Mode;
 import io.ccpolicy.engine.model.Policy;
 import io.ccpolicy.engine.sign.Ed25519;
 import io.ccpolicy.testinfra.Ports;
+import io.ccpolicy.testinfra.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
-import io.smallrye.jwt.build.Jwt;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -60,9 +60,9 @@ class AgentSyncTest {
         return OidcWiremockTestResource.getAccessToken("admin", Set.of("policy-admin"));
     }
 
+
     private static String agentToken() {
-        return Jwt.preferredUserName("erin@acme.com").claim("email", "erin@acme.com").claim("teams", List.of()).groups(Set.of("agent"))
-                .issuer("https://server.example.com").audience("https://service.example.com").jws().keyId("1").sign("privateKey.jwk");
+        return TestTokens.of("erin@acme.com", "agent");
     }
 
     private static long publishOrganization(String policies, String note) {

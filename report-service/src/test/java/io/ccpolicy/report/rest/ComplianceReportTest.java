@@ -12,13 +12,13 @@ import io.ccpolicy.testinfra.PostgresResource;
 import io.ccpolicy.testinfra.S3Resource;
 import io.ccpolicy.testinfra.ServiceProcess;
 import io.ccpolicy.testinfra.SiblingServices;
+import io.ccpolicy.testinfra.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import io.smallrye.jwt.build.Jwt;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,10 +68,6 @@ class ComplianceReportTest {
     private Instant to;
     private String exceptionId;
 
-    private static String token(String email, String... roles) {
-        return Jwt.preferredUserName(email).claim("email", email).groups(Set.of(roles))
-                .issuer("https://server.example.com").audience("https://service.example.com").jws().keyId("1").sign("privateKey.jwk");
-    }
 
     @BeforeAll
     void aKnownPeriod() throws Exception {
@@ -88,10 +84,10 @@ class ComplianceReportTest {
                 + "  - {name: no-curl, type: denylist, target: bashCommand, values: [curl], severity: warning}\n", "warn on curl");
         publish(policy, second, "pat@acme.com");
 
-        exceptionId = given().baseUri(exceptions).auth().oauth2(token("erin@acme.com", "developer")).contentType(ContentType.JSON)
+        exceptionId = given().baseUri(exceptions).auth().oauth2(TestTokens.of("erin@acme.com", "developer")).contentType(ContentType.JSON)
                 .body(Map.of("policy", "no-rm", "scope", "user", "reason", "clean the build cache", "duration", "4h"))
                 .post("/api/v1/exceptions").then().statusCode(201).extract().path("id");
-        given().baseUri(exceptions).auth().oauth2(token("carol@acme.com", "exception-approver")).contentType(ContentType.JSON)
+        given().baseUri(exceptions).auth().oauth2(TestTokens.of("carol@acme.com", "exception-approver")).contentType(ContentType.JSON)
                 .body(Map.of("expiresIn", "1h", "reason", "ok")).post("/api/v1/exceptions/" + exceptionId + "/approve").then().statusCode(200);
         String granted = ORGANIZATION + "exceptions:\n  - {id: " + exceptionId + ", user: erin@acme.com, exempt_from: [no-rm], reason: cache,"
                 + " approved_by: carol@acme.com, expires: \"" + Instant.now().plus(Duration.ofHours(1)) + "\"}\n";
@@ -102,13 +98,13 @@ class ComplianceReportTest {
         traffic.bash("m-bob", Identity.of("bob@acme.com", "payments"), ORGANIZATION, threeHoursAgo, "rm -rf build", "ls");
         traffic.bash("m-erin", Identity.of("erin@acme.com", "payments"), granted, Clock.systemUTC(), "rm -rf .cache");
         traffic.bash("m-shared", Identity.of(""), ORGANIZATION, Clock.systemUTC(), "ls");
-        given().baseUri(exceptions).auth().oauth2(token("pat@acme.com", "policy-admin")).contentType(ContentType.JSON)
+        given().baseUri(exceptions).auth().oauth2(TestTokens.of("pat@acme.com", "policy-admin")).contentType(ContentType.JSON)
                 .body(Map.of("reason", "done")).post("/api/v1/exceptions/" + exceptionId + "/revoke").then().statusCode(200);
         // An agent that was offline and never saw the revocation keeps using the exception: the report must say so.
         traffic.bash("m-erin-offline", Identity.of("erin@acme.com", "payments"), granted, Clock.systemUTC(), "rm -rf .cache");
         to = Instant.now().plus(Duration.ofMinutes(5));
 
-        String auditor = token("audrey@acme.com", "audit-reader");
+        String auditor = TestTokens.of("audrey@acme.com", "audit-reader");
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             JsonPath totals = given().baseUri("http://127.0.0.1:" + SiblingPorts.AUDIT).auth().oauth2(auditor)
                     .queryParam("from", from.toString()).queryParam("to", to.toString()).get("/api/v1/audit/events/summary")
@@ -127,7 +123,7 @@ class ComplianceReportTest {
 
     @Test
     void soc2ControlsStateTheNumbersEvidenceAndGapsOfThePeriod() {
-        JsonPath report = given().auth().oauth2(token("audrey@acme.com", "audit-reader")).queryParam("from", from.toString())
+        JsonPath report = given().auth().oauth2(TestTokens.of("audrey@acme.com", "audit-reader")).queryParam("from", from.toString())
                 .queryParam("to", to.toString()).get("/api/v1/reports/soc2").then().statusCode(200).extract().jsonPath();
         assertThat(report.getString("status")).isEqualTo("gaps");
         assertThat(report.getList("controls.id")).containsExactly("CC6.1", "CC7.2", "CC8.1");
@@ -152,13 +148,13 @@ class ComplianceReportTest {
                 .anyMatch(g -> g.startsWith("Exception " + exceptionId + " was used at") && g.contains("after it was revoked at")
                         && g.contains("by pat@acme.com"));
 
-        given().auth().oauth2(token("audrey@acme.com", "audit-reader")).get("/api/v1/reports/runs").then().statusCode(200)
+        given().auth().oauth2(TestTokens.of("audrey@acme.com", "audit-reader")).get("/api/v1/reports/runs").then().statusCode(200)
                 .body("kind", org.hamcrest.Matchers.hasItem("soc2"));
     }
 
     @Test
     void hipaaNamesMissingIdentityAndFindsTheAuditTrailIntact() {
-        JsonPath report = given().auth().oauth2(token("audrey@acme.com", "audit-reader")).queryParam("from", from.toString())
+        JsonPath report = given().auth().oauth2(TestTokens.of("audrey@acme.com", "audit-reader")).queryParam("from", from.toString())
                 .queryParam("to", to.toString()).get("/api/v1/reports/hipaa").then().statusCode(200).extract().jsonPath();
         assertThat(report.getList("controls.id")).containsExactly("164.312(a)(1)", "164.312(b)", "164.312(c)(1)", "164.312(d)");
         assertThat(report.getList("controls.status")).containsExactly("gaps", "satisfied", "satisfied", "gaps");
@@ -170,14 +166,14 @@ class ComplianceReportTest {
 
     @Test
     void csvAndPdfCarryTheSameReport() throws Exception {
-        String csv = given().auth().oauth2(token("audrey@acme.com", "audit-reader")).queryParam("from", from.toString())
+        String csv = given().auth().oauth2(TestTokens.of("audrey@acme.com", "audit-reader")).queryParam("from", from.toString())
                 .queryParam("to", to.toString()).queryParam("format", "csv").get("/api/v1/reports/soc2").then().statusCode(200)
                 .contentType(containsString("text/csv")).header("Content-Disposition", containsString("soc2-report-")).extract().asString();
         assertThat(csv.lines().findFirst().orElseThrow()).isEqualTo("framework,period_from,period_to,control,control_title,control_status,kind,name,value");
         assertThat(csv).contains(",CC6.1,Logical access: policy enforcement before every tool call,gaps,metric,calls denied,1\r\n")
                 .contains(",CC8.1,").contains("gap,,Revision 1 was published by its own author");
 
-        byte[] pdf = given().auth().oauth2(token("audrey@acme.com", "audit-reader")).queryParam("from", from.toString())
+        byte[] pdf = given().auth().oauth2(TestTokens.of("audrey@acme.com", "audit-reader")).queryParam("from", from.toString())
                 .queryParam("to", to.toString()).queryParam("format", "pdf").get("/api/v1/reports/hipaa").then().statusCode(200)
                 .contentType("application/pdf").extract().asByteArray();
         Files.createDirectories(Path.of("target/reports"));
@@ -191,13 +187,13 @@ class ComplianceReportTest {
 
     @Test
     void onlyAuditorsGetReportsAndBadParametersAreNamed() {
-        given().auth().oauth2(token("dev@acme.com", "developer")).queryParam("from", from.toString()).queryParam("to", to.toString())
+        given().auth().oauth2(TestTokens.of("dev@acme.com", "developer")).queryParam("from", from.toString()).queryParam("to", to.toString())
                 .get("/api/v1/reports/soc2").then().statusCode(403).contentType("application/problem+json");
-        given().auth().oauth2(token("audrey@acme.com", "audit-reader")).queryParam("from", from.toString()).queryParam("to", to.toString())
+        given().auth().oauth2(TestTokens.of("audrey@acme.com", "audit-reader")).queryParam("from", from.toString()).queryParam("to", to.toString())
                 .get("/api/v1/reports/iso27001").then().statusCode(400).body("errors[0].message", containsString("must be soc2 or hipaa"));
-        given().auth().oauth2(token("audrey@acme.com", "audit-reader")).queryParam("from", to.toString()).queryParam("to", from.toString())
+        given().auth().oauth2(TestTokens.of("audrey@acme.com", "audit-reader")).queryParam("from", to.toString()).queryParam("to", from.toString())
                 .get("/api/v1/reports/soc2").then().statusCode(400).body("detail", containsString("must be before"));
-        given().auth().oauth2(token("audrey@acme.com", "audit-reader")).queryParam("from", from.toString()).queryParam("to", to.toString())
+        given().auth().oauth2(TestTokens.of("audrey@acme.com", "audit-reader")).queryParam("from", from.toString()).queryParam("to", to.toString())
                 .queryParam("format", "docx").get("/api/v1/reports/soc2").then().statusCode(400)
                 .body("errors[0].message", containsString("must be json, csv or pdf"));
     }
@@ -210,13 +206,13 @@ class ComplianceReportTest {
     }
 
     private static long submit(String policy, String author, String yaml, String note) {
-        return given().baseUri(policy).auth().oauth2(token(author, "policy-admin")).contentType("application/yaml").queryParam("note", note)
+        return given().baseUri(policy).auth().oauth2(TestTokens.of(author, "policy-admin")).contentType("application/yaml").queryParam("note", note)
                 .body(yaml.getBytes(StandardCharsets.UTF_8)).post("/api/v1/policies/versions").then().statusCode(201)
                 .extract().jsonPath().getLong("revision");
     }
 
     private static void publish(String policy, long revision, String publisher) {
-        given().baseUri(policy).auth().oauth2(token(publisher, "policy-admin")).contentType(ContentType.JSON)
+        given().baseUri(policy).auth().oauth2(TestTokens.of(publisher, "policy-admin")).contentType(ContentType.JSON)
                 .body(Map.of("revision", revision, "scope", Map.of("type", "organization", "value", "*"), "note", "roll out"))
                 .post("/api/v1/policies/publications").then().statusCode(201);
     }

@@ -10,11 +10,11 @@ import io.ccpolicy.agent.testing.AgentTraffic;
 import io.ccpolicy.engine.model.Identity;
 import io.ccpolicy.testinfra.ServiceProcess;
 import io.ccpolicy.testinfra.SiblingServices;
+import io.ccpolicy.testinfra.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import io.smallrye.jwt.build.Jwt;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -58,10 +58,6 @@ class DashboardTest {
     private final List<ServiceProcess> services = new ArrayList<>();
     private AgentTraffic traffic;
 
-    private static String token(String email, String... roles) {
-        return Jwt.preferredUserName(email).claim("email", email).groups(Set.of(roles))
-                .issuer("https://server.example.com").audience("https://service.example.com").jws().keyId("1").sign("privateKey.jwk");
-    }
 
     @BeforeAll
     void services() throws Exception {
@@ -83,7 +79,7 @@ class DashboardTest {
         traffic.bash("m-eve", Identity.of("eve@acme.com", "web"), POLICY, Clock.systemUTC(), "rm -rf a", "rm -rf b", "rm -rf c", "rm -rf d",
                 "rm -rf e", "rm -rf f", "ls");
         traffic.bash("m-sam", Identity.of("sam@acme.com", "web"), POLICY, Clock.systemUTC(), "ls", "rm -rf tmp");
-        String auditor = token("audrey@acme.com", "audit-reader");
+        String auditor = TestTokens.of("audrey@acme.com", "audit-reader");
         await().atMost(Duration.ofSeconds(60)).until(() -> overview(auditor).getLong("toolCalls") >= 9);
         JsonPath overview = overview(auditor);
         assertThat(overview.getLong("denied")).isGreaterThanOrEqualTo(7);
@@ -103,7 +99,7 @@ class DashboardTest {
     void aViolationDecidedOnAMachineArrivesLiveOverServerSentEvents() throws Exception {
         List<String> received = new CopyOnWriteArrayList<>();
         HttpResponse<java.io.InputStream> stream = HttpClient.newHttpClient().send(HttpRequest.newBuilder(reportService.toURI()
-                .resolve("/api/v1/dashboard/live")).header("Authorization", "Bearer " + token("audrey@acme.com", "audit-reader"))
+                .resolve("/api/v1/dashboard/live")).header("Authorization", "Bearer " + TestTokens.of("audrey@acme.com", "audit-reader"))
                 .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
         assertThat(stream.statusCode()).isEqualTo(200);
         Thread reader = new Thread(() -> {
@@ -132,10 +128,10 @@ class DashboardTest {
     @Test
     void anApproverDecidesAndAnAdminPublishesThroughTheDashboardAsThemselves() {
         String exceptions = "http://127.0.0.1:" + SiblingPorts.EXCEPTIONS;
-        String id = given().baseUri(exceptions).auth().oauth2(token("erin@acme.com", "developer")).contentType(ContentType.JSON)
+        String id = given().baseUri(exceptions).auth().oauth2(TestTokens.of("erin@acme.com", "developer")).contentType(ContentType.JSON)
                 .body(Map.of("policy", "no-rm", "scope", "user", "reason", "cache", "duration", "2h")).post("/api/v1/exceptions")
                 .then().statusCode(201).extract().path("id");
-        String approver = token("carol@acme.com", "exception-approver");
+        String approver = TestTokens.of("carol@acme.com", "exception-approver");
         given().auth().oauth2(approver).get("/api/v1/dashboard/exceptions").then().statusCode(200).body("find { it.id == '" + id + "' }.state",
                 equalTo("pending"));
         given().auth().oauth2(approver).contentType(ContentType.JSON).body(Map.of("reason", "ok"))
@@ -146,16 +142,16 @@ class DashboardTest {
         given().auth().oauth2(approver).header("X-CCPolicy-Dashboard", "1").contentType(ContentType.JSON).body(Map.of("reason", "again"))
                 .post("/api/v1/dashboard/exceptions/" + id + "/approve").then().statusCode(409).contentType("application/problem+json");
 
-        String admin = token("pat@acme.com", "policy-admin");
+        String admin = TestTokens.of("pat@acme.com", "policy-admin");
         long revision = given().baseUri("http://127.0.0.1:" + SiblingPorts.POLICY).auth().oauth2(admin).contentType("application/yaml")
                 .queryParam("note", "dashboard").body(POLICY.getBytes(StandardCharsets.UTF_8)).post("/api/v1/policies/versions")
                 .then().statusCode(201).extract().jsonPath().getLong("revision");
         given().auth().oauth2(admin).header("X-CCPolicy-Dashboard", "1").contentType(ContentType.JSON)
                 .body(Map.of("revision", revision, "scope", Map.of("type", "organization", "value", "*"), "note", "from the dashboard"))
                 .post("/api/v1/dashboard/publications").then().statusCode(201).body("publishedBy", equalTo("pat@acme.com"));
-        given().auth().oauth2(token("viv@acme.com", "policy-viewer")).get("/api/v1/dashboard/publications").then().statusCode(200)
+        given().auth().oauth2(TestTokens.of("viv@acme.com", "policy-viewer")).get("/api/v1/dashboard/publications").then().statusCode(200)
                 .body("[0].revision", equalTo((int) revision));
-        given().auth().oauth2(token("viv@acme.com", "policy-viewer")).get("/api/v1/dashboard/me").then().statusCode(200)
+        given().auth().oauth2(TestTokens.of("viv@acme.com", "policy-viewer")).get("/api/v1/dashboard/me").then().statusCode(200)
                 .body("canPublish", equalTo(false)).body("canReadPolicies", equalTo(true)).body("canDecideExceptions", equalTo(false));
     }
 
