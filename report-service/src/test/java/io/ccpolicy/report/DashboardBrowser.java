@@ -50,8 +50,9 @@ final class DashboardBrowser {
 
     static void run(Platform platform, Path target) throws Exception {
         installChromiumIfMissing();
-        Path screenshots = Files.createDirectories(target.resolve("screenshots"));
-        Path downloads = Files.createDirectories(target.resolve("downloads"));
+        Path screenshots = Files.createDirectories(target.toAbsolutePath().normalize().resolve("screenshots"));
+        // Chromium ignores a download directory that is not a plain absolute path.
+        Path downloads = Files.createDirectories(target.toAbsolutePath().normalize().resolve("downloads"));
         try (Stream<Path> old = Files.list(downloads)) {
             old.forEach(f -> f.toFile().delete());
         }
@@ -100,7 +101,14 @@ final class DashboardBrowser {
 
             browser.findElement(By.cssSelector("#report select[name=kind]")).sendKeys("SOC 2");
             browser.findElement(By.cssSelector("#report button[type=submit]")).click();
-            Path pdf = await("the report is downloaded").atMost(DEADLINE).until(() -> pdfIn(downloads), found -> found != null);
+            Path pdf;
+            try {
+                pdf = await("the report is downloaded").atMost(DEADLINE).until(() -> pdfIn(downloads), found -> found != null);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                shot(browser, screenshots, "99-no-download");
+                throw new AssertionError("no PDF in " + downloads + "; the browser shows " + browser.getCurrentUrl() + ":\n"
+                        + browser.getPageSource(), e);
+            }
             assertThat(Files.readAllBytes(pdf)).startsWith("%PDF".getBytes());
             browser.get("http://127.0.0.1:" + platform.reportPort() + "/dashboard/");
             await().atMost(DEADLINE).until(() -> text(browser, "user").contains("admin@acme.com"));
