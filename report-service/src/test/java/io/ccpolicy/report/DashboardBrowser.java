@@ -113,6 +113,22 @@ final class DashboardBrowser {
             browser.get("http://127.0.0.1:" + platform.reportPort() + "/dashboard/");
             await().atMost(DEADLINE).until(() -> text(browser, "user").contains("admin@acme.com"));
             shot(browser, screenshots, "06-dashboard");
+
+            // A viewer is not offered what they cannot do.
+            browser.get("http://127.0.0.1:" + platform.reportPort() + "/dashboard/logout");
+            await("signed out, back at Keycloak").atMost(DEADLINE).until(() -> !browser.findElements(By.id("username")).isEmpty());
+            browser.findElement(By.id("username")).sendKeys("viewer");
+            browser.findElement(By.id("password")).sendKeys("viewer");
+            browser.findElement(By.id("kc-login")).click();
+            await("signed in as the viewer").atMost(DEADLINE).until(() -> text(browser, "user").contains("viewer@acme.com"));
+            // Sections are shown or hidden as soon as the user is known.
+            assertThat(browser.findElement(By.id("versions-title")).isDisplayed()).as("policies are for viewers").isTrue();
+            assertThat(browser.findElement(By.id("overview")).isDisplayed()).as("no audit data for a viewer").isFalse();
+            assertThat(browser.findElement(By.id("pending")).isDisplayed()).as("no exception requests for a viewer").isFalse();
+            assertThat(browser.findElement(By.id("rollback")).isDisplayed()).as("no rollback for a viewer").isFalse();
+            assertThat(browser.findElements(By.cssSelector("button.approve, button.deny"))).isEmpty();
+            assertThat(browser.findElements(By.xpath("//button[text()='Publish']"))).isEmpty();
+            shot(browser, screenshots, "07-viewer");
         } finally {
             browser.quit();
         }
