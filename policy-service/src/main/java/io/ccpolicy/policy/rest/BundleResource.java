@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -71,10 +72,25 @@ public class BundleResource {
             return Uni.createFrom().item(answer(now, known, email));
         }
         Duration wait = Duration.ofSeconds(waitSeconds).compareTo(maxWait) > 0 ? maxWait : Duration.ofSeconds(waitSeconds);
-        return Uni.createFrom().completionStage(watch.nextPublication())
-                .ifNoItem().after(wait).recoverWithItem((Void) null)
+        return hold(email, teams, project, machine, known, System.nanoTime() + wait.toNanos());
+    }
+
+    /**
+     * Holds the request until this caller's bundle differs from {@code known} or the deadline passes. A change that
+     * leaves this caller's bundle as it was (another team's publication, someone else's exception) does not answer it:
+     * it waits on. The next change is taken before the bundle is looked at, so a change in between is not missed.
+     */
+    private Uni<Response> hold(String email, List<String> teams, String project, String machine, String known, long deadlineNanos) {
+        CompletableFuture<Void> next = watch.nextPublication();
+        Optional<BundleService.Signed> now = bundles.bundleFor(email, teams, project, machine, known);
+        long left = deadlineNanos - System.nanoTime();
+        if (!matches(now, known) || left <= 0) {
+            return Uni.createFrom().item(answer(now, known, email));
+        }
+        return Uni.createFrom().completionStage(next)
+                .ifNoItem().after(Duration.ofNanos(left)).recoverWithItem((Void) null)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(ignored -> answer(bundles.bundleFor(email, teams, project, machine, known), known, email));
+                .chain(ignored -> hold(email, teams, project, machine, known, deadlineNanos));
     }
 
     @GET

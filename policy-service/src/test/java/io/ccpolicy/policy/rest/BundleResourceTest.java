@@ -2,6 +2,7 @@ package io.ccpolicy.policy.rest;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
@@ -99,6 +100,9 @@ class BundleResourceTest {
 
         CompletableFuture<Response> held = CompletableFuture.supplyAsync(() -> given().auth().oauth2(token).queryParam("machine", "m-3")
                 .queryParam("wait", 60).header("If-None-Match", etag).get("/api/v1/bundles/current").then().extract().response());
+        publish("team", "unrelated-" + UUID.randomUUID(), policy("elsewhere", "curl"));
+        await("another team's publication leaves carol's request held").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> !held.isDone());
         long newer = publish("team", team, policy("second", "sudo rm"));
 
         Response woken = held.get(Duration.ofSeconds(30).toSeconds(), TimeUnit.SECONDS);
