@@ -1,6 +1,7 @@
 package io.ccpolicy.audit.bench;
 
 import io.ccpolicy.audit.messaging.PipelineHarness;
+import io.ccpolicy.testinfra.AuditEventLoader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -8,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -84,37 +84,10 @@ public final class AuditQueryBenchmark {
     }
 
     private static void load(PipelineHarness pipeline, Instant start) throws Exception {
-        System.out.printf("audit query benchmark: loading %,d events (%d days, %d users) into PostgreSQL%n", EVENTS, DAYS, USERS);
-        long began = System.nanoTime();
-        try (Connection c = pipeline.connect(); Statement s = c.createStatement()) {
-            s.execute("select audit_event_ensure_partition(m::date) from generate_series(date_trunc('month', timestamptz '" + start
-                    + "'), now(), interval '1 month') m");
-            int chunk = 100_000;
-            for (int from = 0; from < EVENTS; from += chunk) {
-                s.execute("""
-                        insert into audit_event (event_id, machine_id, event_type, occurred_at, payload, ingested_at)
-                        select 'evt_' || g, 'machine-' || (g %% 50), 'tool_execution', t, jsonb_build_object(
-                            'version', '1.0', 'eventId', 'evt_' || g, 'timestamp', t, 'eventType', 'PreToolUse',
-                            'user', jsonb_build_object('email', 'user' || (g %% %d) || '@acme.com', 'teams', jsonb_build_array('team' || (g %% 20))),
-                            'machine', jsonb_build_object('id', 'machine-' || (g %% 50), 'hostname', 'laptop-' || (g %% 50)),
-                            'session', jsonb_build_object('id', 'sess-' || (g / 100), 'projectPath', '/home/dev/project-' || (g %% 30)),
-                            'action', jsonb_build_object('type', 'tool_execution', 'tool', (array['Bash','Write','Edit','Read'])[1 + g %% 4],
-                                'params', jsonb_build_object('command', 'npm test -- --shard ' || g), 'result', case when g %% 10 = 0 then 'denied' else 'allowed' end),
-                            'policyCheck', jsonb_build_object('policies', case when g %% 10 = 0 then jsonb_build_array('no-force-push') else '[]'::jsonb end,
-                                'result', case when g %% 10 = 0 then 'violated' else 'passed' end,
-                                'violations', case when g %% 10 = 0 then jsonb_build_array(jsonb_build_object('policy', 'no-force-push',
-                                    'severity', 'error', 'mode', 'enforce', 'effect', 'deny', 'wouldBe', 'deny')) else '[]'::jsonb end),
-                            'decision', jsonb_build_object('id', 'dec_' || g, 'verdict', case when g %% 10 = 0 then 'deny' else 'allow' end,
-                                'exceptions', case when g %% 1000 = 1 then jsonb_build_array('exc-' || (g %% 7)) else '[]'::jsonb end,
-                                'expiredExceptions', '[]'::jsonb),
-                            'seq', g, 'prev_hash', md5(g::text), 'hash', md5((g + 1)::text)), t
-                        from (select g, timestamptz '%s' + (g::float8 / %d) * interval '%d days' as t
-                              from generate_series(%d, %d) g) rows""".formatted(USERS, start, EVENTS, DAYS, from + 1, from + chunk));
-                System.out.printf("\r  %,d of %,d loaded", from + chunk, EVENTS);
-            }
-            s.execute("analyze audit_event");
+        System.out.print("audit query benchmark: ");
+        try (Connection c = pipeline.connect()) {
+            AuditEventLoader.load(c, start, EVENTS, USERS, DAYS);
         }
-        System.out.printf("%n  loaded in %.0f s%n", (System.nanoTime() - began) / 1e9);
     }
 
     private static long time(HttpClient http, URI uri, String token) throws Exception {
