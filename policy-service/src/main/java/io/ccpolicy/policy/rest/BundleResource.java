@@ -67,11 +67,8 @@ public class BundleResource {
         String email = Actors.of(identity);
         List<String> teams = teams();
         String known = ifNoneMatch == null ? null : ifNoneMatch.replace("W/", "").replace("\"", "").trim();
-        Optional<BundleService.Signed> now = bundles.bundleFor(email, teams, project, machine, known);
-        if (!matches(now, known) || waitSeconds == null || waitSeconds == 0) {
-            return Uni.createFrom().item(answer(now, known, email));
-        }
-        Duration wait = Duration.ofSeconds(waitSeconds).compareTo(maxWait) > 0 ? maxWait : Duration.ofSeconds(waitSeconds);
+        // Without wait the deadline is now: hold answers at once, whether or not the bundle changed.
+        Duration wait = waitSeconds == null ? Duration.ZERO : Duration.ofSeconds(Math.min(waitSeconds, maxWait.toSeconds()));
         return hold(email, teams, project, machine, known, System.nanoTime() + wait.toNanos());
     }
 

@@ -99,8 +99,9 @@ public class BundleService {
         List<PolicyException> grants = new ArrayList<>();
         List<PolicyBundle.PendingRequest> pending = new ArrayList<>();
         for (ExceptionStateChange state : current.exceptions()) {
-            if (state.state().equals(ExceptionStateChange.APPROVED) && state.grant().concerns(identity, projectName)) {
-                grants.add(state.grant());
+            PolicyException grant = state.state().equals(ExceptionStateChange.APPROVED) ? state.grant() : null;
+            if (grant != null && grant.concerns(identity, projectName)) {
+                grants.add(grant);
             } else if (state.state().equals(ExceptionStateChange.PENDING) && state.requester().equalsIgnoreCase(email)) {
                 pending.add(state.pending());
             }

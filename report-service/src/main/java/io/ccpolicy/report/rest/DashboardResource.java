@@ -26,8 +26,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,7 +112,7 @@ public class DashboardResource {
         StringBuilder query = new StringBuilder("/api/v1/audit/events?order=newest");
         uri.getQueryParameters().forEach((key, values) -> {
             if (List.of("from", "to", "user", "team", "policy", "decision", "tool", "type", "cursor", "limit").contains(key)) {
-                values.forEach(v -> query.append('&').append(key).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+                values.forEach(v -> query.append('&').append(key).append('=').append(PlatformClient.encoded(v)));
             }
         });
         return forward("audit-ingest", config.auditUrl(), "GET", query.toString(), null);
@@ -164,7 +162,7 @@ public class DashboardResource {
     @Blocking
     @RolesAllowed({"policy-viewer", "policy-admin", "audit-reader"})
     @Operation(summary = "What changed from revision `against` to this one (policy-service)")
-    public Response diff(@PathParam("revision") long revision, @QueryParam("against") long against) {
+    public Response diff(@PathParam("revision") long revision, @QueryParam("against") @jakarta.validation.constraints.NotNull Long against) {
         return forward("policy-service", config.policyUrl(), "GET", "/api/v1/policies/versions/" + revision + "/diff?against=" + against, null);
     }
 

@@ -7,16 +7,16 @@ import io.ccpolicy.report.repository.ReportRunRepository;
 import io.ccpolicy.report.rest.dto.ComplianceReport;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -57,7 +57,7 @@ public class ComplianceReportService {
     }
 
     private Evidence evidence(Instant from, Instant to, String token) {
-        String period = "from=" + q(from.toString()) + "&to=" + q(to.toString());
+        String period = "from=" + PlatformClient.encoded(from) + "&to=" + PlatformClient.encoded(to);
         JsonNode summary = platform.get("audit-ingest", config.auditUrl(), "/api/v1/audit/events/summary?" + period, token);
         // Hours are sealed once they are over: verify the period's hours that can be sealed by now.
         Instant now = clock.instant();
@@ -65,7 +65,7 @@ public class ComplianceReportService {
         Instant lastHour = (to.isBefore(lastSealable) ? to.minusNanos(1) : lastSealable).truncatedTo(ChronoUnit.HOURS);
         JsonNode archive = lastHour.isBefore(from.truncatedTo(ChronoUnit.HOURS)) ? null
                 : platform.get("audit-ingest", config.auditUrl(), "/api/v1/audit/archive/verification?from="
-                        + q(from.truncatedTo(ChronoUnit.HOURS).toString()) + "&to=" + q(lastHour.toString()), token);
+                        + PlatformClient.encoded(from.truncatedTo(ChronoUnit.HOURS)) + "&to=" + PlatformClient.encoded(lastHour), token);
         List<JsonNode> versions = list(platform.get("policy-service", config.policyUrl(), "/api/v1/policies/versions", token));
         List<JsonNode> publications = list(platform.get("policy-service", config.policyUrl(), "/api/v1/policies/publications", token));
         String organizationDocument = null;
@@ -78,10 +78,17 @@ public class ComplianceReportService {
             }
         }
         List<JsonNode> exceptions = list(platform.get("exception-service", config.exceptionsUrl(), "/api/v1/exceptions", token));
+        // Histories only of the requests the report can speak of: approved in the period (so requested before its end and
+        // not expired before its start), or used in it (for revocations); not of every request ever made.
+        Set<String> used = new HashSet<>();
+        summary.path("exceptionsUsed").forEach(u -> used.add(u.path("exceptionId").asText()));
         Map<String, List<JsonNode>> histories = new HashMap<>();
         for (JsonNode x : exceptions) {
-            if (!"pending".equals(x.path("state").asText()) && !"denied".equals(x.path("state").asText())) {
-                String id = x.path("id").asText();
+            String id = x.path("id").asText();
+            boolean decided = !"pending".equals(x.path("state").asText()) && !"denied".equals(x.path("state").asText());
+            boolean couldBeGrantedInPeriod = Instant.parse(x.path("createdAt").asText()).isBefore(to)
+                    && (!x.path("expiresAt").isTextual() || !Instant.parse(x.path("expiresAt").asText()).isBefore(from));
+            if (decided && (couldBeGrantedInPeriod || used.contains(id))) {
                 histories.put(id, list(platform.get("exception-service", config.exceptionsUrl(), "/api/v1/exceptions/" + id + "/history", token)));
             }
         }
@@ -94,7 +101,4 @@ public class ComplianceReportService {
         return list;
     }
 
-    private static String q(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
 }

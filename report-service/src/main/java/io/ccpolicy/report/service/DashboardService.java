@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.ccpolicy.report.config.ReportServiceConfig;
 import io.ccpolicy.report.rest.dto.Overview;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,7 +30,7 @@ public class DashboardService {
     public Overview overview(Duration window, String token) {
         Instant to = clock.instant();
         Instant from = to.minus(window);
-        String period = "from=" + q(from.toString()) + "&to=" + q(to.toString());
+        String period = "from=" + PlatformClient.encoded(from) + "&to=" + PlatformClient.encoded(to);
         JsonNode summary = platform.get("audit-ingest", config.auditUrl(), "/api/v1/audit/events/summary?" + period, token);
         JsonNode activity = platform.get("audit-ingest", config.auditUrl(), "/api/v1/audit/events/activity?" + period + "&baselineWindows=7", token);
         List<JsonNode> recent = new ArrayList<>();
@@ -69,7 +67,4 @@ public class DashboardService {
                 policies, message);
     }
 
-    private static String q(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
 }

@@ -8,9 +8,11 @@ import jakarta.ws.rs.ServiceUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** Reads another service's API as the caller (their bearer token), so a report shows only what its reader may see. */
@@ -22,6 +24,11 @@ public class PlatformClient {
 
     public PlatformClient(ObjectMapper json) {
         this.json = json;
+    }
+
+    /** A value as it goes into a query string. */
+    public static String encoded(Object value) {
+        return URLEncoder.encode(String.valueOf(value), StandardCharsets.UTF_8);
     }
 
     /** An upstream answer passed through as it is: status, content type and body (problem+json included). */
