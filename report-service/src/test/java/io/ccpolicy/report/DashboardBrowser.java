@@ -7,9 +7,11 @@ import io.ccpolicy.agent.testing.AgentTraffic;
 import io.ccpolicy.engine.model.Identity;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -38,12 +40,19 @@ final class DashboardBrowser {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     /** What the browser test needs of the running platform. */
-    record Platform(String reportPort, String exceptionPort, String kafkaPort, Tokens tokens) {
+    record Platform(String reportPort, String exceptionPort, String policyPort, String kafkaPort, Tokens tokens) {
     }
 
     interface Tokens {
         String of(String user, String password) throws Exception;
+
+        /** The hook agent's own token (client credentials), as an agent fetches its bundle with. */
+        String agent() throws Exception;
     }
+
+    private static final String PROJECT = "/home/alice/payments";
+    private static final String POLICY = "version: \"1.0\"\norganization: Acme\npolicies:\n"
+            + "  - {name: no-rm, type: denylist, target: bashCommand, values: [\"rm -rf\"], severity: error}\n";
 
     private DashboardBrowser() {
     }
@@ -58,6 +67,7 @@ final class DashboardBrowser {
         }
         String exceptions = "http://127.0.0.1:" + platform.exceptionPort();
         String requestId = requestException(exceptions, platform.tokens().of("alice", "alice"));
+        long revision = submitVersion("http://127.0.0.1:" + platform.policyPort(), platform.tokens().of("admin", "admin"));
 
         ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium")
                 .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1800");
@@ -76,11 +86,16 @@ final class DashboardBrowser {
             await("the overview loaded").atMost(DEADLINE).until(() -> !text(browser, "activeUsers").equals("-"));
             shot(browser, screenshots, "02-overview");
 
+            WebElement publish = await("the submitted version is listed").atMost(DEADLINE).until(() -> browser.findElements(By.cssSelector(
+                    "button[aria-label='Publish revision " + revision + " to the organization']")).stream().findFirst().orElse(null), found -> found != null);
+            publish.click();
+            browser.switchTo().alert().sendKeys("roll out no-rm");
+            browser.switchTo().alert().accept();
+            await("published").atMost(DEADLINE).until(() -> text(browser, "status").contains("Revision " + revision + " published"));
+
             AgentTraffic traffic = new AgentTraffic(Files.createTempDirectory("browser-traffic"), "127.0.0.1:" + platform.kafkaPort());
-            String policy = "version: \"1.0\"\norganization: Acme\npolicies:\n"
-                    + "  - {name: no-rm, type: denylist, target: bashCommand, values: [\"rm -rf\"], severity: error}\n";
             await("a violation decided by the agent appears live").atMost(DEADLINE).pollInterval(Duration.ofSeconds(2)).until(() -> {
-                traffic.bash("m-browser-" + System.nanoTime(), Identity.of("bob@acme.com", "payments"), policy, Clock.systemUTC(), "rm -rf /srv");
+                traffic.bash("m-browser-" + System.nanoTime(), Identity.of("bob@acme.com", "payments"), POLICY, Clock.systemUTC(), "rm -rf /srv");
                 return browser.findElements(By.cssSelector("#live li")).stream().anyMatch(li -> li.getText().contains("bob@acme.com")
                         && li.getText().contains("no-rm"));
             });
@@ -98,6 +113,15 @@ final class DashboardBrowser {
                     .header("Authorization", "Bearer " + platform.tokens().of("admin", "admin")).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(state).contains("\"state\":\"approved\"").contains("\"decidedBy\":\"admin@acme.com\"");
             shot(browser, screenshots, "05-approved");
+            // Applied: the grant reaches the bundle an agent in that project fetches (exception-service -> Kafka -> policy-service).
+            URI bundle = URI.create("http://127.0.0.1:" + platform.policyPort() + "/api/v1/bundles/current?machine=m-browser&project="
+                    + URLEncoder.encode(PROJECT, StandardCharsets.UTF_8));
+            String agentToken = platform.tokens().agent();
+            await("the approved exception is in the agent's bundle").atMost(DEADLINE).until(() -> {
+                String body = HTTP.send(HttpRequest.newBuilder(bundle).header("Authorization", "Bearer " + agentToken).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+                return body.contains("\"grants\"") && body.contains(requestId);
+            });
 
             browser.findElement(By.cssSelector("#report select[name=kind]")).sendKeys("SOC 2");
             browser.findElement(By.cssSelector("#report button[type=submit]")).click();
@@ -134,10 +158,21 @@ final class DashboardBrowser {
         }
     }
 
+    private static long submitVersion(String policyService, String adminToken) throws Exception {
+        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(policyService + "/api/v1/policies/versions?note=no-rm"))
+                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/yaml")
+                .POST(HttpRequest.BodyPublishers.ofString(POLICY)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        Matcher revision = Pattern.compile("\"revision\":(\\d+)").matcher(created.body());
+        assertThat(revision.find()).isTrue();
+        return Long.parseLong(revision.group(1));
+    }
+
     private static String requestException(String exceptions, String aliceToken) throws Exception {
         HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(exceptions + "/api/v1/exceptions"))
                 .header("Authorization", "Bearer " + aliceToken).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"policy\":\"no-rm\",\"scope\":\"user\",\"reason\":\"incident 4711\",\"duration\":\"4h\"}"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"policy\":\"no-rm\",\"scope\":\"project\",\"scopeValue\":\"" + PROJECT
+                        + "\",\"reason\":\"incident 4711\",\"duration\":\"4h\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         Matcher id = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(created.body());

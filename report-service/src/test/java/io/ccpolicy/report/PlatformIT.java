@@ -102,7 +102,18 @@ class PlatformIT {
     @Test
     void theDashboardInARealBrowser() throws Exception {
         DashboardBrowser.Platform platform = new DashboardBrowser.Platform(env.get("CCPOLICY_REPORT_SERVICE_PORT"),
-                env.get("CCPOLICY_EXCEPTION_SERVICE_PORT"), env.get("CCPOLICY_KAFKA_PORT"), PlatformIT::accessToken);
+                env.get("CCPOLICY_EXCEPTION_SERVICE_PORT"), env.get("CCPOLICY_POLICY_SERVICE_PORT"), env.get("CCPOLICY_KAFKA_PORT"),
+                new DashboardBrowser.Tokens() {
+                    @Override
+                    public String of(String user, String password) throws Exception {
+                        return accessToken(user, password);
+                    }
+
+                    @Override
+                    public String agent() throws Exception {
+                        return token("grant_type=client_credentials&client_id=hook-agent&client_secret=hook-agent-local-secret");
+                    }
+                });
         DashboardBrowser.run(platform, ROOT.resolve("report-service/target"));
     }
 
@@ -120,8 +131,11 @@ class PlatformIT {
     }
 
     static String accessToken(String user, String password) throws Exception {
-        String form = "grant_type=password&client_id=ccpolicy-cli&username=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
-                + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8);
+        return token("grant_type=password&client_id=ccpolicy-cli&username=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
+                + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8));
+    }
+
+    private static String token(String form) throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.get("CCPOLICY_KEYCLOAK_PORT")
                                 + "/realms/acme/protocol/openid-connect/token"))
                         .header("Content-Type", "application/x-www-form-urlencoded")

@@ -87,5 +87,20 @@ public interface AuditIngestConfig {
         /** The first sealing round after start. */
         @WithDefault("30s")
         Duration sealFirstAfter();
+
+        /** How often sealed hours not verified yet are verified against the archive (read by the verifier's schedule). */
+        @WithDefault("1m")
+        Duration verifyEvery();
+
+        /** The first verification round after start. */
+        @WithDefault("45s")
+        Duration verifyFirstAfter();
+
+        /**
+         * How long a sweep's results stand: once the sweep through every sealed hour is this old, the next one starts at the
+         * archive's first hour again, so an object altered after its hour was verified is found within this time.
+         */
+        @WithDefault("24h")
+        Duration reverifyAfter();
     }
 }

@@ -1,38 +1,29 @@
 package io.ccpolicy.audit.rest;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ccpolicy.audit.service.ArchiveStore;
+import io.ccpolicy.audit.rest.dto.ArchiveVerificationView;
+import io.ccpolicy.audit.service.ArchiveVerificationSweep;
 import io.ccpolicy.audit.service.ManifestSigningKey;
-import io.ccpolicy.engine.audit.ArchiveVerifier;
 import io.ccpolicy.engine.sign.Ed25519;
 import io.ccpolicy.service.rest.QueryParams;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.List;
-import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-/** The archive's public key (for {@code hook-agent verify-audit --s3 --public-key}) and its verification, here, for reports. */
+/** The archive's public key (for {@code hook-agent verify-audit --s3 --public-key}) and its recorded verification, for reports. */
 @Path("/api/v1/audit/archive")
 public class ArchiveResource {
 
-    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() { };
-
     private final ManifestSigningKey key;
-    private final ArchiveStore store;
-    private final ObjectMapper json;
+    private final ArchiveVerificationSweep sweep;
 
-    public ArchiveResource(ManifestSigningKey key, ArchiveStore store, ObjectMapper json) {
+    public ArchiveResource(ManifestSigningKey key, ArchiveVerificationSweep sweep) {
         this.key = key;
-        this.store = store;
-        this.json = json;
+        this.sweep = sweep;
     }
 
     @GET
@@ -47,26 +38,13 @@ public class ArchiveResource {
     @Path("/verification")
     @RolesAllowed("audit-reader")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Verifies the S3 archive's sealed hours in [from, to]: manifest signatures and chain, every object's presence and "
-            + "SHA-256, unlisted objects, and the events' hash chains inside the objects (the same check as hook-agent verify-audit --s3)")
-    public ArchiveVerifier.Report verify(@QueryParam("from") String from, @QueryParam("to") String to) {
-        ArchiveVerifier.Storage storage = new ArchiveVerifier.Storage() {
-            @Override
-            public List<String> list(String prefix) {
-                return store.keys(prefix);
-            }
-
-            @Override
-            public byte[] read(String objectKey) {
-                return store.read(objectKey);
-            }
-        };
-        return new ArchiveVerifier(storage, key.publicKey(), text -> {
-            try {
-                return json.readValue(text, OBJECT);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).verify(QueryParams.instant("from", from), QueryParams.instant("to", to));
+    @Operation(summary = "The recorded verification of the S3 archive's sealed hours in [from, to]: each hour is verified once it is "
+            + "sealed and again on every sweep (manifest signatures and chain, every object's presence and SHA-256, unlisted objects, "
+            + "the events' hash chains: the same checks as hook-agent verify-audit --s3), with every finding and when it was found")
+    public ArchiveVerificationView verification(@QueryParam("from") String from, @QueryParam("to") String to) {
+        if (from == null || to == null) {
+            throw new BadRequestException("from and to are required (ISO-8601 timestamps)");
+        }
+        return sweep.results(QueryParams.instant("from", from), QueryParams.instant("to", to));
     }
 }

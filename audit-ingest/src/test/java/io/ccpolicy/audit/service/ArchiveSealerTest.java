@@ -55,6 +55,9 @@ class ArchiveSealerTest {
     ArchiveSealer sealer;
 
     @Inject
+    ArchiveVerificationSweep sweep;
+
+    @Inject
     ArchiveBucket bucket;
 
     @Inject
@@ -111,8 +114,14 @@ class ArchiveSealerTest {
                 .oauth2(OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader")))
                 .get("/api/v1/audit/archive/public-key").then().statusCode(200).extract().asString());
         String intact = verifyArchive(publicKey, 0);
-        assertThat(apiVerification(hour).getList("findings")).isEmpty();
-        assertThat(apiVerification(hour).getInt("manifests")).isEqualTo(1);
+        assertThat(apiVerification(hour).getInt("sealedHours")).isEqualTo(1);
+        assertThat(apiVerification(hour).getInt("verifiedHours")).as("not verified before the sweep reaches it").isZero();
+        assertThat(sweep.verifyDue()).containsExactly(hour);
+        assertThat(sweep.verifyDue()).as("each hour once per sweep").isEmpty();
+        io.restassured.path.json.JsonPath verified = apiVerification(hour);
+        assertThat(verified.getList("findings")).isEmpty();
+        assertThat(verified.getInt("verifiedHours")).isEqualTo(1);
+        assertThat(verified.getLong("events")).isEqualTo(ids.size());
         assertThat(intact).contains("verified: nothing altered, removed or added").contains(ArchiveManifest.manifestKey(hour).substring(10, 23));
 
         String objectKey = QuarkusTransaction.requiringNew().call(() -> (String) em.createNativeQuery(
@@ -121,7 +130,11 @@ class ArchiveSealerTest {
         s3.putObject(b -> b.bucket(bucket.name()).key(objectKey), RequestBody.fromBytes("tampered".getBytes(StandardCharsets.UTF_8)));
         try {
             assertThat(verifyArchive(publicKey, 1)).contains(objectKey + ": altered: SHA-256 is");
-            assertThat(apiVerification(hour).getList("findings.where")).as("the same check over the API, for reports").contains(objectKey);
+            assertThat(apiVerification(hour).getList("findings")).as("found at the next sweep, not before").isEmpty();
+            sweep.restartSweep();
+            assertThat(sweep.verifyDue()).containsExactly(hour);
+            assertThat(apiVerification(hour).getList("findings.where")).as("the same check, recorded for reports").contains(objectKey);
+            assertThat(apiVerification(hour).getList("findings.problem", String.class)).anyMatch(p -> p.startsWith("altered: SHA-256 is"));
         } finally {
             s3.putObject(b -> b.bucket(bucket.name()).key(objectKey), RequestBody.fromBytes(original));
         }

@@ -54,32 +54,104 @@ public final class ArchiveVerifier {
         this.json = json;
     }
 
+    /**
+     * Where a walk through the archive stands after an hour: that hour, its manifest's SHA-256 (the next manifest must
+     * record it) and each machine's last archived event (the next hour's events must continue those chains).
+     */
+    public record Position(Instant hour, String manifestSha256, Map<String, AuditChain.Head> heads) {
+        /** Before the archive's first hour. */
+        public static final Position START = new Position(null, null, Map.of());
+    }
+
+    /** One hour checked: its findings, what it holds, and the position for checking the next hour. */
+    public record HourCheck(Instant hour, List<Finding> findings, List<String> notes, int objects, long events, Position next) {
+        public boolean intact() {
+            return findings.isEmpty();
+        }
+    }
+
     /** Verifies the hours in [from, to] (either may be null: the archive's first or last sealed hour). */
     public Report verify(Instant from, Instant to) {
-        List<Finding> findings = new ArrayList<>();
-        List<String> notes = new ArrayList<>();
-        Set<String> listed = new HashSet<>();
-        Map<String, AuditChain.Head> heads = new HashMap<>();
-        int manifests = 0;
-        int objects = 0;
-        long events = 0;
-        Instant previousHour = null;
-        String previousDigest = null;
-        Instant firstHour = null;
-        Instant lastHour = null;
+        Walk walk = new Walk(Position.START);
         for (String manifestKey : storage.list(ArchiveManifest.MANIFESTS_PREFIX).stream().sorted().toList()) {
             Instant hour = hourOfManifestKey(manifestKey);
             if (hour == null) {
-                findings.add(new Finding(manifestKey, "not a manifest name (expected manifests/<yyyy-MM-ddTHH>.json)"));
+                walk.findings.add(new Finding(manifestKey, "not a manifest name (expected manifests/<yyyy-MM-ddTHH>.json)"));
+            } else if ((from == null || !hour.isBefore(from)) && (to == null || !hour.isAfter(to))) {
+                walk.manifest(manifestKey, hour, "listed by the store but cannot be read");
+            }
+        }
+        if (walk.lastHour == null) {
+            walk.notes.add("no sealed hour in the verified range");
+        }
+        int unsealed = 0;
+        for (String objectKey : storage.list(ArchiveManifest.EVENTS_PREFIX)) {
+            Instant hour = ArchiveManifest.hourOfObjectKey(objectKey);
+            if (walk.listed.contains(objectKey) || hour == null || (from != null && hour.isBefore(from)) || (to != null && hour.isAfter(to))) {
                 continue;
             }
-            if ((from != null && hour.isBefore(from)) || (to != null && hour.isAfter(to))) {
-                continue;
+            if (walk.lastHour == null || hour.isAfter(walk.lastHour)) {
+                unsealed++;
+            } else {
+                walk.findings.add(unlisted(objectKey, hour));
             }
+        }
+        if (unsealed > 0) {
+            walk.notes.add(unsealed + " object(s) belong to hours not sealed yet; they are checked once their manifest exists");
+        }
+        return new Report(List.copyOf(walk.findings), List.copyOf(walk.notes), walk.firstHour, walk.lastHour, walk.manifests, walk.objects,
+                walk.events, walk.heads.size());
+    }
+
+    /**
+     * Verifies one sealed hour after {@code previous} (the position the previous hour's check returned, or
+     * {@link Position#START} for the archive's first hour): what {@link #verify} checks for that hour, without listing the
+     * whole archive, so a host can verify each hour once as it is sealed and keep the result.
+     */
+    public HourCheck verifyHour(Instant hour, Position previous) {
+        Walk walk = new Walk(previous);
+        if (!walk.manifest(ArchiveManifest.manifestKey(hour), hour, "missing: the hour was sealed, but its manifest is not in the archive (removed)")) {
+            return new HourCheck(hour, List.copyOf(walk.findings), List.of(), 0, 0, new Position(hour, previous.manifestSha256(), previous.heads()));
+        }
+        for (String objectKey : storage.list(ArchiveManifest.EVENTS_PREFIX + ArchiveManifest.hourLabel(hour) + "/")) {
+            if (!walk.listed.contains(objectKey)) {
+                walk.findings.add(unlisted(objectKey, hour));
+            }
+        }
+        return new HourCheck(hour, List.copyOf(walk.findings), List.copyOf(walk.notes), walk.objects, walk.events,
+                new Position(hour, walk.previousDigest, Map.copyOf(walk.heads)));
+    }
+
+    private static Finding unlisted(String objectKey, Instant hour) {
+        return new Finding(objectKey, "not listed in the manifest of hour " + ArchiveManifest.hourLabel(hour) + " (added after the hour was sealed)");
+    }
+
+    /** The state of a walk through manifests in hour order. */
+    private final class Walk {
+        final List<Finding> findings = new ArrayList<>();
+        final List<String> notes = new ArrayList<>();
+        final Set<String> listed = new HashSet<>();
+        final Map<String, AuditChain.Head> heads;
+        Instant previousHour;
+        String previousDigest;
+        Instant firstHour;
+        Instant lastHour;
+        int manifests;
+        int objects;
+        long events;
+
+        Walk(Position from) {
+            this.heads = new HashMap<>(from.heads());
+            this.previousHour = from.hour();
+            this.previousDigest = from.manifestSha256();
+        }
+
+        /** Checks the hour's manifest and its objects; false when the manifest cannot be read (reported as {@code whenMissing}). */
+        boolean manifest(String manifestKey, Instant hour, String whenMissing) {
             byte[] bytes = storage.read(manifestKey);
             if (bytes == null) {
-                findings.add(new Finding(manifestKey, "listed by the store but cannot be read"));
-                continue;
+                findings.add(new Finding(manifestKey, whenMissing));
+                return false;
             }
             String digest = Sha256.hex(bytes);
             ArchiveManifest manifest;
@@ -89,7 +161,7 @@ public final class ArchiveVerifier {
                 findings.add(new Finding(manifestKey, e.getMessage()));
                 previousHour = hour;
                 previousDigest = digest;
-                continue;
+                return true;
             }
             manifests++;
             if (!manifest.hour().equals(hour)) {
@@ -100,7 +172,7 @@ public final class ArchiveVerifier {
                     notes.add("the verified range starts at " + ArchiveManifest.hourLabel(hour) + "; earlier hours were not checked");
                 }
             } else if (manifest.previousHour() == null || !manifest.previousHour().equals(previousHour)) {
-                Instant expected = manifest.previousHour() == null ? null : manifest.previousHour();
+                Instant expected = manifest.previousHour();
                 if (expected != null && expected.isAfter(previousHour)) {
                     for (Instant gap = previousHour.plus(Duration.ofHours(1)); !gap.isAfter(expected); gap = gap.plus(Duration.ofHours(1))) {
                         findings.add(new Finding(ArchiveManifest.manifestKey(gap), "missing: the manifest of hour "
@@ -123,27 +195,8 @@ public final class ArchiveVerifier {
                 objects++;
                 events += verifyObject(entry, heads, findings);
             }
+            return true;
         }
-        if (lastHour == null) {
-            notes.add("no sealed hour in the verified range");
-        }
-        int unsealed = 0;
-        for (String objectKey : storage.list(ArchiveManifest.EVENTS_PREFIX)) {
-            Instant hour = ArchiveManifest.hourOfObjectKey(objectKey);
-            if (listed.contains(objectKey) || hour == null || (from != null && hour.isBefore(from)) || (to != null && hour.isAfter(to))) {
-                continue;
-            }
-            if (lastHour == null || hour.isAfter(lastHour)) {
-                unsealed++;
-            } else {
-                findings.add(new Finding(objectKey, "not listed in the manifest of hour " + ArchiveManifest.hourLabel(hour)
-                        + " (added after the hour was sealed)"));
-            }
-        }
-        if (unsealed > 0) {
-            notes.add(unsealed + " object(s) belong to hours not sealed yet; they are checked once their manifest exists");
-        }
-        return new Report(List.copyOf(findings), List.copyOf(notes), firstHour, lastHour, manifests, objects, events, heads.size());
     }
 
     private long verifyObject(ArchiveManifest.Entry entry, Map<String, AuditChain.Head> heads, List<Finding> findings) {

@@ -131,6 +131,50 @@ class ArchiveVerifierTest {
     }
 
     @Test
+    void hourByHourTheWalkFindsWhatTheWholeVerificationFinds() {
+        ArchiveVerifier verifier = new ArchiveVerifier(storage, keys.getPublic(), ArchiveVerifierTest::parse);
+        ArchiveVerifier.Position at = ArchiveVerifier.Position.START;
+        long events = 0;
+        for (int h = 0; h < 3; h++) {
+            ArchiveVerifier.HourCheck check = verifier.verifyHour(H0.plus(Duration.ofHours(h)), at);
+            assertThat(check.findings()).isEmpty();
+            events += check.events();
+            at = check.next();
+        }
+        assertThat(events).isEqualTo(10);
+        assertThat(at.heads()).containsOnlyKeys("m1");
+
+        String key = firstObject();
+        bucket.put(key, gzip("{\"eventId\":\"evt_forged\"}\n"));
+        assertThat(verifier.verifyHour(H0, ArchiveVerifier.Position.START).findings()).extracting(ArchiveVerifier.Finding::toString)
+                .anySatisfy(f -> assertThat(f).startsWith(key + ": altered: SHA-256 is"));
+    }
+
+    @Test
+    void anHourAloneMustContinueThePreviousHoursManifestAndChains() {
+        ArchiveVerifier verifier = new ArchiveVerifier(storage, keys.getPublic(), ArchiveVerifierTest::parse);
+        ArchiveVerifier.HourCheck middle = verifier.verifyHour(H0.plus(Duration.ofHours(1)),
+                verifier.verifyHour(H0, ArchiveVerifier.Position.START).next());
+        assertThat(verifier.verifyHour(H0.plus(Duration.ofHours(2)), middle.next()).findings()).isEmpty();
+
+        // Positions other than the archive's own: another digest for hour 11, another last event for machine m1.
+        ArchiveVerifier.Position forged = new ArchiveVerifier.Position(middle.next().hour(), "0".repeat(64),
+                Map.of("m1", new AuditChain.Head(7, "f".repeat(64))));
+        assertThat(verifier.verifyHour(H0.plus(Duration.ofHours(2)), forged).findings()).extracting(ArchiveVerifier.Finding::toString)
+                .anySatisfy(f -> assertThat(f).startsWith("manifests/2026-11-24T11.json: altered or replaced: the manifest of hour 2026-11-24T12"))
+                .anySatisfy(f -> assertThat(f).contains("(machine m1)"));
+    }
+
+    @Test
+    void theRemovedManifestOfASealedHourIsNamed() {
+        ArchiveVerifier verifier = new ArchiveVerifier(storage, keys.getPublic(), ArchiveVerifierTest::parse);
+        ArchiveVerifier.HourCheck first = verifier.verifyHour(H0, ArchiveVerifier.Position.START);
+        bucket.remove(ArchiveManifest.manifestKey(H0.plus(Duration.ofHours(1))));
+        assertThat(verifier.verifyHour(H0.plus(Duration.ofHours(1)), first.next()).findings()).extracting(ArchiveVerifier.Finding::toString)
+                .containsExactly("manifests/2026-11-24T11.json: missing: the hour was sealed, but its manifest is not in the archive (removed)");
+    }
+
+    @Test
     void anotherKeyIsRefused() throws Exception {
         KeyPair other = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         ArchiveVerifier.Report report = new ArchiveVerifier(storage, other.getPublic(), ArchiveVerifierTest::parse).verify(null, null);

@@ -35,8 +35,10 @@ class ComplianceReportBuilderTest {
                  'archive': {'sealedHours': 700, 'knownHours': 720}}
                 """);
         JsonNode archive = node("""
-                {'findings': [{'where': 'events/2026-11-05T10/audit.events.v1/p0/1-9.ndjson.gz', 'problem': 'altered: SHA-256 is 1ab, the manifest says 2cd'}],
-                 'notes': [], 'manifests': 700, 'objects': 2100, 'events': 1190, 'machines': 14}
+                {'findings': [{'hour': '2026-11-05T10:00:00Z', 'where': 'events/2026-11-05T10/audit.events.v1/p0/1-9.ndjson.gz',
+                               'problem': 'altered: SHA-256 is 1ab, the manifest says 2cd', 'verifiedAt': '2026-11-29T03:00:00Z'}],
+                 'sealedHours': 700, 'verifiedHours': 698, 'objects': 2100, 'events': 1190,
+                 'oldestVerification': '2026-11-29T03:00:00Z', 'newestVerification': '2026-11-30T02:05:00Z'}
                 """);
         List<JsonNode> versions = List.of(node("{'revision': 4, 'sha256': '0123456789abcdef', 'author': 'dana@acme.com', 'changeNote': 'tighten',"
                 + " 'createdAt': '2026-11-02T09:00:00Z'}"));
@@ -58,8 +60,11 @@ class ComplianceReportBuilderTest {
         assertThat(integrity.status()).isEqualTo("gaps");
         assertThat(integrity.gaps()).containsExactly("Chain break on m-7 at event evt_9: sequence gap: 39 -> 41 (event missing)",
                 "Archive: events/2026-11-05T10/audit.events.v1/p0/1-9.ndjson.gz: altered: SHA-256 is 1ab, the manifest says 2cd");
-        assertThat(integrity.metrics()).contains(new ComplianceReport.Metric("archive manifests verified", 700),
-                new ComplianceReport.Metric("archive findings", 1));
+        assertThat(integrity.metrics()).contains(new ComplianceReport.Metric("archive hours verified", 698),
+                new ComplianceReport.Metric("archived events re-hashed", 1190), new ComplianceReport.Metric("archive findings", 1));
+        assertThat(integrity.evidence()).contains("Archive verified hour by hour once sealed, and again on every sweep (verifications from "
+                + "2026-11-29T03:00:00Z to 2026-11-30T02:05:00Z): 698 of 700 sealed hours, 2100 objects, 1190 events re-hashed; 1 findings",
+                "2 sealed hour(s) of the period not verified yet (hours are verified within minutes of sealing).");
         assertThat(hipaa.controls().get(0).status()).as("every event carries an identity").isEqualTo("satisfied");
 
         ComplianceReport soc2 = ComplianceReportBuilder.soc2(evidence(), TO, "audrey@acme.com");
