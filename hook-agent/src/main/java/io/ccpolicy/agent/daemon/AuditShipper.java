@@ -39,7 +39,9 @@ public final class AuditShipper implements AutoCloseable {
     private final String topic;
     private final int batchSize;
     private final AgentLog agentLog;
-    private final KafkaProducer<String, String> producer;
+    private final Properties producerProperties;
+    /** Made by the shipping thread when first needed: a laptop starting offline cannot resolve the brokers yet. */
+    private volatile KafkaProducer<String, String> producer;
     private final Thread thread;
     private volatile long position;
     private volatile long lastKafkaOffset = -1;
@@ -76,7 +78,7 @@ public final class AuditShipper implements AutoCloseable {
         properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
         properties.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "5000");
         properties.putAll(agent.shipping().kafka());
-        this.producer = new KafkaProducer<>(properties, new StringSerializer(), new StringSerializer());
+        this.producerProperties = properties;
         this.thread = new Thread(this::loop, "audit-shipper");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -121,6 +123,9 @@ public final class AuditShipper implements AutoCloseable {
         long end = read(position, lines);
         if (lines.isEmpty()) {
             return false;
+        }
+        if (producer == null) {
+            producer = new KafkaProducer<>(producerProperties, new StringSerializer(), new StringSerializer());
         }
         List<Future<RecordMetadata>> acks = new ArrayList<>(lines.size());
         for (String line : lines) {
@@ -210,6 +215,8 @@ public final class AuditShipper implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        producer.close(Duration.ofSeconds(5));
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+        }
     }
 }

@@ -29,14 +29,19 @@ public final class ManagedDirectory {
 
     /** The documented default: Linux {@code /etc/claude-code}, macOS {@code /Library/Application Support/ClaudeCode}, Windows {@code C:\Program Files\ClaudeCode}. */
     public static Path defaultDir() {
-        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
+        return Path.of(defaultDirOn(System.getProperty("os.name")));
+    }
+
+    /** {@link #defaultDir()} on the system {@code osName} names (as {@code os.name} does), for the rollout artefacts. */
+    public static String defaultDirOn(String osName) {
+        String os = osName.toLowerCase(Locale.ROOT);
         if (os.contains("mac")) {
-            return Path.of("/Library/Application Support/ClaudeCode");
+            return "/Library/Application Support/ClaudeCode";
         }
         if (os.contains("win")) {
-            return Path.of("C:\\Program Files\\ClaudeCode");
+            return "C:\\Program Files\\ClaudeCode";
         }
-        return Path.of("/etc/claude-code");
+        return "/etc/claude-code";
     }
 
     public Path settingsFile() {
