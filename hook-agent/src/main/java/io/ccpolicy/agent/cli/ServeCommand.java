@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -168,14 +169,16 @@ public final class ServeCommand {
      * nothing to enforce and the agent does not start (Claude Code's hooks then fail closed). Null when not started.
      */
     private static BundleSync startSync(AgentConfig agent, PolicyHolder policy, Path stateDir, AgentLog log, PrintStream err, Clock clock) {
-        PublicKey key;
-        try {
-            key = Ed25519.publicKey(Files.readString(agent.server().publicKey()));
-        } catch (IOException | IllegalArgumentException e) {
-            err.println("hook-agent: the bundle signing key " + agent.server().publicKey() + " is not usable: " + e.getMessage());
-            return null;
+        List<PublicKey> keys = new ArrayList<>();
+        for (Path file : agent.server().publicKeys()) {
+            try {
+                keys.add(Ed25519.publicKey(Files.readString(file)));
+            } catch (IOException | IllegalArgumentException e) {
+                err.println("hook-agent: the bundle signing key " + file + " is not usable: " + e.getMessage());
+                return null;
+            }
         }
-        BundleSync sync = new BundleSync(agent, policy, stateDir, key, new ClientCredentials(agent.server(), clock), log, clock);
+        BundleSync sync = new BundleSync(agent, policy, stateDir, keys, new ClientCredentials(agent.server(), clock), log, clock);
         Optional<String> cached = sync.activateCached();
         if (cached.isPresent()) {
             log.info(cached.get() + "; asking " + agent.server().url());

@@ -28,17 +28,17 @@ public record AgentConfig(String organization, Identity identity, String machine
      * {@code wait_seconds} of each long poll (default 30); {@code max_staleness_hours} (default 168): past that long
      * without the server confirming the bundle, the stricter profile applies (warn and audit policies enforced).
      */
-    public record ServerSync(URI url, Path publicKey, String project, URI tokenUrl, String clientId, String clientSecret, int waitSeconds,
+    public record ServerSync(URI url, List<Path> publicKeys, String project, URI tokenUrl, String clientId, String clientSecret, int waitSeconds,
             java.time.Duration maxStaleness) {
 
-        public static final ServerSync NONE = new ServerSync(null, null, "", null, "", "", 30, java.time.Duration.ofDays(7));
+        public static final ServerSync NONE = new ServerSync(null, List.of(), "", null, "", "", 30, java.time.Duration.ofDays(7));
 
         public boolean enabled() {
             return url != null;
         }
 
         public ServerSync withUrl(URI other) {
-            return new ServerSync(other, publicKey, project, tokenUrl, clientId, clientSecret, waitSeconds, maxStaleness);
+            return new ServerSync(other, publicKeys, project, tokenUrl, clientId, clientSecret, waitSeconds, maxStaleness);
         }
     }
 
@@ -156,11 +156,14 @@ public record AgentConfig(String organization, Identity identity, String machine
                 .forEach(k -> problems.add("unknown key 'server." + k + "' (known: " + String.join(", ", new java.util.TreeSet<>(SERVER)) + ")"));
         URI url = uri(section.get("url"), "server.url", problems);
         URI tokenUrl = uri(section.get("token_url"), "server.token_url", problems);
-        Path publicKey = null;
+        // A list while the signing key is rotated: bundles signed by any of them are accepted.
+        List<Path> publicKeys = new ArrayList<>();
         if (section.get("public_key") instanceof String key) {
-            publicKey = base.resolve(key);
+            publicKeys.add(base.resolve(key));
+        } else if (section.get("public_key") instanceof List<?> keys && !keys.isEmpty() && keys.stream().allMatch(String.class::isInstance)) {
+            keys.forEach(key -> publicKeys.add(base.resolve((String) key)));
         } else {
-            problems.add("server.public_key must name the bundle signing key's PEM file");
+            problems.add("server.public_key must name the bundle signing key's PEM file (or a list of them while the key is rotated)");
         }
         String clientId = section.get("client_id") instanceof String id ? id : "";
         if (clientId.isBlank()) {
@@ -191,7 +194,7 @@ public record AgentConfig(String organization, Identity identity, String machine
             problems.add("server.max_staleness_hours must be a positive number of hours");
         }
         String project = section.get("project") instanceof String p ? p : "";
-        return new ServerSync(url, publicKey, project, tokenUrl, clientId, secret, wait, staleness);
+        return new ServerSync(url, List.copyOf(publicKeys), project, tokenUrl, clientId, secret, wait, staleness);
     }
 
     private static URI uri(Object value, String key, List<String> problems) {

@@ -39,7 +39,7 @@ public final class BundleSync implements AutoCloseable {
     private final AgentConfig agent;
     private final PolicyHolder holder;
     private final Path cacheFile;
-    private final PublicKey key;
+    private final List<PublicKey> keys;
     private final Supplier<String> token;
     private final AgentLog log;
     private final Clock clock;
@@ -55,10 +55,16 @@ public final class BundleSync implements AutoCloseable {
     private Thread thread;
 
     public BundleSync(AgentConfig agent, PolicyHolder holder, Path stateDir, PublicKey key, Supplier<String> token, AgentLog log, Clock clock) {
+        this(agent, holder, stateDir, List.of(key), token, log, clock);
+    }
+
+    /** Trusting any of {@code keys} (more than one while the signing key is rotated). */
+    public BundleSync(AgentConfig agent, PolicyHolder holder, Path stateDir, List<PublicKey> keys, Supplier<String> token, AgentLog log,
+            Clock clock) {
         this.agent = agent;
         this.holder = holder;
         this.cacheFile = stateDir.resolve("bundle").resolve("current.json");
-        this.key = key;
+        this.keys = List.copyOf(keys);
         this.token = token;
         this.log = log;
         this.clock = clock;
@@ -192,7 +198,7 @@ public final class BundleSync implements AutoCloseable {
         String[] problem = new String[1];
         Map<String, Object> document = Json.object(json, problem)
                 .orElseThrow(() -> new IllegalArgumentException("bundle is not JSON: " + problem[0]));
-        return BundleSignature.open(document, key);
+        return BundleSignature.open(document, keys);
     }
 
     private void report(String error) {

@@ -2,6 +2,7 @@ package io.ccpolicy.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ccpolicy.engine.sign.Ed25519;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -197,5 +198,15 @@ class PolicyCliTest {
 
         assertThat(run("serve", "--config", config.toString(), "--state-dir", state.toString(), "--port", "0")).isEqualTo(1);
         assertThat(err()).contains("the bundle signing key " + dir.resolve("missing.pub") + " is not usable");
+
+        // While the signing key is rotated, a list: every key in it must be usable.
+        Files.writeString(dir.resolve("current.pub"), Ed25519.publicKeyPem(Ed25519.generate().getPublic()));
+        Files.writeString(config, Files.readString(config).replace("public_key: missing.pub", "public_key: [current.pub, next.pub]"));
+        assertThat(run("serve", "--config", config.toString(), "--state-dir", state.toString(), "--port", "0")).isEqualTo(1);
+        assertThat(err()).contains("the bundle signing key " + dir.resolve("next.pub") + " is not usable");
+
+        Files.writeString(config, Files.readString(config).replace("public_key: [current.pub, next.pub]", "public_key: {file: current.pub}"));
+        assertThat(run("serve", "--config", config.toString(), "--state-dir", state.toString(), "--port", "0")).isEqualTo(1);
+        assertThat(err()).contains("server.public_key must name the bundle signing key's PEM file (or a list of them while the key is rotated)");
     }
 }

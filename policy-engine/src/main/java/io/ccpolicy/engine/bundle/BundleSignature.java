@@ -5,6 +5,7 @@ import io.ccpolicy.engine.sign.Ed25519;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,6 +30,24 @@ public final class BundleSignature {
         document.put("sha256", contentSha256);
         document.put("signature", Ed25519.signatureBlock(key, CanonicalJson.write(body)));
         return CanonicalJson.write(document);
+    }
+
+    /**
+     * The bundle in a signed document if it is signed by one of the {@code trusted} keys (the one its signature names)
+     * and verifies; otherwise says why it is refused. Several keys are trusted while the signing key is rotated.
+     */
+    public static PolicyBundle open(Map<?, ?> document, List<PublicKey> trusted) {
+        Object keyId = document.get("signature") instanceof Map<?, ?> signature ? signature.get("keyId") : null;
+        for (PublicKey key : trusted) {
+            if (Ed25519.keyId(key).equals(keyId)) {
+                return open(document, key);
+            }
+        }
+        if (trusted.size() == 1) {
+            return open(document, trusted.get(0));
+        }
+        throw new IllegalArgumentException("bundle signed with key " + keyId + ", not with a trusted key ("
+                + String.join(", ", trusted.stream().map(Ed25519::keyId).toList()) + ")");
     }
 
     /** The bundle in a signed document if its signature verifies with {@code key}; otherwise says why it is refused. */

@@ -69,6 +69,24 @@ class PolicyBundleTest {
     }
 
     @Test
+    void duringAKeyRotationABundleSignedByEitherTrustedKeyOpensAndNoOtherDoes() throws Exception {
+        KeyPair old = Ed25519.generate();
+        KeyPair next = Ed25519.generate();
+        ObjectMapper json = new ObjectMapper();
+        Map<String, Object> byNext = json.readValue(BundleSignature.sign(bundle, next.getPrivate()), new TypeReference<>() { });
+        Map<String, Object> byOld = json.readValue(BundleSignature.sign(bundle, old.getPrivate()), new TypeReference<>() { });
+        List<java.security.PublicKey> trusted = List.of(old.getPublic(), next.getPublic());
+        assertThat(BundleSignature.open(byNext, trusted)).isEqualTo(bundle);
+        assertThat(BundleSignature.open(byOld, trusted)).isEqualTo(bundle);
+
+        KeyPair stranger = Ed25519.generate();
+        Map<String, Object> byStranger = json.readValue(BundleSignature.sign(bundle, stranger.getPrivate()), new TypeReference<>() { });
+        assertThatThrownBy(() -> BundleSignature.open(byStranger, trusted))
+                .hasMessage("bundle signed with key " + Ed25519.keyId(stranger.getPublic()) + ", not with a trusted key ("
+                        + Ed25519.keyId(old.getPublic()) + ", " + Ed25519.keyId(next.getPublic()) + ")");
+    }
+
+    @Test
     void anApprovedGrantExemptsFromTheOrganizationOnlyForItsValueAndOnlyUntilItExpires() throws Exception {
         Instant expires = Instant.parse("2026-11-24T12:00:00Z");
         PolicyException grant = new PolicyException("exc-1", PolicyException.Scope.USER, "alice@acme.com", List.of("approved-mcp-servers"),
