@@ -72,8 +72,14 @@ class AgentRolloutIT {
                 .contains("MANAGED=\"" + mac.get("managed-dir") + "\"").contains("install --managed-dir \"$MANAGED\" --port " + AgentPaths.DEFAULT_PORT);
         assertThat(Files.readString(AGENT.resolve("windows/install.ps1")))
                 .contains("$managed = Join-Path $env:ProgramFiles 'ClaudeCode'").contains("install --managed-dir $managed --port " + AgentPaths.DEFAULT_PORT);
-        assertThat(Files.readString(AGENT.resolve("macos/ccpolicy-agent.mobileconfig")))
-                .as("the profile keeps the LaunchDaemon on").contains("<string>" + launchdLabel() + "</string>");
+        Document profile = xml(AGENT.resolve("macos/ccpolicy-agent.mobileconfig"));
+        List<String> payloadTypes = new ArrayList<>();
+        NodeList strings = profile.getElementsByTagName("string");
+        for (int i = 0; i < strings.getLength(); i++) {
+            payloadTypes.add(strings.item(i).getTextContent());
+        }
+        assertThat(payloadTypes).as("the profile grants file access and keeps the LaunchDaemon on")
+                .contains("com.apple.TCC.configuration-profile-policy", "com.apple.servicemanagement", launchdLabel());
     }
 
     @Test
@@ -107,6 +113,16 @@ class AgentRolloutIT {
         })));
         assertThat(urls).isNotEmpty().allSatisfy(url -> assertThat(url).startsWith("http://127.0.0.1:" + AgentPaths.DEFAULT_PORT + "/hooks/"));
         assertThat(staged.resolve("etc/systemd/system/ccpolicy-agent.service")).hasSameTextualContentAs(AGENT.resolve("linux/ccpolicy-agent.service"));
+        // systemd's own check of the unit (unknown keys, bad values, a command that is not executable), on a copy whose
+        // command is the staged one.
+        Path unitCopy = Files.createDirectories(dir.resolve("unit")).resolve("ccpolicy-agent.service");
+        Files.writeString(unitCopy, Files.readString(AGENT.resolve("linux/ccpolicy-agent.service"))
+                .replace("ExecStart=/opt/", "ExecStart=" + staged + "/opt/"));
+        Process verify = new ProcessBuilder("systemd-analyze", "verify", "--man=no", unitCopy.toString()).redirectErrorStream(true).start();
+        String verdict = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(verify.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        assertThat(verdict).as("systemd-analyze verify").isEmpty();
+        assertThat(verify.exitValue()).isZero();
 
         // The unit's command line, with its paths under the scratch root, a free port, and a local policy (no server here).
         String home = Files.readString(staged.resolve("etc/ccpolicy/agent.env")).trim().replace("DEVELOPER_HOME=", "");
@@ -167,9 +183,7 @@ class AgentRolloutIT {
 
     /** The value element following {@code <key>name</key>} in the LaunchDaemon plist (parsed as XML: it must be well-formed). */
     private static Element plistValue(String name) throws Exception {
-        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
-        factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
-        Document plist = factory.newDocumentBuilder().parse(AGENT.resolve("macos/com.ccpolicy.agent.plist").toFile());
+        Document plist = xml(AGENT.resolve("macos/com.ccpolicy.agent.plist"));
         NodeList keys = plist.getElementsByTagName("key");
         for (int i = 0; i < keys.getLength(); i++) {
             if (keys.item(i).getTextContent().equals(name)) {
@@ -183,9 +197,16 @@ class AgentRolloutIT {
         throw new AssertionError("no " + name + " in the LaunchDaemon plist");
     }
 
+    /** A well-formed XML document (Apple's plist DTD is not fetched). */
+    private static Document xml(Path file) throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+        return factory.newDocumentBuilder().parse(file.toFile());
+    }
+
     /** WinSW's executable and arguments, with the Windows folders its variables name, split as Windows would. */
     private static List<String> winswArguments() throws Exception {
-        Document service = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(AGENT.resolve("windows/ccpolicy-agent.xml").toFile());
+        Document service = xml(AGENT.resolve("windows/ccpolicy-agent.xml"));
         String line = service.getElementsByTagName("executable").item(0).getTextContent() + " "
                 + service.getElementsByTagName("arguments").item(0).getTextContent();
         line = line.replace("%ProgramFiles%", "C:\\Program Files").replace("%ProgramData%", "C:\\ProgramData");

@@ -2,7 +2,9 @@ package io.ccpolicy.policy.service;
 
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,6 +22,7 @@ public class PublicationWatch {
     private final AtomicReference<CompletableFuture<Void>> next = new AtomicReference<>(new CompletableFuture<>());
     private final AtomicLong generation = new AtomicLong();
     private volatile long newest = -1;
+    private volatile boolean stopping;
 
     public PublicationWatch(EntityManager em) {
         this.em = em;
@@ -50,8 +53,16 @@ public class PublicationWatch {
                 + " + (select coalesce(max(change_seq), 0) from exception_state)").getSingleResult()).longValue();
     }
 
+    /** The scheduler may fire once more while the service stops, after the database is gone: nothing to watch then. */
+    void stop(@Observes ShutdownEvent event) {
+        stopping = true;
+    }
+
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void pollNewest() {
+        if (stopping) {
+            return;
+        }
         long current = QuarkusTransaction.requiringNew().call(this::changeMark);
         if (newest >= 0 && current != newest) {
             published();

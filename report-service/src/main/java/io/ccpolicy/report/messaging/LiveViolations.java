@@ -12,7 +12,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,25 +98,11 @@ public class LiveViolations {
         }
     }
 
+    /** Empty for a record that is not a violation, or not an audit event (this feed only shows; it never judges). */
     private java.util.Optional<Overview.Violation> violation(String value) {
         try {
-            JsonNode e = json.readTree(value);
-            List<String> policies = new ArrayList<>();
-            String message = "";
-            for (JsonNode v : e.path("policyCheck").path("violations")) {
-                if (!"allow".equals(v.path("effect").asText()) || !"allow".equals(v.path("wouldBe").asText())) {
-                    policies.add(v.path("policy").asText());
-                    if (message.isEmpty()) {
-                        message = v.path("message").asText();
-                    }
-                }
-            }
-            if (policies.isEmpty()) {
-                return java.util.Optional.empty();
-            }
-            return java.util.Optional.of(new Overview.Violation(e.path("eventId").asText(), Instant.parse(e.path("timestamp").asText()),
-                    e.path("user").path("email").asText(), e.path("action").path("tool").asText(), e.path("decision").path("verdict").asText(),
-                    policies, message));
+            JsonNode event = json.readTree(value);
+            return Overview.Violation.of(event.path("eventId").asText(), Instant.parse(event.path("timestamp").asText()), event);
         } catch (Exception e) {
             return java.util.Optional.empty();
         }

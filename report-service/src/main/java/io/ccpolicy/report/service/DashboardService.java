@@ -46,25 +46,12 @@ public class DashboardService {
         List<Overview.Point> trend = new ArrayList<>();
         activity.path("trend").forEach(p -> trend.add(new Overview.Point(Instant.parse(p.path("hour").asText()), p.path("events").asLong(),
                 p.path("violations").asLong(), p.path("denied").asLong())));
-        List<Overview.Violation> violations = recent.stream().limit(RECENT).map(DashboardService::violation).toList();
+        List<Overview.Violation> violations = recent.stream()
+                .flatMap(row -> Overview.Violation.of(row.path("eventId").asText(), Instant.parse(row.path("occurredAt").asText()),
+                        row.path("event")).stream())
+                .limit(RECENT).toList();
         return new Overview(from, to, t.path("users").asLong(), t.path("sessions").asLong(), t.path("denied").asLong() + t.path("asked").asLong()
                 + t.path("warned").asLong(), t.path("denied").asLong(), summary.path("exceptionsUsed").size(), t.path("toolCalls").asLong(),
                 byPolicy, trend, violations, Anomalies.of(activity));
     }
-
-    private static Overview.Violation violation(JsonNode row) {
-        JsonNode e = row.path("event");
-        List<String> policies = new ArrayList<>();
-        String message = "";
-        for (JsonNode v : e.path("policyCheck").path("violations")) {
-            policies.add(v.path("policy").asText());
-            if (message.isEmpty()) {
-                message = v.path("message").asText();
-            }
-        }
-        return new Overview.Violation(row.path("eventId").asText(), Instant.parse(row.path("occurredAt").asText()),
-                e.path("user").path("email").asText(), e.path("action").path("tool").asText(), e.path("decision").path("verdict").asText(),
-                policies, message);
-    }
-
 }

@@ -49,7 +49,7 @@ public class OutboxRelay {
                 // keep going while there is a backlog
             }
         } catch (Exception e) {
-            LOG.warnf("records wait in the outbox, Kafka not reachable: %s", e.getMessage());
+            LOG.warnf("records wait in the outbox (Kafka or the database not reachable): %s", e.getMessage());
         }
     }
 
