@@ -2,23 +2,29 @@ package io.ccpolicy.audit.health;
 
 import io.ccpolicy.audit.messaging.IngestStatus;
 import io.ccpolicy.audit.service.ArchiveSealer;
+import io.ccpolicy.audit.service.ArchiveVerificationSweep;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Down while batches fail (events wait in Kafka, nothing is lost) or manifests cannot be sealed; says why. */
+/**
+ * Down while batches fail (events wait in Kafka, nothing is lost) or manifests cannot be sealed; says why. A failing
+ * archive verification is reported but leaves the service ready: it stores nothing.
+ */
 @Readiness
 @ApplicationScoped
 public class IngestHealthCheck implements HealthCheck {
 
     private final IngestStatus status;
     private final ArchiveSealer sealer;
+    private final ArchiveVerificationSweep sweep;
 
-    public IngestHealthCheck(IngestStatus status, ArchiveSealer sealer) {
+    public IngestHealthCheck(IngestStatus status, ArchiveSealer sealer, ArchiveVerificationSweep sweep) {
         this.status = status;
         this.sealer = sealer;
+        this.sweep = sweep;
     }
 
     @Override
@@ -35,6 +41,9 @@ public class IngestHealthCheck implements HealthCheck {
         }
         if (sealer.lastError() != null) {
             response.withData("sealing", sealer.lastError());
+        }
+        if (sweep.lastError() != null) {
+            response.withData("archiveVerification", sweep.lastError());
         }
         return response.build();
     }

@@ -11,6 +11,8 @@ import io.ccpolicy.audit.rest.dto.ArchiveVerificationView;
 import io.ccpolicy.engine.audit.ArchiveManifest;
 import io.ccpolicy.engine.audit.ArchiveVerifier;
 import io.ccpolicy.engine.audit.AuditChain;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,11 +48,16 @@ public class ArchiveVerificationSweep {
     private final ObjectMapper json;
     private final Clock clock;
     private final Duration reverifyAfter;
+    private final Counter hoursVerified;
+    private final Counter findingsFound;
     private volatile String lastError;
 
     public ArchiveVerificationSweep(ArchiveVerificationRepository results, ArchiveStore store, ManifestSigningKey key, ObjectMapper json,
-            Clock clock, AuditIngestConfig config) {
+            Clock clock, AuditIngestConfig config, MeterRegistry metrics) {
         this.results = results;
+        this.hoursVerified = metrics.counter("audit.archive.hours.verified");
+        // Alert on any increase: something in the archive was altered, removed or added after sealing.
+        this.findingsFound = metrics.counter("audit.archive.verification.findings");
         this.json = json;
         this.clock = clock;
         this.reverifyAfter = config.archive().reverifyAfter();
@@ -117,6 +124,8 @@ public class ArchiveVerificationSweep {
             });
             if (mine) {
                 verified.add(hour);
+                hoursVerified.increment();
+                findingsFound.increment(check.findings().size());
                 if (!check.intact()) {
                     LOG.errorf("archive hour %s failed verification: %s", ArchiveManifest.hourLabel(hour), check.findings());
                 }

@@ -135,6 +135,8 @@ class ArchiveSealerTest {
             assertThat(sweep.verifyDue()).containsExactly(hour);
             assertThat(apiVerification(hour).getList("findings.where")).as("the same check, recorded for reports").contains(objectKey);
             assertThat(apiVerification(hour).getList("findings.problem", String.class)).anyMatch(p -> p.startsWith("altered: SHA-256 is"));
+            assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+                    .as("an alertable metric").containsPattern("audit_archive_verification_findings_total(\\{[^}]*\\})? [1-9]");
         } finally {
             s3.putObject(b -> b.bucket(bucket.name()).key(objectKey), RequestBody.fromBytes(original));
         }
