@@ -1,7 +1,7 @@
 // Validates what `kubectl apply -k` would send, offline: each overlay is rendered with `kubectl kustomize`, and every
 // object is checked three ways.
 //  1. Schema: the validator generated from the Kubernetes OpenAPI document or from the operator's CRD (Strimzi,
-//     CloudNativePG, KEDA; packages kubernetes-models and @kubernetes-models/*): types, required fields, enums, formats.
+//     CloudNativePG, KEDA, Prometheus operator; packages kubernetes-models and @kubernetes-models/*): types, required fields, enums, formats.
 //  2. Fields: those schemas let unknown fields through (the API server would prune or reject them), so every object is
 //     also compiled as a TypeScript literal of its generated type: a field the schema does not know is an error.
 //  3. Platform rules: what k8s/README.md promises for the platform's own workloads (probes, limits, non-root,
@@ -30,6 +30,7 @@ const MODELS = {
   "kafka.strimzi.io/v1": "@kubernetes-models/strimzi-kafka-operator/kafka.strimzi.io/v1",
   "postgresql.cnpg.io/v1": "@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1",
   "keda.sh/v1alpha1": "@kubernetes-models/keda/keda.sh/v1alpha1",
+  "monitoring.coreos.com/v1": "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1",
 };
 const SERVICES = ["policy-service", "exception-service", "audit-ingest", "report-service"];
 
