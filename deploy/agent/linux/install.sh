@@ -10,6 +10,7 @@
 #
 # --root DIR installs into DIR instead of / and starts nothing (for building a package, and for tests).
 set -euo pipefail
+umask 027   # the secrets written below are never readable by others, not even for a moment
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="" AGENT="" EMAIL="" TEAMS="" CLIENT_ID="" SECRET="" PUBKEY="" KAFKA_PASSWORD="" CONFIG="" DEVELOPER="${SUDO_USER:-}"
 
@@ -46,49 +47,23 @@ else
 fi
 [ -n "$DEVELOPER_HOME" ] || fail "no account $DEVELOPER"
 
-if [ -z "$ROOT" ] && ! getent passwd ccpolicy-agent >/dev/null; then
-  useradd --system --user-group --home-dir /var/lib/ccpolicy-agent --shell /usr/sbin/nologin ccpolicy-agent
-fi
-owner() { [ -z "$ROOT" ] && chown "$@" || true; }
-
-install -d -m 0755 "$ROOT/opt/ccpolicy-agent/bin" "$ROOT/opt/ccpolicy-agent/lib" "$ROOT/etc/claude-code" "$ROOT/etc/systemd/system"
+install -d -m 0755 "$ROOT/opt/ccpolicy-agent/bin" "$ROOT/opt/ccpolicy-agent/lib" "$ROOT/opt/ccpolicy-agent/libexec" "$ROOT/etc/systemd/system"
 install -m 0644 "$AGENT/hook-agent.jar" "$ROOT/opt/ccpolicy-agent/hook-agent.jar"
 install -m 0644 "$AGENT"/lib/*.jar "$ROOT/opt/ccpolicy-agent/lib/"
-cat > "$ROOT/opt/ccpolicy-agent/bin/hook-agent" <<'LAUNCHER'
-#!/bin/sh
-# The agent's CLI and daemon (bin/hook-agent in the repository, without the build step).
-exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -jar "$(dirname "$0")/../hook-agent.jar" "$@"
-LAUNCHER
-chmod 0755 "$ROOT/opt/ccpolicy-agent/bin/hook-agent"
+install -m 0755 "$HERE/hook-agent" "$ROOT/opt/ccpolicy-agent/bin/hook-agent"
+install -m 0755 "$HERE/configure" "$ROOT/opt/ccpolicy-agent/libexec/configure"
+install -m 0644 "$HERE/ccpolicy-agent.service" "$ROOT/etc/systemd/system/ccpolicy-agent.service"
 
-install -d -m 0750 "$ROOT/etc/ccpolicy" "$ROOT/var/lib/ccpolicy-agent"
-owner root:ccpolicy-agent "$ROOT/etc/ccpolicy"
-owner ccpolicy-agent:ccpolicy-agent "$ROOT/var/lib/ccpolicy-agent"
+install -d -m 0750 "$ROOT/etc/ccpolicy"
 if [ -n "$CONFIG" ]; then
   install -m 0640 "$CONFIG" "$ROOT/etc/ccpolicy/agent.yaml"
 else
   sed -e "s|EMAIL|$EMAIL|" -e "s|\[TEAMS\]|[${TEAMS}]|" -e "s|CLIENT_ID|$CLIENT_ID|" "$HERE/agent.yaml" > "$ROOT/etc/ccpolicy/agent.yaml"
-  chmod 0640 "$ROOT/etc/ccpolicy/agent.yaml"
 fi
 install -m 0644 "$PUBKEY" "$ROOT/etc/ccpolicy/bundle-signing.pub"
 install -m 0640 "$SECRET" "$ROOT/etc/ccpolicy/agent-secret"
 printf 'password=%s\n' "$(cat "$KAFKA_PASSWORD")" > "$ROOT/etc/ccpolicy/kafka.properties"
-chmod 0640 "$ROOT/etc/ccpolicy/kafka.properties"
 printf 'DEVELOPER_HOME=%s\n' "$DEVELOPER_HOME" > "$ROOT/etc/ccpolicy/agent.env"
-owner root:ccpolicy-agent "$ROOT/etc/ccpolicy/agent.yaml" "$ROOT/etc/ccpolicy/agent-secret" "$ROOT/etc/ccpolicy/kafka.properties"
 
-# Claude Code's managed settings, written by the agent itself (the same command a developer runs by hand). The agent
-# rewrites them from every new policy bundle, so the directory belongs to its group.
-"$ROOT/opt/ccpolicy-agent/bin/hook-agent" install --managed-dir "$ROOT/etc/claude-code" --port 8765 \
-  --config "$ROOT/etc/ccpolicy/agent.yaml" --state-dir "$ROOT/var/lib/ccpolicy-agent"
-owner -R root:ccpolicy-agent "$ROOT/etc/claude-code"
-chmod 0775 "$ROOT/etc/claude-code"
-
-install -m 0644 "$HERE/ccpolicy-agent.service" "$ROOT/etc/systemd/system/ccpolicy-agent.service"
-if [ -z "$ROOT" ]; then
-  systemctl daemon-reload
-  systemctl enable --now ccpolicy-agent.service
-  echo "install: ccpolicy-agent running; 'sudo -u ccpolicy-agent /opt/ccpolicy-agent/bin/hook-agent status --state-dir /var/lib/ccpolicy-agent' shows its policy"
-else
-  echo "install: staged under $ROOT (nothing started)"
-fi
+"$HERE/configure" "$ROOT"
+[ -z "$ROOT" ] || echo "install: staged under $ROOT (nothing started)"

@@ -65,8 +65,8 @@ class AgentRolloutIT {
         assertThat(unit).as("the hardened unit may write only its state and the managed settings")
                 .contains("ReadWritePaths=" + linux.get("state-dir") + " " + linux.get("managed-dir"));
         // The scripts that write the managed settings at install use the same port and directory as the daemon.
-        assertThat(Files.readString(AGENT.resolve("linux/install.sh")))
-                .contains("install --managed-dir \"$ROOT" + linux.get("managed-dir") + "\" --port " + AgentPaths.DEFAULT_PORT);
+        assertThat(Files.readString(AGENT.resolve("linux/configure")))
+                .contains("MANAGED=\"$ROOT" + linux.get("managed-dir") + "\"").contains("install --managed-dir \"$MANAGED\" --port " + AgentPaths.DEFAULT_PORT);
         Map<String, String> mac = serveOptions(commands.get("Mac OS X"));
         assertThat(Files.readString(AGENT.resolve("macos/postinstall")))
                 .contains("MANAGED=\"" + mac.get("managed-dir") + "\"").contains("install --managed-dir \"$MANAGED\" --port " + AgentPaths.DEFAULT_PORT);
@@ -89,13 +89,10 @@ class AgentRolloutIT {
         Path kafka = Files.writeString(dir.resolve("kafka-password"), "kafka-password\n");
         Path key = Files.writeString(dir.resolve("bundle-signing.pub"), "-----BEGIN PUBLIC KEY-----\n"
                 + "MCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n");
-        Process install = new ProcessBuilder("bash", AGENT.resolve("linux/install.sh").toString(), "--root", staged.toString(),
+        run(List.of("bash", AGENT.resolve("linux/install.sh").toString(), "--root", staged.toString(),
                 "--agent", Path.of("target").toAbsolutePath().toString(), "--email", "bob@acme.com", "--teams", "payments",
                 "--client-id", "laptop-0042", "--client-secret-file", secret.toString(), "--public-key", key.toString(),
-                "--kafka-password-file", kafka.toString(), "--developer", "bob").redirectErrorStream(true).start();
-        String output = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(install.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(install.exitValue()).as(output).isZero();
+                "--kafka-password-file", kafka.toString(), "--developer", "bob"));
 
         assertThat(mode(staged.resolve("etc/ccpolicy"))).isEqualTo("rwxr-x---");
         for (String secretFile : List.of("agent-secret", "kafka.properties", "agent.yaml")) {
@@ -118,11 +115,7 @@ class AgentRolloutIT {
         Path unitCopy = Files.createDirectories(dir.resolve("unit")).resolve("ccpolicy-agent.service");
         Files.writeString(unitCopy, Files.readString(AGENT.resolve("linux/ccpolicy-agent.service"))
                 .replace("ExecStart=/opt/", "ExecStart=" + staged + "/opt/"));
-        Process verify = new ProcessBuilder("systemd-analyze", "verify", "--man=no", unitCopy.toString()).redirectErrorStream(true).start();
-        String verdict = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(verify.waitFor(1, TimeUnit.MINUTES)).isTrue();
-        assertThat(verdict).as("systemd-analyze verify").isEmpty();
-        assertThat(verify.exitValue()).isZero();
+        assertThat(run(List.of("systemd-analyze", "verify", "--man=no", unitCopy.toString()))).as("systemd-analyze verify").isEmpty();
 
         // The unit's command line, with its paths under the scratch root, a free port, and a local policy (no server here).
         String home = Files.readString(staged.resolve("etc/ccpolicy/agent.env")).trim().replace("DEVELOPER_HOME=", "");
@@ -159,6 +152,57 @@ class AgentRolloutIT {
             agent.destroy();
             agent.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void theDebianPackageHoldsTheAgentAndItsConfigureStepWritesTheManagedSettings() throws Exception {
+        Path out = dir.resolve("deb");
+        String built = run(List.of("bash", AGENT.resolve("linux/build-deb.sh").toString(), "--agent", Path.of("target").toAbsolutePath().toString(),
+                "--version", "0.1.0-SNAPSHOT", "--out", out.toString()));
+        Path deb = out.resolve("ccpolicy-agent_0.1.0~snapshot_all.deb");
+        assertThat(built).contains(deb.toString());
+        assertThat(run(List.of("dpkg-deb", "--info", deb.toString()))).contains("Package: ccpolicy-agent", "Version: 0.1.0~snapshot",
+                "Depends: openjdk-17-jre-headless | java17-runtime-headless", "postinst", "prerm", "postrm");
+        assertThat(run(List.of("dpkg-deb", "--contents", deb.toString()))).contains("./opt/ccpolicy-agent/hook-agent.jar",
+                "./opt/ccpolicy-agent/bin/hook-agent", "./opt/ccpolicy-agent/libexec/configure", "./lib/systemd/system/ccpolicy-agent.service");
+        Path control = dir.resolve("control");
+        run(List.of("dpkg-deb", "--control", deb.toString(), control.toString()));
+        for (String script : List.of("postinst", "prerm", "postrm")) {
+            run(List.of("sh", "-n", control.resolve(script).toString()));
+        }
+
+        // What postinst does once configuration management has placed the machine's files, into a scratch root.
+        Path root = dir.resolve("root");
+        run(List.of("dpkg-deb", "-x", deb.toString(), root.toString()));
+        Path etc = Files.createDirectories(root.resolve("etc/ccpolicy"));
+        Files.writeString(etc.resolve("agent.yaml"), "user: {email: ann@acme.com, teams: [web]}\n");
+        for (String file : List.of("bundle-signing.pub", "agent-secret", "kafka.properties", "agent.env")) {
+            Files.writeString(etc.resolve(file), file + "\n");
+        }
+        Files.delete(etc.resolve("agent.env"));
+        assertThat(runFailing(List.of(root.resolve("opt/ccpolicy-agent/libexec/configure").toString(), root.toString())))
+                .contains("configure: " + etc.resolve("agent.env") + " is missing");
+        Files.writeString(etc.resolve("agent.env"), "DEVELOPER_HOME=/home/ann\n");
+        run(List.of(root.resolve("opt/ccpolicy-agent/libexec/configure").toString(), root.toString()));
+        assertThat(mode(etc.resolve("agent-secret"))).isEqualTo("rw-r-----");
+        assertThat(Files.readString(root.resolve("etc/claude-code/managed-settings.json")))
+                .contains("http://127.0.0.1:" + AgentPaths.DEFAULT_PORT + "/hooks/PreToolUse");
+    }
+
+    private static String run(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(process.exitValue()).as("%s:%n%s", command, output).isZero();
+        return output;
+    }
+
+    private static String runFailing(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(process.exitValue()).as("%s:%n%s", command, output).isNotZero();
+        return output;
     }
 
     private static List<String> systemdExecStart() throws IOException {
