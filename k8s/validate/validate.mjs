@@ -5,7 +5,8 @@
 //  2. Fields: those schemas let unknown fields through (the API server would prune or reject them), so every object is
 //     also compiled as a TypeScript literal of its generated type: a field the schema does not know is an error.
 //  3. Platform rules: what k8s/README.md promises for the platform's own workloads (probes, limits, non-root,
-//     read-only root filesystem, config from a ConfigMap, Secrets referenced and never contained, a Service, a
+//     read-only root filesystem, config from a ConfigMap whose ${VARIABLES} the Deployment sets, Secrets referenced
+//     and never contained, a Service, a
 //     PodDisruptionBudget and a NetworkPolicy per service, ingest scaling within the topic's partitions).
 //
 // node validate.mjs [overlay directories...]   (default: every directory under ../overlays)
@@ -213,6 +214,22 @@ function ruleProblems(objects) {
     for (const name of configMaps) {
       if (find("ConfigMap", name) === undefined) {
         problems.push(`${where}: ConfigMap ${name} is referenced but not in the manifests`);
+      }
+    }
+    // Every ${VAR} in the service's application.properties must be an environment variable the Deployment sets.
+    const provided = new Set(pod.containers.flatMap((c) => [...(c.env ?? []).map((e) => e.name),
+      ...(c.envFrom ?? []).flatMap((e) => Object.keys(find("ConfigMap", e.configMapRef?.name)?.data ?? {}))]));
+    for (const volume of pod.volumes ?? []) {
+      const properties = find("ConfigMap", volume.configMap?.name)?.data?.["application.properties"];
+      const mounts = pod.containers.flatMap((c) => (c.volumeMounts ?? []).filter((m) => m.name === volume.name));
+      if (properties !== undefined && !mounts.some((m) => m.mountPath === "/deployments/config")) {
+        // Quarkus reads config/application.properties under its working directory, /deployments in the images.
+        problems.push(`${where}: the application.properties of ConfigMap ${volume.configMap.name} must be mounted at /deployments/config`);
+      }
+      for (const [, variable] of (properties ?? "").matchAll(/\$\{([A-Za-z0-9_]+)\}/g)) {
+        if (!provided.has(variable)) {
+          problems.push(`${where}: application.properties uses \${${variable}}, which the Deployment does not set`);
+        }
       }
     }
     const service_ = objects.find((o) => o.kind === "Service" && matches(o.spec?.selector, labels));
