@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccpolicy.testinfra.LocalTokens;
 import io.ccpolicy.testinfra.Ports;
+import io.ccpolicy.testinfra.S3ProxyServer;
 import io.smallrye.reactive.messaging.kafka.companion.test.EmbeddedKafkaBroker;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -18,6 +19,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +34,6 @@ import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,8 +41,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The OCI archives the build wrote: well-formed (every blob's digest, the manifest, the config), non-root, and runnable:
  * each image's file system is unpacked and its Java started as the image's user, in a private mount namespace with
- * the container's /dev and /proc (what a container runtime gives it), and policy-service's image serves a request
- * against real PostgreSQL and Kafka. Starting processes in the unpacked image needs root (chroot, unshare).
+ * the container's /dev and /proc (what a container runtime gives it), and each service is started from its image
+ * against real PostgreSQL, Kafka and S3: ready, serving its role, refusing the anonymous, stopping without errors.
+ * Starting processes in the unpacked image needs root (chroot, unshare).
  */
 class ImageIT {
 
@@ -94,10 +98,27 @@ class ImageIT {
         assertThat(output).contains("openjdk version \"17");
     }
 
-    @Test
-    void policyServiceFromItsImageServesAgainstRealPostgresAndKafka() throws Exception {
+    /** What each service needs beyond PostgreSQL and Kafka, and a request its role may make. */
+    private record Run(String database, Map<String, String> properties, String path, String role) {
+    }
+
+    private static Map<String, Run> runs(S3ProxyServer s3) {
+        return Map.of(
+                "policy-service", new Run("policy", Map.of("policy-service.bundle.signing-key-file", "/tmp/bundle-signing.pem",
+                        "policy-service.bundle.generate-missing-key", "true"), "/api/v1/policies/versions", "policy-admin"),
+                "exception-service", new Run("exceptions", Map.of(), "/api/v1/exceptions", "developer"),
+                "audit-ingest", new Run("audit", Map.of("audit-ingest.s3.endpoint", s3.endpoint(), "audit-ingest.s3.access-key", S3ProxyServer.IDENTITY,
+                        "audit-ingest.s3.secret-key", S3ProxyServer.CREDENTIAL, "audit-ingest.archive.signing-key-file", "/tmp/archive-signing.pem",
+                        "audit-ingest.archive.generate-missing-key", "true"),
+                        "/api/v1/audit/events?from=2026-11-01T00:00:00Z&to=2026-11-02T00:00:00Z", "audit-reader"),
+                "report-service", new Run("report", Map.of("quarkus.oidc.application-type", "service"), "/api/v1/reports/runs", "audit-reader"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("services")
+    void theServiceStartedFromItsImageServesAgainstRealPostgresKafkaAndS3(String service) throws Exception {
         assumeContainerTools();
-        Path layout = unpackArchive("policy-service");
+        Path layout = unpackArchive(service);
         JsonNode index = JSON.readTree(layout.resolve("index.json").toFile());
         JsonNode manifest = blob(layout, index.path("manifests").get(0));
         JsonNode config = blob(layout, manifest.path("config")).path("config");
@@ -106,16 +127,21 @@ class ImageIT {
         int port = Ports.freePort();
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setPort(Ports.freePort()).start();
                 EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker().withNodeId(1).withKafkaPort(Ports.freePort())
-                        .withControllerPort(Ports.freePort()).withDeleteLogDirsOnClose(true).start()) {
+                        .withControllerPort(Ports.freePort()).withDeleteLogDirsOnClose(true).start();
+                S3ProxyServer s3 = S3ProxyServer.start()) {
+            Run run = runs(s3).get(service);
+            try (Connection c = DriverManager.getConnection(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "postgres");
+                    Statement statement = c.createStatement()) {
+                statement.execute("create database " + run.database());
+            }
             List<String> command = new ArrayList<>();
             List<String> entrypoint = JSON.convertValue(config.path("Entrypoint"), List.class);
             command.addAll(entrypoint.subList(0, entrypoint.indexOf("-jar")));
             Map<String, String> properties = new java.util.TreeMap<>(tokens.verificationProperties());
             properties.put("quarkus.http.port", String.valueOf(port));
-            properties.put("quarkus.datasource.jdbc.url", postgres.getJdbcUrl("postgres", "postgres"));
+            properties.put("quarkus.datasource.jdbc.url", postgres.getJdbcUrl("postgres", run.database()));
             properties.put("kafka.bootstrap.servers", kafka.getAdvertisedListeners());
-            properties.put("policy-service.bundle.signing-key-file", "/tmp/bundle-signing.pem");
-            properties.put("policy-service.bundle.generate-missing-key", "true");
+            properties.putAll(run.properties());
             properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
             command.addAll(entrypoint.subList(entrypoint.indexOf("-jar"), entrypoint.size()));
             Map<String, String> env = new java.util.HashMap<>();
@@ -124,21 +150,22 @@ class ImageIT {
                 env.put(pair[0], pair[1]);
             }
             env.remove("QUARKUS_HTTP_PORT");
-            Path log = Path.of("target/policy-service-image.log");
-            Process service = inImage(rootfs, command, env, log);
+            Path log = Path.of("target/" + service + "-image.log").toAbsolutePath();
+            Process process = inImage(rootfs, command, env, log);
             try {
                 HttpClient http = HttpClient.newHttpClient();
-                await("policy-service from its image is ready (log: " + log + ")").atMost(Duration.ofMinutes(2))
-                        .pollInterval(Duration.ofMillis(500)).failFast(() -> !service.isAlive())
+                await(service + " from its image is ready (log: " + log + ")").atMost(Duration.ofMinutes(2))
+                        .pollInterval(Duration.ofMillis(500)).failFast(() -> !process.isAlive())
                         .until(() -> status(http, "http://127.0.0.1:" + port + "/q/health/ready", null) == 200);
-                String admin = tokens.token("pat@acme.com", Set.of("policy-admin"), Set.of());
-                assertThat(status(http, "http://127.0.0.1:" + port + "/api/v1/policies/versions", admin)).isEqualTo(200);
-                assertThat(status(http, "http://127.0.0.1:" + port + "/api/v1/policies/versions", null)).isEqualTo(401);
+                String token = tokens.token("pat@acme.com", Set.of(run.role()), Set.of());
+                assertThat(status(http, "http://127.0.0.1:" + port + run.path(), token)).isEqualTo(200);
+                assertThat(status(http, "http://127.0.0.1:" + port + run.path(), null)).isEqualTo(401);
             } finally {
-                service.descendants().forEach(ProcessHandle::destroy);
-                service.destroy();
-                service.waitFor(30, TimeUnit.SECONDS);
+                process.descendants().forEach(ProcessHandle::destroy);
+                process.destroy();
+                process.waitFor(30, TimeUnit.SECONDS);
             }
+            assertThat(Files.readString(log)).as("a clean stop").doesNotContain("ERROR");
         }
     }
 
