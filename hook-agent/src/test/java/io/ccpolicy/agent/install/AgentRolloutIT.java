@@ -190,18 +190,19 @@ class AgentRolloutIT {
     }
 
     private static String run(List<String> command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(process.exitValue()).as("%s:%n%s", command, output).isZero();
-        return output;
+        return run(command, true);
     }
 
     private static String runFailing(List<String> command) throws Exception {
+        return run(command, false);
+    }
+
+    /** The command's output, once it ended with success (exit 0) or failure as expected. */
+    private static String run(List<String> command, boolean succeeds) throws Exception {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(2, TimeUnit.MINUTES)).isTrue();
-        assertThat(process.exitValue()).as("%s:%n%s", command, output).isNotZero();
+        assertThat(process.exitValue() == 0).as("%s exit %d:%n%s", command, process.exitValue(), output).isEqualTo(succeeds);
         return output;
     }
 
