@@ -111,7 +111,8 @@ public final class ImageBuilder {
         }
         Pattern resolved = Pattern.compile("=>\\s+(/\\S+)|^\\s*(/\\S+)\\s+\\(");
         for (Path elf : elves) {
-            for (String line : ldd(elf).split("\n")) {
+            // ldd fails on files that load nothing (static, or data in ELF form): they need no library either.
+            for (String line : run(List.of("ldd", elf.toAbsolutePath().toString()), false).split("\n")) {
                 Matcher m = resolved.matcher(line);
                 if (m.find()) {
                     String library = m.group(1) != null ? m.group(1) : m.group(2);
@@ -200,18 +201,16 @@ public final class ImageBuilder {
         }
     }
 
-    /** ldd's answer; it fails on files that load nothing (static, or data in ELF form), which need no library either. */
-    private static String ldd(Path elf) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("ldd", elf.toAbsolutePath().toString()).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        process.waitFor(1, TimeUnit.MINUTES);
-        return output;
+    private static String run(List<String> command) throws IOException, InterruptedException {
+        return run(command, true);
     }
 
-    private static String run(List<String> command) throws IOException, InterruptedException {
+    /** The command's output; when {@code mustSucceed}, a failure is an error. */
+    private static String run(List<String> command, boolean mustSucceed) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!process.waitFor(5, TimeUnit.MINUTES) || process.exitValue() != 0) {
+        boolean ended = process.waitFor(5, TimeUnit.MINUTES);
+        if (mustSucceed && (!ended || process.exitValue() != 0)) {
             throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);
         }
         return output;

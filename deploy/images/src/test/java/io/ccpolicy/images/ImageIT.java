@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,7 +53,16 @@ class ImageIT {
     private static final String VERSION = System.getProperty("project.version", "0.1.0-SNAPSHOT");
 
     @TempDir
-    Path dir;
+    static Path dir;
+
+    /** An image unpacked once for all the tests that look at it: its layout, descriptors and file system. */
+    private record Image(Path layout, JsonNode index, JsonNode manifest, JsonNode config, Path rootfs) {
+    }
+
+    private static final Map<String, Image> UNPACKED = new java.util.HashMap<>();
+    private static EmbeddedPostgres postgres;
+    private static EmbeddedKafkaBroker kafka;
+    private static S3ProxyServer s3;
 
     static List<String> services() {
         return ImageBuilder.SERVICES;
@@ -61,15 +71,16 @@ class ImageIT {
     @ParameterizedTest
     @MethodSource("services")
     void theArchiveIsAWellFormedOciImageOfTheServiceRunningAsNonRoot(String service) throws Exception {
-        Path layout = unpackArchive(service);
+        Image image = image(service);
+        Path layout = image.layout();
         assertThat(JSON.readTree(layout.resolve("oci-layout").toFile()).path("imageLayoutVersion").asText()).isEqualTo("1.0.0");
-        JsonNode index = JSON.readTree(layout.resolve("index.json").toFile());
+        JsonNode index = image.index();
         assertThat(index.path("manifests")).hasSize(1);
         assertThat(index.path("manifests").get(0).path("annotations").path("org.opencontainers.image.ref.name").asText())
                 .isEqualTo("ccpolicy/" + service + ":" + VERSION);
-        JsonNode manifest = blob(layout, index.path("manifests").get(0));
+        JsonNode manifest = image.manifest();
         assertThat(manifest.path("mediaType").asText()).isEqualTo("application/vnd.oci.image.manifest.v1+json");
-        JsonNode config = blob(layout, manifest.path("config"));
+        JsonNode config = image.config();
         for (JsonNode layer : manifest.path("layers")) {
             checkDigestAndSize(layout, layer);
         }
@@ -83,7 +94,7 @@ class ImageIT {
         assertThat(run.path("ExposedPorts").has("8080/tcp")).isTrue();
         assertThat(run.path("Labels").path("org.opencontainers.image.version").asText()).isEqualTo(VERSION);
 
-        Path rootfs = rootfs(layout, manifest);
+        Path rootfs = image.rootfs();
         assertThat(rootfs.resolve("deployments/quarkus-run.jar")).isRegularFile();
         assertThat(rootfs.resolve("opt/java/lib/security/cacerts")).as("the CA store itself, not Debian's link to /etc").isRegularFile();
         try (Stream<Path> files = Files.walk(rootfs)) {
@@ -118,55 +129,80 @@ class ImageIT {
     @MethodSource("services")
     void theServiceStartedFromItsImageServesAgainstRealPostgresKafkaAndS3(String service) throws Exception {
         assumeContainerTools();
-        Path layout = unpackArchive(service);
-        JsonNode index = JSON.readTree(layout.resolve("index.json").toFile());
-        JsonNode manifest = blob(layout, index.path("manifests").get(0));
-        JsonNode config = blob(layout, manifest.path("config")).path("config");
-        Path rootfs = rootfs(layout, manifest);
+        Image image = image(service);
+        JsonNode config = image.config().path("config");
+        Path rootfs = image.rootfs();
         LocalTokens tokens = new LocalTokens();
         int port = Ports.freePort();
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().setPort(Ports.freePort()).start();
-                EmbeddedKafkaBroker kafka = new EmbeddedKafkaBroker().withNodeId(1).withKafkaPort(Ports.freePort())
-                        .withControllerPort(Ports.freePort()).withDeleteLogDirsOnClose(true).start();
-                S3ProxyServer s3 = S3ProxyServer.start()) {
-            Run run = runs(s3).get(service);
-            try (Connection c = DriverManager.getConnection(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "postgres");
-                    Statement statement = c.createStatement()) {
-                statement.execute("create database " + run.database());
-            }
-            List<String> command = new ArrayList<>();
-            List<String> entrypoint = JSON.convertValue(config.path("Entrypoint"), List.class);
-            command.addAll(entrypoint.subList(0, entrypoint.indexOf("-jar")));
-            Map<String, String> properties = new java.util.TreeMap<>(tokens.verificationProperties());
-            properties.put("quarkus.http.port", String.valueOf(port));
-            properties.put("quarkus.datasource.jdbc.url", postgres.getJdbcUrl("postgres", run.database()));
-            properties.put("kafka.bootstrap.servers", kafka.getAdvertisedListeners());
-            properties.putAll(run.properties());
-            properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
-            command.addAll(entrypoint.subList(entrypoint.indexOf("-jar"), entrypoint.size()));
-            Map<String, String> env = new java.util.HashMap<>();
-            for (JsonNode variable : config.path("Env")) {
-                String[] pair = variable.asText().split("=", 2);
-                env.put(pair[0], pair[1]);
-            }
-            env.remove("QUARKUS_HTTP_PORT");
-            Path log = Path.of("target/" + service + "-image.log").toAbsolutePath();
-            Process process = inImage(rootfs, command, env, log);
-            try {
-                HttpClient http = HttpClient.newHttpClient();
-                await(service + " from its image is ready (log: " + log + ")").atMost(Duration.ofMinutes(2))
-                        .pollInterval(Duration.ofMillis(500)).failFast(() -> !process.isAlive())
-                        .until(() -> status(http, "http://127.0.0.1:" + port + "/q/health/ready", null) == 200);
-                String token = tokens.token("pat@acme.com", Set.of(run.role()), Set.of());
-                assertThat(status(http, "http://127.0.0.1:" + port + run.path(), token)).isEqualTo(200);
-                assertThat(status(http, "http://127.0.0.1:" + port + run.path(), null)).isEqualTo(401);
-            } finally {
-                process.descendants().forEach(ProcessHandle::destroy);
-                process.destroy();
-                process.waitFor(30, TimeUnit.SECONDS);
-            }
-            assertThat(Files.readString(log)).as("a clean stop").doesNotContain("ERROR");
+        startServers();
+        Run run = runs(s3).get(service);
+        try (Connection c = DriverManager.getConnection(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "postgres");
+                Statement statement = c.createStatement()) {
+            statement.execute("create database " + run.database());
         }
+        List<String> command = new ArrayList<>();
+        List<String> entrypoint = JSON.convertValue(config.path("Entrypoint"), List.class);
+        command.addAll(entrypoint.subList(0, entrypoint.indexOf("-jar")));
+        Map<String, String> properties = new java.util.TreeMap<>(tokens.verificationProperties());
+        properties.put("quarkus.http.port", String.valueOf(port));
+        properties.put("quarkus.datasource.jdbc.url", postgres.getJdbcUrl("postgres", run.database()));
+        properties.put("kafka.bootstrap.servers", kafka.getAdvertisedListeners());
+        properties.putAll(run.properties());
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(entrypoint.subList(entrypoint.indexOf("-jar"), entrypoint.size()));
+        Map<String, String> env = new java.util.HashMap<>();
+        for (JsonNode variable : config.path("Env")) {
+            String[] pair = variable.asText().split("=", 2);
+            env.put(pair[0], pair[1]);
+        }
+        env.remove("QUARKUS_HTTP_PORT");
+        Path log = Path.of("target/" + service + "-image.log").toAbsolutePath();
+        Process process = inImage(rootfs, command, env, log);
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            await(service + " from its image is ready (log: " + log + ")").atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(500)).failFast(() -> !process.isAlive())
+                    .until(() -> status(http, "http://127.0.0.1:" + port + "/q/health/ready", null) == 200);
+            String token = tokens.token("pat@acme.com", Set.of(run.role()), Set.of());
+            assertThat(status(http, "http://127.0.0.1:" + port + run.path(), token)).isEqualTo(200);
+            assertThat(status(http, "http://127.0.0.1:" + port + run.path(), null)).isEqualTo(401);
+        } finally {
+            process.descendants().forEach(ProcessHandle::destroy);
+            process.destroy();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertThat(Files.readString(log)).as("a clean stop").doesNotContain("ERROR");
+    }
+
+    /** PostgreSQL, Kafka and S3 once for all the services started from their images (each its own database). */
+    private static synchronized void startServers() throws Exception {
+        if (postgres == null) {
+            postgres = EmbeddedPostgres.builder().setPort(Ports.freePort()).start();
+            kafka = new EmbeddedKafkaBroker().withNodeId(1).withKafkaPort(Ports.freePort()).withControllerPort(Ports.freePort())
+                    .withDeleteLogDirsOnClose(true).start();
+            s3 = S3ProxyServer.start();
+        }
+    }
+
+    @AfterAll
+    static void stopServers() throws Exception {
+        if (postgres != null) {
+            s3.close();
+            kafka.close();
+            postgres.close();
+        }
+    }
+
+    private static synchronized Image image(String service) throws Exception {
+        Image unpacked = UNPACKED.get(service);
+        if (unpacked == null) {
+            Path layout = unpackArchive(service);
+            JsonNode index = JSON.readTree(layout.resolve("index.json").toFile());
+            JsonNode manifest = blob(layout, index.path("manifests").get(0));
+            unpacked = new Image(layout, index, manifest, blob(layout, manifest.path("config")), rootfs(layout, manifest));
+            UNPACKED.put(service, unpacked);
+        }
+        return unpacked;
     }
 
     private static int status(HttpClient http, String url, String token) throws Exception {
@@ -212,7 +248,7 @@ class ImageIT {
         return builder.start();
     }
 
-    private Path unpackArchive(String service) throws IOException {
+    private static Path unpackArchive(String service) throws IOException {
         Path archive = IMAGES.resolve(service + ".tar");
         assertThat(archive).as("the build writes it (mvn package)").isRegularFile();
         Path layout = Files.createDirectories(dir.resolve(service));
@@ -255,7 +291,7 @@ class ImageIT {
     }
 
     /** The layers applied in order, as a container runtime would (tar keeps modes; the layers hold no whiteouts). */
-    private Path rootfs(Path layout, JsonNode manifest) throws Exception {
+    private static Path rootfs(Path layout, JsonNode manifest) throws Exception {
         Path rootfs = Files.createDirectories(layout.resolve("rootfs"));
         for (JsonNode layer : manifest.path("layers")) {
             Path blob = layout.resolve("blobs/sha256").resolve(layer.path("digest").asText().substring(7));

@@ -1,6 +1,5 @@
 package io.ccpolicy.policy.service;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccpolicy.engine.audit.ImpactAnalysis;
 import io.ccpolicy.engine.model.PolicyDocument;
 import io.ccpolicy.engine.parse.PolicyParser;
@@ -9,16 +8,10 @@ import io.ccpolicy.policy.config.PolicyServiceConfig;
 import io.ccpolicy.policy.entity.PolicyVersionEntity;
 import io.ccpolicy.policy.repository.PublicationRepository;
 import io.ccpolicy.policy.rest.dto.ImpactReport;
+import io.ccpolicy.service.rest.CallerClient;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.ForbiddenException;
 import jakarta.ws.rs.ServiceUnavailableException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,14 +31,13 @@ public class ImpactService {
     private final PolicyVersionService versions;
     private final PublicationRepository publications;
     private final PolicyServiceConfig.Impact config;
-    private final ObjectMapper json;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final CallerClient caller;
 
-    public ImpactService(PolicyVersionService versions, PublicationRepository publications, PolicyServiceConfig config, ObjectMapper json) {
+    public ImpactService(PolicyVersionService versions, PublicationRepository publications, PolicyServiceConfig config, CallerClient caller) {
         this.versions = versions;
         this.publications = publications;
         this.config = config.impact();
-        this.json = json;
+        this.caller = caller;
     }
 
     /** {@code against} null: the version the organization has in force (none: every call was allowed). */
@@ -85,31 +77,8 @@ public class ImpactService {
         if (cursor != null) {
             query.append("&cursor=").append(URLEncoder.encode(cursor, StandardCharsets.UTF_8));
         }
-        URI uri = config.auditUrl().resolve(query.toString());
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + bearerToken)
-                .header("Accept", "application/json").GET().build();
-        HttpResponse<InputStream> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw new ServiceUnavailableException("audit-ingest at " + config.auditUrl() + " is not reachable (" + e.getMessage()
-                    + "); impact analysis reads recorded events from it");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ServiceUnavailableException("interrupted while reading audit events");
-        }
-        try (InputStream body = response.body()) {
-            if (response.statusCode() == 401 || response.statusCode() == 403) {
-                throw new ForbiddenException("Impact analysis reads recorded events from audit-ingest with your token, and audit-ingest refused it "
-                        + "(HTTP " + response.statusCode() + "): the token needs the audit-reader role as well.");
-            }
-            if (response.statusCode() != 200) {
-                throw new ServiceUnavailableException("audit-ingest answered HTTP " + response.statusCode() + " for " + uri.getPath());
-            }
-            return json.readValue(body, Map.class);
-        } catch (IOException e) {
-            throw new ServiceUnavailableException("audit-ingest's answer could not be read: " + e.getMessage());
-        }
+        return caller.get("audit-ingest", config.auditUrl().resolve(query.toString()), bearerToken, Map.class, Duration.ofSeconds(60),
+                "impact analysis reads recorded events from it", "audit-reader");
     }
 
     private static PolicyDocument parse(PolicyVersionEntity version) {

@@ -8,7 +8,6 @@ import io.ccpolicy.report.rest.dto.ComplianceReport;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -59,13 +58,9 @@ public class ComplianceReportService {
     private Evidence evidence(Instant from, Instant to, String token) {
         String period = "from=" + PlatformClient.encoded(from) + "&to=" + PlatformClient.encoded(to);
         JsonNode summary = platform.get("audit-ingest", config.auditUrl(), "/api/v1/audit/events/summary?" + period, token);
-        // Hours are sealed once they are over: verify the period's hours that can be sealed by now.
-        Instant now = clock.instant();
-        Instant lastSealable = now.truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(1));
-        Instant lastHour = (to.isBefore(lastSealable) ? to.minusNanos(1) : lastSealable).truncatedTo(ChronoUnit.HOURS);
-        JsonNode archive = lastHour.isBefore(from.truncatedTo(ChronoUnit.HOURS)) ? null
-                : platform.get("audit-ingest", config.auditUrl(), "/api/v1/audit/archive/verification?from="
-                        + PlatformClient.encoded(from.truncatedTo(ChronoUnit.HOURS)) + "&to=" + PlatformClient.encoded(lastHour), token);
+        // The recorded verification of the archive hours that start in the period (those not sealed yet are not counted).
+        JsonNode archive = platform.get("audit-ingest", config.auditUrl(), "/api/v1/audit/archive/verification?from="
+                + PlatformClient.encoded(from.truncatedTo(ChronoUnit.HOURS)) + "&to=" + PlatformClient.encoded(to.minusNanos(1)), token);
         List<JsonNode> versions = list(platform.get("policy-service", config.policyUrl(), "/api/v1/policies/versions", token));
         List<JsonNode> publications = list(platform.get("policy-service", config.policyUrl(), "/api/v1/policies/publications", token));
         String organizationDocument = null;

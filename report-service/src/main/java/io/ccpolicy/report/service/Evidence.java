@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the services say about a period, as they answered: audit-ingest's summary and archive verification (null when no
- * hour of the period is sealed yet), policy-service's versions and publications (with the organisation's document in
+ * What the services say about a period, as they answered: audit-ingest's summary and the recorded verification of the
+ * period's sealed archive hours, policy-service's versions and publications (with the organisation's document in
  * force), exception-service's requests with the history of each one that concerns the period.
  */
 public record Evidence(Instant from, Instant to, JsonNode summary, JsonNode archiveVerification, List<JsonNode> versions,

@@ -11,7 +11,6 @@ import io.ccpolicy.testinfra.KafkaResource;
 import io.ccpolicy.testinfra.PostgresResource;
 import io.ccpolicy.testinfra.S3Resource;
 import io.ccpolicy.testinfra.ServiceProcess;
-import io.ccpolicy.testinfra.SiblingServices;
 import io.ccpolicy.testinfra.TestTokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -25,7 +24,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,7 +61,7 @@ class ComplianceReportTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
-    private final List<ServiceProcess> services = new ArrayList<>();
+    private List<ServiceProcess> services = List.of();
     private Instant from;
     private Instant to;
     private String exceptionId;
@@ -71,9 +69,7 @@ class ComplianceReportTest {
 
     @BeforeAll
     void aKnownPeriod() throws Exception {
-        services.add(SiblingServices.auditIngest(Map.of(), SiblingPorts.AUDIT));
-        services.add(SiblingServices.policyService(Map.of(), SiblingPorts.POLICY));
-        services.add(SiblingServices.exceptionService(Map.of(), SiblingPorts.EXCEPTIONS));
+        services = SiblingPorts.startSiblings();
         from = Instant.now().minus(Duration.ofHours(4));
         String policy = "http://127.0.0.1:" + SiblingPorts.POLICY;
         String exceptions = "http://127.0.0.1:" + SiblingPorts.EXCEPTIONS;
@@ -116,9 +112,7 @@ class ComplianceReportTest {
 
     @AfterAll
     void stopServices() throws Exception {
-        for (ServiceProcess service : services) {
-            service.close();
-        }
+        SiblingPorts.stopSiblings(services);
     }
 
     @Test

@@ -9,7 +9,6 @@ import static org.hamcrest.Matchers.equalTo;
 import io.ccpolicy.agent.testing.AgentTraffic;
 import io.ccpolicy.engine.model.Identity;
 import io.ccpolicy.testinfra.ServiceProcess;
-import io.ccpolicy.testinfra.SiblingServices;
 import io.ccpolicy.testinfra.TestTokens;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -26,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,23 +53,19 @@ class DashboardTest {
     @TestHTTPResource("/")
     URL reportService;
 
-    private final List<ServiceProcess> services = new ArrayList<>();
+    private List<ServiceProcess> services = List.of();
     private AgentTraffic traffic;
 
 
     @BeforeAll
     void services() throws Exception {
-        services.add(SiblingServices.auditIngest(Map.of(), SiblingPorts.AUDIT));
-        services.add(SiblingServices.policyService(Map.of(), SiblingPorts.POLICY));
-        services.add(SiblingServices.exceptionService(Map.of(), SiblingPorts.EXCEPTIONS));
+        services = SiblingPorts.startSiblings();
         traffic = new AgentTraffic(Files.createTempDirectory("dashboard-traffic"), bootstrap);
     }
 
     @AfterAll
     void stop() throws Exception {
-        for (ServiceProcess service : services) {
-            service.close();
-        }
+        SiblingPorts.stopSiblings(services);
     }
 
     @Test

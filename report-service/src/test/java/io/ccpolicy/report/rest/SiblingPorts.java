@@ -1,7 +1,10 @@
 package io.ccpolicy.report.rest;
 
 import io.ccpolicy.testinfra.Ports;
+import io.ccpolicy.testinfra.ServiceProcess;
+import io.ccpolicy.testinfra.SiblingServices;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,6 +16,18 @@ public class SiblingPorts implements QuarkusTestResourceLifecycleManager {
     static final int AUDIT = Ports.freePort();
     static final int POLICY = Ports.freePort();
     static final int EXCEPTIONS = Ports.freePort();
+
+    /** audit-ingest, policy-service and exception-service, packaged, on these ports; close them after the tests. */
+    static List<ServiceProcess> startSiblings() throws Exception {
+        return List.of(SiblingServices.auditIngest(Map.of(), AUDIT), SiblingServices.policyService(Map.of(), POLICY),
+                SiblingServices.exceptionService(Map.of(), EXCEPTIONS));
+    }
+
+    static void stopSiblings(List<ServiceProcess> services) throws InterruptedException {
+        for (ServiceProcess service : services) {
+            service.close();
+        }
+    }
 
     @Override
     public Map<String, String> start() {
