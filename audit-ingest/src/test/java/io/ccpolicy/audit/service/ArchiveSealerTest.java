@@ -114,6 +114,12 @@ class ArchiveSealerTest {
                 .oauth2(OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader")))
                 .get("/api/v1/audit/archive/public-key").then().statusCode(200).extract().asString());
         String intact = verifyArchive(publicKey, 0);
+        given().auth().oauth2(OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader"))).queryParam("from", hour.toString())
+                .get("/api/v1/audit/archive/verification").then().statusCode(400).contentType("application/problem+json")
+                .body("detail", org.hamcrest.Matchers.containsString("from and to are required"));
+        given().auth().oauth2(OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader"))).queryParam("from", "yesterday")
+                .queryParam("to", hour.toString()).get("/api/v1/audit/archive/verification").then().statusCode(400)
+                .body("detail", org.hamcrest.Matchers.containsString("from must be an ISO-8601 timestamp"));
         assertThat(apiVerification(hour).getInt("sealedHours")).isEqualTo(1);
         assertThat(apiVerification(hour).getInt("verifiedHours")).as("not verified before the sweep reaches it").isZero();
         assertThat(sweep.verifyDue()).containsExactly(hour);
