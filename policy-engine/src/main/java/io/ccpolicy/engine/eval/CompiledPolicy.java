@@ -132,7 +132,7 @@ final class CompiledPolicy {
                 if (found == null) {
                     found = new LinkedHashSet<>();
                 }
-                found.add(value.opaque() ? value.text() + " (cannot be determined before it runs)" : value.text());
+                found.add(value.text());
             }
         }
         return found == null ? OK

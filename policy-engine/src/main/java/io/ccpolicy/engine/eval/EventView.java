@@ -174,7 +174,7 @@ final class EventView {
     private List<Value> webHosts() {
         if (tool.equals("WebFetch")) {
             String url = event.inputString("url");
-            return ShellAnalyzer.host(url.contains("://") ? url : "https://" + url).map(List::of).orElse(List.of(Value.opaque(url)));
+            return ShellAnalyzer.host(url.contains("://") ? url : "https://" + url).map(List::of).orElse(List.of(Value.opaque("the URL " + url + ", whose host cannot be read")));
         }
         List<Value> hosts = new ArrayList<>();
         Object allowed = event.toolInput().get("allowed_domains");
@@ -187,9 +187,8 @@ final class EventView {
     private List<Value> toolMcpServers() {
         List<Value> servers = new ArrayList<>();
         if (tool.startsWith("mcp__")) {
-            Object described = event.payload().get("mcp_server");
-            String name = described instanceof Map<?, ?> m && m.get("name") instanceof String s ? s : serverOf(tool);
-            servers.add(Value.of(name));
+            // The server is the one whose tool Claude Code runs: payload fields such as mcp_server.name never override it.
+            servers.add(Value.of(serverOf(tool)));
         }
         producedOrOpaque(Target.MCP_SERVERS).ifPresent(produced -> servers.addAll(produced.opaque() ? List.of(produced)
                 : mcpServersIn(produced.text())));
@@ -213,7 +212,7 @@ final class EventView {
     private Optional<Value> producedOrOpaque(Target kind) {
         if (tool.equals("Bash")) {
             return shell().writes().stream().filter(w -> !w.opaque() && ConfigFiles.targetOf(w.text()).orElse(null) == kind)
-                    .findFirst().map(w -> Value.opaque("content written by a shell command to " + w.text()));
+                    .findFirst().map(w -> Value.opaque("content a shell command writes to " + w.text() + ", only known when it runs"));
         }
         String path = WRITE_TOOLS.contains(tool) ? writtenPath() : "";
         if (path.isEmpty() || ConfigFiles.targetOf(path).orElse(null) != kind) {
@@ -243,7 +242,7 @@ final class EventView {
             }
             return List.of();
         } catch (RuntimeException e) {
-            return List.of(Value.opaque("unreadable MCP configuration"));
+            return List.of(Value.opaque("an MCP configuration that cannot be read"));
         }
     }
 

@@ -34,9 +34,15 @@ final class PathPattern {
         return pattern;
     }
 
-    /** Whether the path (normalized, absolute) is matched; a glob path matches if any of its expansions could be. */
+    /**
+     * Whether the path (normalized, absolute) may be matched, for denylists: a glob path matches if any of its expansions
+     * could be, and a directory matches when something under it does (removing {@code ~/.ssh} removes {@code ~/.ssh/id_rsa}).
+     */
     boolean mayMatch(Value path, String home, String cwd) {
         if (basenameOnly) {
+            if (path.text().endsWith("/**")) {
+                return false; // a name pattern judges the files a command names, not every file of a subtree it touches
+            }
             String name = basename(path.text());
             return path.glob() && Wildcard.hasShellGlob(name) ? Wildcard.mayOverlap(pattern, name) : Wildcard.matches(pattern, name);
         }
@@ -47,20 +53,34 @@ final class PathPattern {
         return Wildcard.mayOverlap(glob, path.text());
     }
 
-    /** Whether every path the value may stand for is matched (for allowlists). */
+    /**
+     * Whether every path the value may stand for is matched, for allowlists: the path itself, never its parent
+     * ({@code /home/**} does not cover {@code /home}); a glob path is covered when some prefix of its literal part is
+     * matched by the pattern without its trailing stars, so every expansion lies under an allowed directory.
+     */
     boolean coversAll(Value path, String home, String cwd) {
-        if (!path.glob()) {
-            return mayMatch(path, home, cwd);
-        }
         if (basenameOnly) {
-            return pattern.equals("*");
+            return path.glob() && Wildcard.hasShellGlob(basename(path.text())) ? pattern.equals("*") : Wildcard.matches(pattern, basename(path.text()));
         }
         String glob = resolve(home, cwd);
-        if (!glob.endsWith("*")) {
+        if (!path.glob()) {
+            return Wildcard.matches(glob, path.text());
+        }
+        int stars = glob.length();
+        while (stars > 0 && glob.charAt(stars - 1) == '*') {
+            stars--;
+        }
+        if (stars == glob.length()) {
             return false;
         }
-        String prefix = glob.substring(0, glob.length() - 1);
-        return !Wildcard.hasShellGlob(prefix) && Wildcard.literalPrefix(path.text()).startsWith(prefix);
+        String head = glob.substring(0, stars);
+        String literal = Wildcard.literalPrefix(path.text());
+        for (int end = literal.length(); end >= head.length() - 1 && end > 0; end--) {
+            if (Wildcard.matches(head, literal.substring(0, end))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static String basename(String path) {
