@@ -2,12 +2,14 @@ package io.ccpolicy.engine.eval;
 
 import io.ccpolicy.engine.eval.ShellAnalyzer.Field;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A command's arguments read by getopt rules: bundled short flags ({@code -fsSLo FILE}: the first letter that takes a
@@ -17,6 +19,9 @@ import java.util.Set;
  * unless {@code stopAtOperand} (wrappers, whose first operand starts the command they run).
  */
 final class CommandOptions {
+
+    /** Each command's value-taking options, split once. */
+    private static final Map<String, Set<String>> GRAMMARS = new ConcurrentHashMap<>();
 
     final List<Field> operands = new ArrayList<>();
     private final Set<String> flags = new HashSet<>();
@@ -28,7 +33,7 @@ final class CommandOptions {
     }
 
     static CommandOptions parse(List<Field> args, String valueOptions, boolean stopAtOperand) {
-        Set<String> takesValue = valueOptions.isEmpty() ? Set.of() : Set.of(valueOptions.split("\\|"));
+        Set<String> takesValue = GRAMMARS.computeIfAbsent(valueOptions, v -> v.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(v.split("\\|"))));
         CommandOptions options = new CommandOptions(args);
         int i = 0;
         while (i < args.size()) {

@@ -20,16 +20,16 @@ final class Interpreters {
     static boolean inline(String name, List<Field> args) {
         String base = name.replaceFirst("[0-9.]+$", "");
         return switch (base) {
-            case "python", "pypy" -> scan(args, "c", "WXQ", "m", false);
+            case "python", "pypy" -> scan(args, "c", "WXQ", "", "m", false);
             case "node", "nodejs" -> longInline(args, Set.of("--eval", "--print", "-e", "-p", "-pe", "-i", "--interactive"))
-                    || scan(args, "ep", "r", "", args.stream().anyMatch(a -> Set.of("--test", "--run", "-v", "--version", "-h", "--help").contains(a.text())));
+                    || scan(args, "ep", "r", "", "", args.stream().anyMatch(a -> Set.of("--test", "--run", "-v", "--version", "-h", "--help").contains(a.text())));
             case "bun" -> longInline(args, Set.of("-e", "--eval", "-p", "--print"));
             case "deno" -> !args.isEmpty() && (args.get(0).text().equals("eval") || args.get(0).text().equals("repl")) || args.isEmpty();
-            case "perl" -> scan(args, "eE", "iIMmlFCdDx0", "", args.stream().anyMatch(a -> a.text().equals("-v") || a.text().equals("-V")));
-            case "ruby" -> scan(args, "e", "rICEFixK0TW", "", args.stream().anyMatch(a -> a.text().equals("-v") || a.text().equals("--version")));
+            case "perl" -> scan(args, "eE", "IMm", "iFlCdDx0", "", args.stream().anyMatch(a -> a.text().equals("-v") || a.text().equals("-V")));
+            case "ruby" -> scan(args, "e", "rICE", "FixK0TW", "", args.stream().anyMatch(a -> a.text().equals("-v") || a.text().equals("--version")));
             case "php" -> longInline(args, Set.of("-r", "--run", "-R", "--process-code", "-B", "--process-begin", "-E", "--process-end", "-a",
                     "--interactive")) || args.isEmpty();
-            case "lua", "luajit" -> scan(args, "e", "l", "", false);
+            case "lua", "luajit" -> scan(args, "e", "l", "", "", false);
             case "Rscript", "osascript", "groovy", "scala", "elixir", "julia" -> longInline(args, Set.of("-e", "-E", "--eval", "--print", "-expr"));
             case "expect" -> longInline(args, Set.of("-c")) || args.isEmpty();
             case "gdb", "lldb" -> longInline(args, Set.of("-ex", "--eval-command", "-x", "--command", "-iex", "-o", "--one-line", "-s", "--source"));
@@ -45,10 +45,11 @@ final class Interpreters {
 
     /**
      * Reads options up to the first operand: a bundle holding one of {@code inline} letters runs code from the command
-     * line; a letter of {@code valued} takes the rest of the bundle or the next word; a letter of {@code program} names a
+     * line; a letter of {@code valued} takes the rest of the bundle or the next word, one of {@code attached} only the rest of
+     * the bundle ({@code perl -i.bak}); a letter of {@code program} names a
      * module to run (a program). No operand at all means the program comes from the input, unless {@code noProgramNeeded}.
      */
-    private static boolean scan(List<Field> args, String inline, String valued, String program, boolean noProgramNeeded) {
+    private static boolean scan(List<Field> args, String inline, String valued, String attached, String program, boolean noProgramNeeded) {
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i).text();
             if (a.equals("-")) {
@@ -72,6 +73,9 @@ final class Interpreters {
                     if (c == a.length() - 1) {
                         i++;
                     }
+                    break;
+                }
+                if (attached.indexOf(letter) >= 0) {
                     break;
                 }
             }

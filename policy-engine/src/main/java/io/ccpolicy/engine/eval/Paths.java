@@ -23,6 +23,12 @@ public final class Paths {
         } else if (p.equals("${HOME}") || p.startsWith("${HOME}/")) {
             p = home + p.substring(7);
         }
+        return resolve(p, cwd);
+    }
+
+    /** Like {@link #normalize} for a path whose expansions are already done: a {@code ~} in it is a plain name. */
+    public static String resolve(String path, String cwd) {
+        String p = path;
         if (!p.startsWith("/")) {
             p = (cwd == null || cwd.isEmpty() ? "/" : cwd) + "/" + p;
         }

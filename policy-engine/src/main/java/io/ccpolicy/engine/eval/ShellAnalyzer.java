@@ -82,7 +82,11 @@ final class ShellAnalyzer {
     private final List<Value> writes = new ArrayList<>();
     private final List<Value> reads = new ArrayList<>();
     private final List<Value> hosts = new ArrayList<>();
+    private final List<Value> programs = new ArrayList<>();
     private int callDepth;
+    /** The paths a command prints for the next one in a pipe ({@code find . -name x | xargs rm}), when they are known. */
+    private Field lastOutput;
+    private Field pipeInput;
 
     private ShellAnalyzer(String cwd, String home, Variables variables, boolean collecting) {
         this.cwds = cwd == null ? null : new LinkedHashSet<>(List.of(cwd));
@@ -107,10 +111,10 @@ final class ShellAnalyzer {
             analyzer.line(command, 0);
             analyzer.runTraps();
             return new ShellAnalysis(List.copyOf(analyzer.commands), List.copyOf(analyzer.writes), List.copyOf(analyzer.reads),
-                    List.copyOf(analyzer.hosts), null);
+                    List.copyOf(analyzer.hosts), List.copyOf(analyzer.programs), null);
         } catch (UnparseableException e) {
             Value unknown = Value.opaque("a command that cannot be parsed (" + e.getMessage() + ")");
-            return new ShellAnalysis(List.of(unknown), List.of(unknown), List.of(unknown), List.of(unknown), e.getMessage());
+            return new ShellAnalysis(List.of(unknown), List.of(unknown), List.of(unknown), List.of(unknown), List.of(), e.getMessage());
         }
     }
 
@@ -156,7 +160,13 @@ final class ShellAnalyzer {
         if (depth > MAX_DEPTH) {
             throw new UnparseableException("commands nested more than " + MAX_DEPTH + " levels deep");
         }
+        Field output = lastOutput;
+        Field input = pipeInput;
+        lastOutput = null;
+        pipeInput = null;
         run(new ShellLexer(text).lex().tokens(), depth);
+        lastOutput = output;
+        pipeInput = input;
     }
 
     private record Saved(Set<String> cwds, Set<String> previous) {
@@ -171,9 +181,11 @@ final class ShellAnalyzer {
             Token token = tokens.get(i);
             boolean atStart = current.isEmpty();
             if (token.kind() == Kind.OPERATOR) {
+                lastOutput = null;
                 simple(current, depth);
                 current = new ArrayList<>();
                 String op = token.text();
+                pipeInput = op.equals("|") || op.equals("|&") ? lastOutput : null;
                 if (op.equals("(") && atStart) {
                     subshells.push(new Saved(copy(cwds), copy(previousCwds)));
                 } else if (op.equals(")")) {
@@ -622,9 +634,13 @@ final class ShellAnalyzer {
             if (c == '\u0001') {
                 Part part = parts.get(encoded.charAt(i + 1) - 'A');
                 i += 2;
+                if (part.kind() == PartKind.PROCESS) {
+                    texts.forEach(t -> t.append("/dev/fd/63")); // a pipe to the substituted command, not a file
+                    continue;
+                }
                 List<String> values = partValues(part);
                 if (values == null) {
-                    String shown = part.kind() == PartKind.VARIABLE ? "${" + part.text() + "}" : part.text();
+                    String shown = part.kind() == PartKind.VARIABLE || part.kind() == PartKind.TRIMMED ? "${" + part.text() + "}" : part.text();
                     texts.forEach(t -> t.append(shown));
                     dynamic = true;
                     continue;
@@ -668,19 +684,50 @@ final class ShellAnalyzer {
 
     /** A loop variable over a glob stands for each file the glob matches, so it keeps the glob's reach even when quoted. */
     private boolean variableGlob(Part part) {
-        if (part.kind() != PartKind.VARIABLE) {
+        if (part.kind() != PartKind.VARIABLE && part.kind() != PartKind.TRIMMED) {
             return false;
         }
-        List<Field> values = variables.values.get(part.text());
+        String name = part.text().replaceFirst("[^A-Za-z0-9_].*$", "");
+        List<Field> values = variables.values.get(name);
         return values != null && values.stream().anyMatch(Field::glob);
     }
 
     /** The values a part may take, or null when it is only known at run time. */
     private List<String> partValues(Part part) {
+        if (part.kind() == PartKind.TRIMMED) {
+            return trimmedValues(part.text());
+        }
         if (part.kind() != PartKind.VARIABLE) {
             return null;
         }
-        String name = part.text();
+        return variableValues(part.text());
+    }
+
+    private List<String> trimmedValues(String expression) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)(%%|%|##|#|:-|-)(.*)").matcher(expression);
+        if (!m.matches()) {
+            return null;
+        }
+        List<String> values = variableValues(m.group(1));
+        String operand = m.group(3);
+        if (values == null) {
+            return null;
+        }
+        List<String> result = new ArrayList<>();
+        for (String v : values) {
+            switch (m.group(2)) {
+                case "%", "%%" -> result.add(v.endsWith(operand) ? v.substring(0, v.length() - operand.length()) : v);
+                case "#", "##" -> result.add(v.startsWith(operand) ? v.substring(operand.length()) : v);
+                default -> {
+                    result.add(v);
+                    result.add(operand); // the default, when the variable is empty
+                }
+            }
+        }
+        return result;
+    }
+
+    private List<String> variableValues(String name) {
         switch (name) {
             case "HOME" -> {
                 return List.of(home);
@@ -737,7 +784,7 @@ final class ShellAnalyzer {
         }
         List<Value> values = new ArrayList<>(bases.size());
         for (String base : bases) {
-            String normalized = Paths.normalize(text, base, home);
+            String normalized = Paths.resolve(text, base);
             if (DEVICES.contains(normalized) || normalized.matches("/dev/fd/\\d+|/proc/self/fd/\\d+")) {
                 continue;
             }
@@ -1047,7 +1094,7 @@ final class ShellAnalyzer {
         }
         Set<String> result = new LinkedHashSet<>();
         for (String base : text.startsWith("/") ? List.of("/") : cwds) {
-            result.add(Paths.normalize(text, base, home));
+            result.add(Paths.resolve(text, base));
         }
         return result;
     }
@@ -1131,11 +1178,15 @@ final class ShellAnalyzer {
         if (!lock.text().matches("\\d+")) {
             write(lock); // the lock file is created when missing
         }
-        List<Field> code = o.values("c", "command");
+        List<Field> code = new ArrayList<>(o.values("c", "command"));
+        List<Field> rest = o.operands.subList(1, o.operands.size());
+        if (code.isEmpty() && rest.size() > 1 && (rest.get(0).text().equals("-c") || rest.get(0).text().equals("--command"))) {
+            code.add(rest.get(1)); // flock FILE -c COMMAND
+        }
         if (!code.isEmpty()) {
             shellText(code, fields, depth);
-        } else if (o.operands.size() > 1) {
-            command(o.operands.subList(1, o.operands.size()), depth, stdin);
+        } else if (!rest.isEmpty()) {
+            command(rest, depth, stdin);
         }
     }
 
@@ -1224,7 +1275,15 @@ final class ShellAnalyzer {
             }
             return;
         }
-        read(operands.get(0)); // a script file: it runs as a program, and it is read
+        scriptFile(operands.get(0), fields);
+    }
+
+    /** A script file runs as a program (the sandbox confines it) and is read. */
+    private void scriptFile(Field file, List<Field> fields) {
+        read(file);
+        if (!collecting) {
+            programs.add(Value.of(join(fields)));
+        }
     }
 
     private static boolean isStdin(Field file) {
@@ -1246,7 +1305,7 @@ final class ShellAnalyzer {
             }
             return;
         }
-        read(file);
+        scriptFile(file, fields);
     }
 
     private void trap(List<Field> fields, List<Field> args) {
@@ -1306,11 +1365,12 @@ final class ShellAnalyzer {
         if (replace == null && (o.has("i") || o.has("replace"))) {
             replace = o.attached("i", "replace").orElse("{}");
         }
-        Field input = new Field("${input}", true, false);
+        // A file name spliced into shell or interpreter code could be code itself: only plain arguments take the known paths.
+        Field input = pipeInput != null && !runsCode(inner) ? pipeInput : new Field("${input}", true, false);
         List<Field> command = new ArrayList<>();
         if (replace != null) {
             for (Field f : inner) {
-                command.add(f.text().contains(replace) ? new Field(f.text().replace(replace, "${input}"), true, false) : f);
+                command.add(f.text().contains(replace) ? new Field(f.text().replace(replace, input.text()), input.dynamic(), input.glob()) : f);
             }
         } else {
             command.addAll(inner);
@@ -1324,6 +1384,9 @@ final class ShellAnalyzer {
     /** A program whose behaviour is not on the command line: recorded, its URL operands contacted, confined by the sandbox. */
     private void program(List<Field> fields) {
         record(fields);
+        if (!collecting) {
+            programs.add(Value.of(join(fields)));
+        }
         for (int i = 1; i < fields.size(); i++) {
             Field f = fields.get(i);
             contactUrl(f.text());
@@ -1541,6 +1604,9 @@ final class ShellAnalyzer {
                     record(fields);
                     CommandOptions o = CommandOptions.parse(args, readerValueOptions(name), false);
                     o.operands.forEach(this::read);
+                    if (name.equals("ls") && o.operands.stream().noneMatch(f -> f.dynamic() || f.text().startsWith("/") || f.text().startsWith("~"))) {
+                        lastOutput = new Field("*", false, true); // names relative to the working directory
+                    }
                 } else if (GREPS.contains(name)) {
                     record(fields);
                     CommandOptions o = CommandOptions.parse(args, name.equals("rg") || name.equals("ag")
@@ -1839,10 +1905,15 @@ final class ShellAnalyzer {
                     }
                 }
                 case "-exec", "-execdir", "-ok", "-okdir", "-x", "--exec", "-X", "--exec-batch" -> {
-                    List<Field> inner = new ArrayList<>();
+                    List<Field> words = new ArrayList<>();
                     for (i++; i < args.size() && !args.get(i).text().equals(";") && !args.get(i).text().equals("+"); i++) {
-                        Field t = args.get(i);
-                        inner.add(t.text().contains("{}") ? placeholder(t, roots, name) : t);
+                        words.add(args.get(i));
+                    }
+                    boolean code = runsCode(words);
+                    List<Field> inner = new ArrayList<>();
+                    for (Field t : words) {
+                        inner.add(!t.text().contains("{}") ? t : code ? new Field(t.text().replace("{}", "${found}"), true, false)
+                                : placeholder(t, roots, name));
                     }
                     if (a.endsWith("dir")) {
                         Set<String> saved = copy(cwds);
@@ -1870,6 +1941,18 @@ final class ShellAnalyzer {
             read(r);
             read(under(r));
         });
+        lastOutput = roots.size() == 1 ? placeholder(Field.literal("{}"), roots, name) : null;
+    }
+
+    /** Whether a command treats its arguments as code (a shell's -c, eval, an interpreter). */
+    private static boolean runsCode(List<Field> command) {
+        if (command.isEmpty()) {
+            return false;
+        }
+        String name = basename(command.get(0).text());
+        return POSIX_SHELLS.contains(name) || OTHER_SHELLS.contains(name) || name.equals("eval") || name.equals("env")
+                || WRAPPER_VALUE_OPTIONS.containsKey(name) || Interpreters.inline(name, command.subList(1, command.size()))
+                || name.equals("sudo") || name.equals("xargs") || name.equals("find");
     }
 
     /** {@code {}} in find's -exec: a path under the root whose name matches the -name test when there is one. */
@@ -2027,13 +2110,20 @@ final class ShellAnalyzer {
             }
             String sub = args.get(i).text();
             List<Field> rest = args.subList(i + 1, args.size());
-            rest.forEach(f -> {
+            boolean remotes = Set.of("clone", "fetch", "pull", "push", "ls-remote", "remote", "submodule", "archive").contains(sub);
+            for (Field f : rest) {
                 if (f.text().startsWith("ext::") || f.text().startsWith("fd::")) {
                     opaque(join(fields), "git's " + f.text().substring(0, f.text().indexOf(':')) + ":: transport runs a command");
+                    return;
                 }
-                contactUrl(f.text());
-                gitRemote(f.text()).ifPresent(this::contact);
-            });
+                if (remotes) {
+                    if (f.dynamic()) {
+                        contactField(f, "ssh://");
+                    }
+                    contactUrl(f.text());
+                    gitRemote(f.text()).ifPresent(this::contact);
+                }
+            }
             switch (sub) {
                 case "clone" -> {
                     CommandOptions o = CommandOptions.parse(rest, "o|origin|b|branch|u|upload-pack|template|reference|reference-if-able|separate-git-dir|"
@@ -2105,6 +2195,7 @@ final class ShellAnalyzer {
                         opaque(join(fields), "git " + sub + " runs the command it is given");
                     }
                 }
+                case "ls-files" -> lastOutput = new Field("*", false, true);
                 default -> {
                     // every other subcommand works inside its repository: confined by the sandbox like any program
                 }
@@ -2115,7 +2206,7 @@ final class ShellAnalyzer {
     }
 
     private static Optional<String> gitRemote(String word) {
-        if (word.contains("://")) {
+        if (word.contains("://") || word.chars().anyMatch(Character::isWhitespace)) {
             return Optional.empty();
         }
         return remoteHost(word).filter(h -> word.contains("@") || word.contains(":"));

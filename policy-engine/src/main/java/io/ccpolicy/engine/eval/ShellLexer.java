@@ -23,7 +23,9 @@ final class ShellLexer {
         /** A value only known at run time: a substitution's output, {@code $@}, {@code ${x:-...}}, arithmetic. */
         DYNAMIC,
         /** A process substitution: a {@code /dev/fd/N} path to another command's input or output. */
-        PROCESS
+        PROCESS,
+        /** {@code ${name%suffix}}, {@code ${name#prefix}} (and their long forms) or {@code ${name:-default}} with a literal operand. */
+        TRIMMED
     }
 
     record Part(PartKind kind, String text, boolean quoted) {
@@ -45,7 +47,7 @@ final class ShellLexer {
             for (Part part : parts) {
                 switch (part.kind()) {
                     case LITERAL -> text.append(part.text());
-                    case VARIABLE -> text.append("${").append(part.text()).append('}');
+                    case VARIABLE, TRIMMED -> text.append("${").append(part.text()).append('}');
                     case DYNAMIC, PROCESS -> text.append(part.text());
                 }
             }
@@ -79,7 +81,7 @@ final class ShellLexer {
         }
     }
 
-    private static final String KEYWORDS_BEFORE_COMMAND = "|if|then|else|elif|do|while|until|!|{|time|";
+    private static final String KEYWORDS_BEFORE_COMMAND = "|if|then|else|elif|do|while|until|!|{|time|for|";
 
     /** A here-document whose body follows the next newline; the token is replaced once the body is read. */
     private record PendingHeredoc(int tokenIndex, String delimiter, boolean stripTabs, boolean quoted) {
@@ -481,12 +483,12 @@ final class ShellLexer {
     }
 
     private void arithmeticCommand() throws UnparseableException {
-        pos += 2;
+        pos += 1;
         String inner = balanced('(', ')');
-        if (!inner.endsWith(")")) {
+        if (!inner.startsWith("(") || !inner.endsWith(")")) {
             throw new UnparseableException("(( without a matching ))");
         }
-        Word content = expandedText(inner.substring(0, inner.length() - 1));
+        Word content = expandedText(inner.substring(1, inner.length() - 1));
         tokens.add(new Token(Kind.ARITHMETIC, "((" + inner + ")", new Word(content.parts(), content.nested(), true, false)));
     }
 
@@ -528,6 +530,9 @@ final class ShellLexer {
             String inner = balanced('{', '}');
             if (inner.matches("[A-Za-z_][A-Za-z0-9_]*")) {
                 part(PartKind.VARIABLE, inner, quoted);
+            } else if (inner.matches("[A-Za-z_][A-Za-z0-9_]*(%%|%|##|#|:-|-)[A-Za-z0-9_./+@=,-]*")) {
+                // ${name%.txt}, ${name#src/}, ${name:-default}: computed from the variable's values with a literal operand
+                part(PartKind.TRIMMED, inner, quoted);
             } else {
                 int operand = 0;
                 while (operand < inner.length() && (Character.isLetterOrDigit(inner.charAt(operand)) || "_#!@*?$-".indexOf(inner.charAt(operand)) >= 0)) {

@@ -27,7 +27,8 @@ import org.snakeyaml.engine.v2.nodes.SequenceNode;
  */
 public final class TestSuiteParser {
 
-    private static final Set<String> TOP_KEYS = Set.of("policy", "now", "home", "cases");
+    private static final Set<String> TOP_KEYS = Set.of("policy", "now", "home", "defaults", "cases");
+    private static final Set<String> DEFAULT_KEYS = Set.of("user", "project", "session", "config", "home", "now", "event");
     private static final Set<String> CASE_KEYS = Set.of("name", "user", "project", "session", "config", "home", "now", "event", "expect");
     private static final Set<String> USER_KEYS = Set.of("email", "teams", "department");
     private static final Set<String> CONFIG_KEYS = Set.of("claude_md", "skills", "mcp_servers", "files");
@@ -50,13 +51,16 @@ public final class TestSuiteParser {
         String policy = yaml.string(top, "policy", "", true, root);
         Instant defaultNow = instant(yaml, top, "now", "", DEFAULT_NOW);
         String defaultHome = yaml.string(top, "home", "", false, root);
+        Node defaultsNode = YamlReader.value(top, "defaults");
+        Map<String, NodeTuple> defaults = YamlReader.isNull(defaultsNode) ? Map.of() : yaml.mapping(defaultsNode, "defaults", DEFAULT_KEYS);
         List<PolicyTestCase> cases = new ArrayList<>();
         Node casesNode = YamlReader.value(top, "cases");
         if (!(casesNode instanceof SequenceNode sequence) || sequence.getValue().isEmpty()) {
             yaml.problem(casesNode == null ? root : casesNode, "", "'cases' must be a non-empty list");
         } else {
             for (int i = 0; i < sequence.getValue().size(); i++) {
-                PolicyTestCase testCase = testCase(yaml, sequence.getValue().get(i), "cases[" + i + "]", defaultNow, defaultHome);
+                PolicyTestCase testCase = testCase(yaml, sequence.getValue().get(i), "cases[" + i + "]", defaultNow, defaultHome,
+                        defaults == null ? Map.of() : defaults);
                 if (testCase != null) {
                     cases.add(testCase);
                 }
@@ -68,11 +72,15 @@ public final class TestSuiteParser {
         return new PolicyTestSuite(source, policy, cases);
     }
 
-    private static PolicyTestCase testCase(YamlReader yaml, Node node, String where, Instant defaultNow, String defaultHome) {
-        Map<String, NodeTuple> fields = yaml.mapping(node, where, CASE_KEYS);
-        if (fields == null) {
+    private static PolicyTestCase testCase(YamlReader yaml, Node node, String where, Instant defaultNow, String defaultHome,
+            Map<String, NodeTuple> defaults) {
+        Map<String, NodeTuple> own = yaml.mapping(node, where, CASE_KEYS);
+        if (own == null) {
             return null;
         }
+        // A case takes what it does not say from the file's defaults; its event is laid over the default event.
+        Map<String, NodeTuple> fields = new LinkedHashMap<>(defaults);
+        fields.putAll(own);
         int before = yaml.problems().size();
         String name = yaml.string(fields, "name", where, true, node);
         if (name != null) {
@@ -97,9 +105,7 @@ public final class TestSuiteParser {
                 yaml.problem(node, where, "missing required field 'event' (a hook payload)");
             }
         } else {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> plain = (Map<String, Object>) YamlReader.plain(eventNode);
-            event = plain;
+            event = overlay(YamlReader.value(defaults, "event"), eventNode);
             if (!(event.get("hook_event_name") instanceof String)) {
                 yaml.problem(eventNode, where + ".event", "the event needs hook_event_name");
             }
@@ -152,6 +158,26 @@ public final class TestSuiteParser {
         int line = node.getStartMark().map(m -> m.getLine() + 1).orElse(1);
         DecisionRequest request = new DecisionRequest(HookEvent.of(event), identity, project, new SessionState(tokens), config, home);
         return new PolicyTestCase(name, line, request, now, decision, policies, exception, noException, wouldBe, messageContains);
+    }
+
+    /** The case's event over the default event; {@code tool_input} is merged key by key too. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> overlay(Node defaultEvent, Node eventNode) {
+        Map<String, Object> own = (Map<String, Object>) YamlReader.plain(eventNode);
+        if (YamlReader.isNull(defaultEvent) || defaultEvent == eventNode || !(YamlReader.plain(defaultEvent) instanceof Map<?, ?> base)) {
+            return own;
+        }
+        Map<String, Object> merged = new LinkedHashMap<>((Map<String, Object>) base);
+        own.forEach((key, value) -> {
+            if (key.equals("tool_input") && value instanceof Map<?, ?> input && merged.get(key) instanceof Map<?, ?> baseInput) {
+                Map<String, Object> inputs = new LinkedHashMap<>((Map<String, Object>) baseInput);
+                inputs.putAll((Map<String, Object>) input);
+                merged.put(key, inputs);
+            } else {
+                merged.put(key, value);
+            }
+        });
+        return merged;
     }
 
     private static Identity identity(YamlReader yaml, Node node, String where) {
