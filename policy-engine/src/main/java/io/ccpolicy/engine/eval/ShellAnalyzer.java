@@ -48,13 +48,14 @@ final class ShellAnalyzer {
             "RUBYOPT", "PYTHONSTARTUP", "PYTHONPATH", "PYTHONHOME", "PYTHONINSPECT", "TAR_OPTIONS", "RSYNC_RSH", "BROWSER", "SHELL");
     private static final Set<String> READERS = Set.of("cat", "tac", "less", "more", "head", "tail", "nl", "base64", "base32", "xxd",
             "od", "strings", "wc", "sort", "uniq", "diff", "cmp", "md5sum", "sha1sum", "sha224sum", "sha256sum", "sha384sum", "sha512sum",
-            "b2sum", "cksum", "file", "jq", "yq", "hexdump", "bat", "view", "zcat", "bzcat", "xzcat", "zstdcat", "stat", "readlink",
+            "b2sum", "cksum", "file", "jq", "yq", "hexdump", "bat", "zcat", "bzcat", "xzcat", "zstdcat", "stat", "readlink",
             "realpath", "ls", "tree", "du", "cut", "paste", "column", "fold", "fmt", "tr", "expand", "unexpand", "comm", "join", "rev",
             "shuf", "pr", "diff3", "sdiff", "iconv", "dos2unix", "python-json", "nproc", "basename", "dirname", "lsof", "identify");
     private static final Set<String> GREPS = Set.of("grep", "egrep", "fgrep", "rg", "ag", "ack", "zgrep");
     private static final Set<String> COMPRESSORS = Set.of("gzip", "gunzip", "bzip2", "bunzip2", "xz", "unxz", "lzma", "unlzma",
             "zstd", "unzstd", "lz4", "compress", "uncompress", "pigz", "unpigz");
-    private static final Set<String> EDITORS = Set.of("vi", "vim", "nvim", "nano", "emacs", "ed", "ex", "pico", "micro", "joe", "sponge");
+    /** Interactive editors: swap files, history and whatever their commands say; none belongs in a non-interactive call. */
+    private static final Set<String> EDITORS = Set.of("vi", "vim", "nvim", "nano", "emacs", "ed", "ex", "pico", "micro", "joe", "view", "vimdiff");
     /** Run their operands as a command, after options (the value-taking ones listed per wrapper below). */
     private static final Map<String, String> WRAPPER_VALUE_OPTIONS = Map.ofEntries(
             Map.entry("nice", "n|adjustment"), Map.entry("ionice", "c|n|class|classdata"), Map.entry("nohup", ""),
@@ -788,7 +789,8 @@ final class ShellAnalyzer {
             if (DEVICES.contains(normalized) || normalized.matches("/dev/fd/\\d+|/proc/self/fd/\\d+")) {
                 continue;
             }
-            values.add(field.glob() ? new Value(normalized, false, true) : new Value(normalized, false, false));
+            // a base directory may itself be a glob (find -execdir runs in every directory under its root)
+            values.add(field.glob() || Wildcard.hasShellGlob(base) ? new Value(normalized, false, true) : new Value(normalized, false, false));
         }
         return values;
     }
@@ -1404,10 +1406,17 @@ final class ShellAnalyzer {
                 record(fields);
                 CommandOptions o = CommandOptions.parse(args, name.equals("mkdir") || name.equals("mkfifo") ? "m|mode|Z|context" : name.equals("shred") ? "n|iterations|s|size|random-source" : "", false);
                 boolean recursive = o.has("r") || o.has("R") || o.has("recursive");
+                boolean parents = name.equals("mkdir") && (o.has("p") || o.has("parents"));
                 o.operands.forEach(f -> {
                     write(f);
                     if (recursive) {
                         write(under(f));
+                    }
+                    if (parents && !f.text().startsWith("/")) {
+                        // mkdir -p creates the missing directories on the way (those below the working directory)
+                        for (int slash = f.text().indexOf('/'); slash > 0; slash = f.text().indexOf('/', slash + 1)) {
+                            write(new Field(f.text().substring(0, slash), f.dynamic(), f.glob()));
+                        }
                     }
                 });
             }
@@ -1590,16 +1599,10 @@ final class ShellAnalyzer {
                         }
                     }
                 } else if (EDITORS.contains(name)) {
-                    CommandOptions o = CommandOptions.parse(args, "c|S|u|i|T|cmd", false);
-                    if (o.has("c") || o.has("S") || o.has("cmd") || args.stream().anyMatch(a -> a.text().startsWith("+"))) {
-                        opaque(join(fields), name + " runs the editor commands it is given");
-                        return;
-                    }
+                    opaque(join(fields), "cannot tell what an interactive editor writes (swap files, history, its own commands)");
+                } else if (name.equals("sponge")) {
                     record(fields);
-                    o.operands.forEach(f -> {
-                        write(f);
-                        read(f);
-                    });
+                    CommandOptions.parse(args, "", false).operands.forEach(this::write);
                 } else if (READERS.contains(name)) {
                     record(fields);
                     CommandOptions o = CommandOptions.parse(args, readerValueOptions(name), false);
@@ -1780,6 +1783,8 @@ final class ShellAnalyzer {
             if (inPlace) {
                 write(file);
                 write(new Field(file.text() + "*", file.dynamic(), true)); // -i.bak leaves a backup beside it
+                String parent = file.text().contains("/") ? file.text().substring(0, file.text().lastIndexOf('/') + 1) : "";
+                write(new Field(parent + "sed*", file.dynamic(), true)); // and writes through a temporary file beside it
             }
         }
     }
@@ -1913,9 +1918,10 @@ final class ShellAnalyzer {
                     List<Field> inner = new ArrayList<>();
                     for (Field t : words) {
                         inner.add(!t.text().contains("{}") ? t : code ? new Field(t.text().replace("{}", "${found}"), true, false)
-                                : placeholder(t, roots, name));
+                                : a.endsWith("dir") ? new Field(t.text().replace("{}", "./*" + name), false, true) : placeholder(t, roots, name));
                     }
                     if (a.endsWith("dir")) {
+                        // -execdir runs in the directory of each file found: the root's parent, the root or any directory below it
                         Set<String> saved = copy(cwds);
                         Set<String> under = new LinkedHashSet<>();
                         for (Field root : roots) {
@@ -1924,7 +1930,11 @@ final class ShellAnalyzer {
                                 under = null;
                                 break;
                             }
-                            under.addAll(dirs);
+                            for (String d : dirs) {
+                                under.add(parent(d)); // the root itself is found, and it lies in its parent
+                                under.add(d);
+                                under.add(d.equals("/") ? "/**" : d + "/**");
+                            }
                         }
                         setCwds(under);
                         command(inner, depth + 1, Optional.empty());
@@ -2054,6 +2064,9 @@ final class ShellAnalyzer {
         documents.stream().filter(f -> !f.text().equals("-")).forEach(this::write);
         o.values("o", "output-file", "a", "append-output", "save-cookies", "warc-file").forEach(this::write);
         o.values("post-file", "body-file", "load-cookies", "certificate", "private-key").forEach(this::read);
+        if (!o.has("no-hsts")) {
+            write(Field.literal(home + "/.wget-hsts")); // wget keeps its HSTS database in the home directory
+        }
         if (documents.isEmpty()) {
             List<Field> prefix = o.values("P", "directory-prefix");
             write(under(prefix.isEmpty() ? Field.literal(".") : prefix.get(0)));
