@@ -13,12 +13,14 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 /**
  * The optional {@code enforcement} section: {@code fail_mode} (closed, the default: Claude Code blocks when the agent
  * cannot answer; open: it proceeds and the outage is recorded), {@code exception_url} (shown in violation messages) and
- * {@code max_staleness} (how long an agent may enforce a bundle it could not refresh, e.g. 72h).
+ * {@code max_staleness} (how long an agent may enforce a bundle it could not refresh, e.g. 72h) and {@code os_sandbox}
+ * (required, best-effort or off: whether Claude Code's OS sandbox, compiled from the policy, confines every Bash command).
  */
 public final class EnforcementSection {
 
     public static final String KEY = "enforcement";
-    private static final Set<String> KEYS = Set.of("fail_mode", "exception_url", "max_staleness");
+    private static final Set<String> KEYS = Set.of("fail_mode", "exception_url", "max_staleness", "os_sandbox");
+    public static final Set<String> SANDBOX_MODES = Set.of("required", "best-effort", "off");
     private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd])");
 
     private EnforcementSection() {
@@ -52,6 +54,15 @@ public final class EnforcementSection {
             } else {
                 yaml.problem(YamlReader.value(fields, "max_staleness"), KEY, "max_staleness must be a duration like 90m, 72h or 7d, found '"
                         + staleness + "'");
+            }
+        }
+        String sandbox = yaml.string(fields, "os_sandbox", KEY, false, node);
+        if (sandbox != null) {
+            if (SANDBOX_MODES.contains(sandbox)) {
+                section.put("os_sandbox", sandbox);
+            } else {
+                yaml.problem(YamlReader.value(fields, "os_sandbox"), KEY, "os_sandbox must be 'required', 'best-effort' or 'off', found '"
+                        + sandbox + "'");
             }
         }
         return section;

@@ -19,7 +19,8 @@ import java.util.Set;
 /**
  * Compiles what Claude Code can enforce by itself into a managed-settings fragment, so it holds even before any hook
  * runs: MCP allowlists and denylists become {@code allowedMcpServers} / {@code deniedMcpServers}, denylisted tools and
- * web domains become {@code permissions.deny} rules. Only policies that block for this developer qualify (enforce mode,
+ * web domains become {@code permissions.deny} rules, and path and domain policies become Claude Code's OS sandbox
+ * ({@link SandboxCompiler}). Only policies that block for this developer qualify (enforce mode,
  * error severity, in scope, no exception for them, exact names, since native rules cannot express our globs, scoping or
  * exceptions). The document's {@code claude_code} section is merged in; no other lock is imposed.
  */
@@ -29,6 +30,12 @@ public final class ManagedSettingsCompiler {
     }
 
     public static Map<String, Object> compile(PolicyDocument document, Identity identity, String project, Instant now) {
+        return compile(document, identity, project, now, SandboxCompiler.GlobExpander.NONE);
+    }
+
+    /** As above, with the host's lister of existing paths for allowlist globs the sandbox cannot take. */
+    public static Map<String, Object> compile(PolicyDocument document, Identity identity, String project, Instant now,
+            SandboxCompiler.GlobExpander expander) {
         Set<String> allowedServers = null;
         Set<String> deniedServers = new LinkedHashSet<>();
         Set<String> deny = new LinkedHashSet<>();
@@ -61,16 +68,22 @@ public final class ManagedSettingsCompiler {
         if (!deny.isEmpty()) {
             settings.put("permissions", new LinkedHashMap<>(Map.of("deny", new ArrayList<>(deny))));
         }
+        SandboxPlan sandbox = SandboxCompiler.plan(document, identity, project, now, expander);
+        if (sandbox.active()) {
+            settings.put("sandbox", sandbox.settings());
+        }
         mergeDocumentSection(settings, document.claudeCode());
         return settings;
     }
 
     private static boolean nativelyEnforceable(Policy policy, PolicyDocument document, Identity identity, String project, Instant now) {
+        return policy.values().stream().noneMatch(v -> v.contains("*") || v.contains("?")) && blocks(policy, document, identity, project, now);
+    }
+
+    /** Whether the policy blocks this developer now: enforce mode, error severity, every tool, in scope, no exception. */
+    static boolean blocks(Policy policy, PolicyDocument document, Identity identity, String project, Instant now) {
         if (policy.mode() != Mode.ENFORCE || policy.severity() != Severity.ERROR || !policy.tools().isEmpty()
                 || !policy.appliesTo().matches(identity, project)) {
-            return false;
-        }
-        if (policy.values().stream().anyMatch(v -> v.contains("*") || v.contains("?"))) {
             return false;
         }
         for (PolicyException exception : document.exceptions()) {
