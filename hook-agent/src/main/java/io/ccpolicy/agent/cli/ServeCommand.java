@@ -123,7 +123,8 @@ public final class ServeCommand {
             }
             Files.writeString(stateDir.resolve("agent.port"), server.port() + "\n");
             if (sync != null && args.option("managed-dir").isPresent()) {
-                ManagedSettingsFollower.follow(sync, policy, new ManagedDirectory(Path.of(args.option("managed-dir").get())), agent, server.port(), log);
+                ManagedSettingsFollower.follow(sync, policy, new ManagedDirectory(Path.of(args.option("managed-dir").get())), agent, server.port(),
+                        Path.of(home), log);
             }
             Files.writeString(stateDir.resolve("agent.pid"), ProcessHandle.current().pid() + "\n");
             ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -169,16 +170,10 @@ public final class ServeCommand {
      * nothing to enforce and the agent does not start (Claude Code's hooks then fail closed). Null when not started.
      */
     private static BundleSync startSync(AgentConfig agent, PolicyHolder policy, Path stateDir, AgentLog log, PrintStream err, Clock clock) {
-        List<PublicKey> keys = new ArrayList<>();
-        for (Path file : agent.server().publicKeys()) {
-            try {
-                keys.add(Ed25519.publicKey(Files.readString(file)));
-            } catch (IOException | IllegalArgumentException e) {
-                err.println("hook-agent: the bundle signing key " + file + " is not usable: " + e.getMessage());
-                return null;
-            }
+        BundleSync sync = bundleSync(agent, policy, stateDir, log, err, clock);
+        if (sync == null) {
+            return null;
         }
-        BundleSync sync = new BundleSync(agent, policy, stateDir, keys, new ClientCredentials(agent.server(), clock), log, clock);
         Optional<String> cached = sync.activateCached();
         if (cached.isPresent()) {
             log.info(cached.get() + "; asking " + agent.server().url());
@@ -190,6 +185,20 @@ public final class ServeCommand {
         }
         sync.start();
         return sync;
+    }
+
+    /** A bundle sync trusting the configured signing keys; null (and said why) when a key is unusable. */
+    static BundleSync bundleSync(AgentConfig agent, PolicyHolder policy, Path stateDir, AgentLog log, PrintStream err, Clock clock) {
+        List<PublicKey> keys = new ArrayList<>();
+        for (Path file : agent.server().publicKeys()) {
+            try {
+                keys.add(Ed25519.publicKey(Files.readString(file)));
+            } catch (IOException | IllegalArgumentException e) {
+                err.println("hook-agent: the bundle signing key " + file + " is not usable: " + e.getMessage());
+                return null;
+            }
+        }
+        return new BundleSync(agent, policy, stateDir, keys, new ClientCredentials(agent.server(), clock), log, clock);
     }
 
     static int port(Args args) throws UsageException {

@@ -56,6 +56,7 @@ public final class StatusCommand {
                     }
                 }
             }
+            out.println("OS sandbox:    " + health.get("osSandbox"));
             out.println("user:          " + health.get("user") + " on " + health.get("machineId"));
             out.println("exceptions:    " + health.get("exceptions"));
             out.println("audit:         " + health.get("auditEventsWritten") + " event(s) recorded since start, in " + health.get("auditLog"));

@@ -4,6 +4,7 @@ import io.ccpolicy.engine.Decision;
 import io.ccpolicy.engine.HookEvent;
 import io.ccpolicy.engine.PolicyMatch;
 import io.ccpolicy.engine.Verdict;
+import io.ccpolicy.engine.audit.SandboxViolations;
 import io.ccpolicy.engine.audit.SecretMasker;
 import io.ccpolicy.engine.eval.Wildcard;
 import io.ccpolicy.engine.model.AuditSettings;
@@ -128,6 +129,45 @@ public final class AuditEvents {
         }
         context.put("tokenCount", tokens);
         record.put("context", context);
+        return record;
+    }
+
+    /** What the OS sandbox stopped in a Bash call, as a violation of the policies it enforced there. */
+    Map<String, Object> sandboxViolation(String name, HookEvent event, String project, List<SandboxViolations.Finding> findings,
+            String policyRevision, String policySha256) {
+        Map<String, Object> record = base(name, event, project);
+        Map<String, Object> action = new LinkedHashMap<>();
+        action.put("type", "sandbox_violation");
+        action.put("tool", event.toolName());
+        action.put("params", params(event));
+        action.put("result", "blocked_by_sandbox");
+        record.put("action", action);
+        List<String> policies = findings.stream().flatMap(f -> f.policies().stream()).distinct().toList();
+        Map<String, Object> check = new LinkedHashMap<>();
+        check.put("policies", policies);
+        check.put("result", "violated");
+        check.put("violations", findings.stream().map(f -> {
+            Map<String, Object> v = new LinkedHashMap<>();
+            v.put("policy", f.policies().isEmpty() ? "os-sandbox" : String.join(", ", f.policies()));
+            v.put("severity", "error");
+            v.put("mode", "enforce");
+            v.put("effect", "deny");
+            v.put("wouldBe", "deny");
+            v.put("value", masked(f.detail()));
+            v.put("message", masked("The OS sandbox stopped a " + f.kind() + ": " + f.detail()));
+            return v;
+        }).toList());
+        record.put("policyCheck", check);
+        Map<String, Object> decided = new LinkedHashMap<>();
+        decided.put("id", "sandbox_" + UUID.randomUUID());
+        decided.put("verdict", "deny");
+        decided.put("wouldBe", "deny");
+        decided.put("exceptions", List.of());
+        decided.put("expiredExceptions", List.of());
+        decided.put("policyRevision", policyRevision);
+        decided.put("policySha256", policySha256);
+        decided.put("latencyMicros", 0);
+        record.put("decision", decided);
         return record;
     }
 

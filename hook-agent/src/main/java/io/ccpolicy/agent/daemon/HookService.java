@@ -1,6 +1,7 @@
 package io.ccpolicy.agent.daemon;
 
 import io.ccpolicy.agent.cli.Json;
+import io.ccpolicy.agent.install.OsSandbox;
 import io.ccpolicy.agent.server.HookServer;
 import io.ccpolicy.engine.ConfigurationSnapshot;
 import io.ccpolicy.engine.Decision;
@@ -10,10 +11,13 @@ import io.ccpolicy.engine.PolicyEngine;
 import io.ccpolicy.engine.PolicyMatch;
 import io.ccpolicy.engine.SessionState;
 import io.ccpolicy.engine.Verdict;
+import io.ccpolicy.engine.audit.SandboxViolations;
 import io.ccpolicy.engine.config.ConfigurationMerger;
 import io.ccpolicy.engine.config.EffectiveConfiguration;
+import io.ccpolicy.engine.model.AuditSettings;
 import io.ccpolicy.engine.model.PolicyDocument;
 import io.ccpolicy.engine.model.PolicyException;
+import io.ccpolicy.engine.settings.SandboxCompiler;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -149,6 +153,9 @@ public final class HookService implements HookServer.Handler {
         if (events.recorded(document.audit(), name, event, decision)) {
             audit.append(events.decision(name, event, project, tokens, decision, micros, document.audit().includePrompts()));
         }
+        if ((name.equals("PostToolUse") || name.equals("PostToolUseFailure")) && event.toolName().equals("Bash")) {
+            auditSandbox(name, event, project, document, decision);
+        }
         return ok(response);
     }
 
@@ -191,6 +198,10 @@ public final class HookService implements HookServer.Handler {
         if (!mine.isEmpty()) {
             text.append(" (").append(String.join(", ", mine.stream().map(PolicyException::describe).distinct().toList())).append(')');
         }
+        OsSandbox sandbox = OsSandbox.of(document);
+        if (sandbox.mode() != io.ccpolicy.engine.settings.SandboxPlan.Mode.OFF) {
+            text.append("\nOS sandbox: ").append(sandbox.summary());
+        }
         if (policy.active().revision().endsWith(PolicyHolder.STRICT)) {
             text.append("\nThe policy server has not been reached for too long: a stricter profile is in force (warn and audit policies block).");
         }
@@ -212,6 +223,20 @@ public final class HookService implements HookServer.Handler {
         }
         String banner = text.toString();
         return Map.of("systemMessage", banner, "hookSpecificOutput", Map.of("hookEventName", "SessionStart", "additionalContext", banner));
+    }
+
+    /** A Bash result showing what the OS sandbox stopped becomes a sandbox_violation event naming the policies it enforced. */
+    private void auditSandbox(String name, HookEvent event, String project, PolicyDocument document, Decision decision) {
+        AuditSettings settings = document.audit();
+        if (!settings.records("sandbox_violation") && !settings.records("policy_violation")) {
+            return;
+        }
+        List<SandboxViolations.Finding> findings = SandboxViolations.find(event, document,
+                SandboxCompiler.plan(document, agent.identity(), project, clock.instant(), SandboxCompiler.GlobExpander.NONE));
+        if (!findings.isEmpty()) {
+            audit.append(events.sandboxViolation(name, event, project, findings, decision.policyRevision(), decision.policySha256()));
+            log.warn("the OS sandbox stopped " + findings.size() + " access(es) in a Bash call: " + findings.get(0).detail());
+        }
     }
 
     /** Fail closed: a decision event the agent cannot read is refused, with the reason; other events just get recorded. */
@@ -246,6 +271,7 @@ public final class HookService implements HookServer.Handler {
         health.put("auditSpoolFull", audit.pendingBytes() > agent.shipping().spoolMaxBytes());
         health.put("auditShipping", shipping.get());
         health.put("policySync", sync.get());
+        health.put("osSandbox", OsSandbox.of(active.engine().document()).summary());
         if (audit.pendingBytes() > agent.shipping().spoolMaxBytes()) {
             health.put("status", "DEGRADED");
         }

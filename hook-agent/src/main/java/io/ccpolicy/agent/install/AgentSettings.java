@@ -3,6 +3,7 @@ package io.ccpolicy.agent.install;
 import io.ccpolicy.engine.model.Identity;
 import io.ccpolicy.engine.model.PolicyDocument;
 import io.ccpolicy.engine.settings.ManagedSettingsCompiler;
+import io.ccpolicy.engine.settings.SandboxCompiler;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,7 +15,8 @@ import java.util.Set;
 /**
  * The managed settings the agent wants Claude Code to run with: an {@code http} hook per event, answered by the daemon,
  * each with a short timeout and {@code onFailure: block} (a down or slow agent blocks the call), a small {@code command}
- * hook for SessionStart (Claude Code skips http hooks there), and the natively enforceable part of the policy.
+ * hook for SessionStart (Claude Code skips http hooks there), and the natively enforceable part of the policy, OS sandbox
+ * included.
  */
 public final class AgentSettings {
 
@@ -27,7 +29,8 @@ public final class AgentSettings {
     private AgentSettings() {
     }
 
-    public static Map<String, Object> build(int port, PolicyDocument document, Identity identity, String project, Instant now) {
+    public static Map<String, Object> build(int port, PolicyDocument document, Identity identity, String project, Instant now,
+            SandboxCompiler.GlobExpander expander) {
         boolean failOpen = document != null && document.claudeCode().get("enforcement") instanceof Map<?, ?> e
                 && "open".equals(e.get("fail_mode"));
         Map<String, Object> hooks = new LinkedHashMap<>();
@@ -50,7 +53,7 @@ public final class AgentSettings {
                 "timeout", 10)))));
         Map<String, Object> settings = new LinkedHashMap<>();
         if (document != null) {
-            settings.putAll(ManagedSettingsCompiler.compile(document, identity, project, now));
+            settings.putAll(ManagedSettingsCompiler.compile(document, identity, project, now, expander));
         }
         settings.put("hooks", hooks);
         return settings;

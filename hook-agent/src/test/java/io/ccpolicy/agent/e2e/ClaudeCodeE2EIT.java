@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ccpolicy.agent.e2e.FakeMessagesApi.Call;
 import io.ccpolicy.agent.e2e.FakeMessagesApi.Turn;
+import io.ccpolicy.engine.testing.DebianPackages;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -50,6 +51,9 @@ class ClaudeCodeE2EIT {
     @BeforeAll
     static void installAgent() throws Exception {
         claude = ClaudeCli.installed();
+        // Claude Code's OS sandbox on Linux, which the policy's path rules require
+        DebianPackages.require("bwrap", "bubblewrap");
+        DebianPackages.require("socat", "socat");
         home = Files.createDirectories(root.resolve("home"));
         project = Files.createDirectories(home.resolve("project"));
         state = Files.createDirectories(root.resolve("state"));
@@ -174,6 +178,39 @@ class ClaudeCodeE2EIT {
 
     @Test
     @Order(5)
+    void theOsSandboxCompiledFromThePolicyStopsWhatTheHookCannotSee() throws Exception {
+        Path target = Path.of("/etc/ccpolicy-e2e-sandbox");
+        Files.deleteIfExists(target);
+        String managed = Files.readString(managedDir.resolve("managed-settings.json"));
+        assertThat(managed).as("the writePath allowlist compiles into the required sandbox").contains("\"sandbox\"")
+                .contains("\"failIfUnavailable\":true").contains("\"allowUnsandboxedCommands\":false");
+        try (FakeMessagesApi api = new FakeMessagesApi(List.of(
+                Turn.calls(new Call("Write", Map.of("file_path", project.resolve("Makefile").toString(),
+                        "content", "all:\n\techo pwned > " + target + "\n"))),
+                Turn.calls(new Call("Bash", Map.of("command", "make", "description", "build"))),
+                Turn.calls(new Call("Bash", Map.of("command", "ls nothing 2>/dev/null; command -v make >/dev/null && echo tools-ok",
+                        "description", "check"))),
+                Turn.calls(new Call("Bash", Map.of("command", "python3 -c 'open(\"/etc/ccpolicy-e2e-py\", \"w\")'", "description", "x"))),
+                Turn.text("done")), List.of(), 100)) {
+            run(api, List.of(), Map.of());
+            assertThat(api.result(0, 0).isError()).as("the Makefile is written in the project: %s", api.result(0, 0)).isFalse();
+            assertThat(api.result(1, 0).isError()).as("the hook allows make, the sandbox stops its recipe: %s", api.result(1, 0)).isTrue();
+            assertThat(api.result(1, 0).content()).doesNotContain("POLICY VIOLATION").contains("Read-only file system");
+            assertThat(target).as("the recipe's write to /etc never lands").doesNotExist();
+            assertThat(api.result(2, 0).isError()).as("an everyday command with 2>/dev/null works: %s", api.result(2, 0)).isFalse();
+            assertThat(api.result(2, 0).content()).contains("tools-ok");
+            assertThat(api.result(3, 0).isError()).isTrue();
+            assertThat(api.result(3, 0).content()).contains("POLICY VIOLATION").contains("cannot tell what inline python3 code writes");
+        }
+        assertThat(Path.of("/etc/ccpolicy-e2e-py")).doesNotExist();
+        List<String> trail = Files.readAllLines(state.resolve("audit/events.jsonl"));
+        assertThat(trail).as("the agent's trail records what the sandbox stopped")
+                .anySatisfy(line -> assertThat(line).contains("\"type\":\"sandbox_violation\"").contains("\"approved-paths\"")
+                        .contains("Read-only file system").contains("\"effect\":\"deny\""));
+    }
+
+    @Test
+    @Order(6)
     void withTheDaemonStoppedToolsAreBlocked() throws Exception {
         agent.close();
         try (FakeMessagesApi api = new FakeMessagesApi(List.of(

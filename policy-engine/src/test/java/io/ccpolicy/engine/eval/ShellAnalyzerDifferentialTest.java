@@ -3,6 +3,7 @@ package io.ccpolicy.engine.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ccpolicy.engine.parse.TestSuiteParser;
+import io.ccpolicy.engine.testing.DebianPackages;
 import io.ccpolicy.engine.testing.PolicyTestCase;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -13,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -172,28 +172,6 @@ class ShellAnalyzerDifferentialTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        }
-    }
-
-    /** The test command installs what this test needs on a fresh machine, as it does for the browser test. */
-    static final class DebianPackages {
-        static void require(String binary, String pkg) throws Exception {
-            if (Stream.of("/usr/bin/", "/bin/", "/usr/local/bin/").anyMatch(d -> Files.isExecutable(Path.of(d + binary)))) {
-                return;
-            }
-            System.out.println("installing " + pkg + " from Debian (once per machine)...");
-            if (!apt("install", "-y", "-q", pkg) && !(apt("update", "-q") && apt("install", "-y", "-q", pkg))) {
-                throw new IllegalStateException("apt-get install " + pkg + " failed; install it (as root) to run the differential test");
-            }
-        }
-
-        private static boolean apt(String... arguments) throws Exception {
-            List<String> command = new ArrayList<>(List.of("apt-get"));
-            command.addAll(List.of(arguments));
-            ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
-            builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
-            Process apt = builder.start();
-            return apt.waitFor(15, TimeUnit.MINUTES) && apt.exitValue() == 0;
         }
     }
 }

@@ -98,14 +98,17 @@ class AgentSyncTest {
         Files.writeString(managed.settingsFile(), "{\"companyAnnouncements\": [\"kept\"]}");
         try (BundleSync sync = new BundleSync(agent, holder, state, key(), AgentSyncTest::agentToken, log, Clock.systemUTC())) {
             assertThat(sync.syncOnce(0)).isTrue();
-            ManagedSettingsFollower.follow(sync, holder, managed, agent, 7411, log);
-            assertThat(Files.readString(managed.settingsFile())).contains("github-mcp").contains("kept").contains("127.0.0.1:7411");
+            ManagedSettingsFollower.follow(sync, holder, managed, agent, 7411, state, log);
+            assertThat(Files.readString(managed.settingsFile())).contains("github-mcp").contains("kept").contains("127.0.0.1:7411")
+                    .doesNotContain("\"sandbox\"");
 
             sync.start();
             publishOrganization("  - {name: approved-mcp-servers, type: allowlist, target: mcpServers, values: [github-mcp, " + mcp
-                    + "], severity: error}\n", "one more server");
+                    + "], severity: error}\n  - {name: write-areas, type: allowlist, target: writePath, values: [\"/home/**\"], severity: error}\n",
+                    "one more server, writes confined");
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(managed.settingsFile()).contains(mcp));
-            assertThat(Files.readString(managed.settingsFile())).contains("kept");
+            assertThat(Files.readString(managed.settingsFile())).as("the OS sandbox follows the bundle too").contains("kept")
+                    .contains("\"sandbox\"").contains("\"allowWrite\":[\"/home\"]").contains("\"failIfUnavailable\":true");
         }
     }
 
