@@ -181,7 +181,7 @@ class ClaudeCodeE2EIT {
     void theOsSandboxCompiledFromThePolicyStopsWhatTheHookCannotSee() throws Exception {
         Path target = Path.of("/etc/ccpolicy-e2e-sandbox");
         Files.deleteIfExists(target);
-        String managed = Files.readString(managedDir.resolve("managed-settings.json"));
+        String managed = Files.readString(managedDir.resolve("managed-settings.json")).replaceAll("\\s", "");
         assertThat(managed).as("the writePath allowlist compiles into the required sandbox").contains("\"sandbox\"")
                 .contains("\"failIfUnavailable\":true").contains("\"allowUnsandboxedCommands\":false");
         try (FakeMessagesApi api = new FakeMessagesApi(List.of(
