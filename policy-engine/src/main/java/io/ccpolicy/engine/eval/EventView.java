@@ -79,6 +79,9 @@ final class EventView {
                 set.add(Target.WRITE_PATH);
                 set.add(Target.READ_PATH);
                 set.add(Target.WEB_DOMAIN);
+                if (!shell().mcpServers().isEmpty()) {
+                    set.add(Target.MCP_SERVERS);
+                }
                 for (Value write : shell().writes()) {
                     if (write.opaque()) {
                         continue;
@@ -192,6 +195,9 @@ final class EventView {
         }
         producedOrOpaque(Target.MCP_SERVERS).ifPresent(produced -> servers.addAll(produced.opaque() ? List.of(produced)
                 : mcpServersIn(produced.text())));
+        if (tool.equals("Bash")) {
+            servers.addAll(shell().mcpServers());
+        }
         return servers;
     }
 
@@ -237,10 +243,21 @@ final class EventView {
     private static List<Value> mcpServersIn(String json) {
         try {
             Object parsed = new Load(LoadSettings.builder().setCodePointLimit(4 * 1024 * 1024).build()).loadFromString(json);
-            if (parsed instanceof Map<?, ?> root && root.get("mcpServers") instanceof Map<?, ?> servers) {
-                return servers.keySet().stream().map(k -> Value.of(String.valueOf(k))).toList();
+            List<Value> found = new ArrayList<>();
+            if (parsed instanceof Map<?, ?> root) {
+                if (root.get("mcpServers") instanceof Map<?, ?> servers) {
+                    servers.keySet().forEach(k -> found.add(Value.of(String.valueOf(k))));
+                }
+                // ~/.claude.json keeps each project's servers under projects.<path>.mcpServers
+                if (root.get("projects") instanceof Map<?, ?> projects) {
+                    for (Object project : projects.values()) {
+                        if (project instanceof Map<?, ?> p && p.get("mcpServers") instanceof Map<?, ?> servers) {
+                            servers.keySet().forEach(k -> found.add(Value.of(String.valueOf(k))));
+                        }
+                    }
+                }
             }
-            return List.of();
+            return found;
         } catch (RuntimeException e) {
             return List.of(Value.opaque("an MCP configuration that cannot be read"));
         }

@@ -7,9 +7,11 @@ import java.util.List;
  * {@code env}, {@code sh -c} unwrapped), the paths it writes and reads, and the hosts it contacts. Opaque values stand for
  * what cannot be known before it runs (every policy on these targets treats them as the most restrictive case);
  * {@code programs} are the commands whose own behaviour is not on the command line ({@code make}, {@code ./gradlew}),
- * which only the OS sandbox confines. An unparseable command yields {@code problem} and opaque values.
+ * which only the OS sandbox confines; {@code mcpServers} are the MCP servers it adds to Claude Code ({@code claude mcp add}).
+ * An unparseable command yields {@code problem} and opaque values.
  */
-record ShellAnalysis(List<Value> commands, List<Value> writes, List<Value> reads, List<Value> hosts, List<Value> programs, String problem) {
+record ShellAnalysis(List<Value> commands, List<Value> writes, List<Value> reads, List<Value> hosts, List<Value> programs,
+        List<Value> mcpServers, String problem) {
 
     boolean unparseable() {
         return problem != null;

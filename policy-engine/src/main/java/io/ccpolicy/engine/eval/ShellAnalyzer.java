@@ -84,6 +84,7 @@ final class ShellAnalyzer {
     private final List<Value> reads = new ArrayList<>();
     private final List<Value> hosts = new ArrayList<>();
     private final List<Value> programs = new ArrayList<>();
+    private final List<Value> mcpServers = new ArrayList<>();
     private int callDepth;
     /** The paths a command prints for the next one in a pipe ({@code find . -name x | xargs rm}), when they are known. */
     private Field lastOutput;
@@ -112,10 +113,11 @@ final class ShellAnalyzer {
             analyzer.line(command, 0);
             analyzer.runTraps();
             return new ShellAnalysis(List.copyOf(analyzer.commands), List.copyOf(analyzer.writes), List.copyOf(analyzer.reads),
-                    List.copyOf(analyzer.hosts), List.copyOf(analyzer.programs), null);
+                    List.copyOf(analyzer.hosts), List.copyOf(analyzer.programs), List.copyOf(analyzer.mcpServers), null);
         } catch (UnparseableException e) {
             Value unknown = Value.opaque("a command that cannot be parsed (" + e.getMessage() + ")");
-            return new ShellAnalysis(List.of(unknown), List.of(unknown), List.of(unknown), List.of(unknown), List.of(), e.getMessage());
+            return new ShellAnalysis(List.of(unknown), List.of(unknown), List.of(unknown), List.of(unknown), List.of(), List.of(unknown),
+                    e.getMessage());
         }
     }
 
@@ -1020,6 +1022,7 @@ final class ShellAnalyzer {
                     }
                 }
             }
+            case "claude" -> claudeCli(fields, args);
             case "npx", "npm", "pnpm", "yarn" -> {
                 boolean shellCode = args.stream().anyMatch(a -> a.text().equals("-c") || a.text().equals("--call") || a.text().startsWith("--call="));
                 if (shellCode) {
@@ -1379,6 +1382,26 @@ final class ShellAnalyzer {
             command.add(input);
         }
         command(command, depth, Optional.empty());
+    }
+
+    /** {@code claude mcp add NAME ...} and {@code add-json NAME JSON} add an MCP server; every other use is a program. */
+    private void claudeCli(List<Field> fields, List<Field> args) {
+        if (args.size() < 2 || !args.get(0).text().equals("mcp") || !args.get(1).text().startsWith("add")) {
+            program(fields);
+            return;
+        }
+        record(fields);
+        String sub = args.get(1).text();
+        CommandOptions o = CommandOptions.parse(args.subList(2, args.size()), "s|scope|t|transport|e|env|H|header|client-id|client-secret|callback-port", false);
+        List<Field> names = o.operands.stream().filter(f -> !f.text().matches("[A-Za-z_][A-Za-z0-9_]*=.*")).toList();
+        if (sub.equals("add-from-claude-desktop") || names.isEmpty() || names.get(0).dynamic()) {
+            if (!collecting) {
+                mcpServers.add(Value.opaque("`" + join(fields) + "`: cannot tell which MCP servers it adds"));
+            }
+        } else if (!collecting) {
+            mcpServers.add(Value.of(names.get(0).text()));
+        }
+        // the CLI then writes the server into .mcp.json or ~/.claude.json itself: the server it adds is what is judged
     }
 
     // ---------------------------------------------------------------- programs and their effects
