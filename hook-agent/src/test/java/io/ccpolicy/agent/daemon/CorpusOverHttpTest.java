@@ -69,8 +69,9 @@ class CorpusOverHttpTest {
     void mostOfTheCorpusRunsOverHttp() throws Exception {
         List<String> notRunnable = new ArrayList<>();
         int runnable = cases(notRunnable).size();
-        assertThat(notRunnable).isEmpty();
-        assertThat(runnable).isGreaterThanOrEqualTo(200);
+        assertThat(notRunnable).as("only cases whose working directory lies outside the home this test maps").hasSizeLessThanOrEqualTo(5)
+                .allSatisfy(why -> assertThat(why).contains("working directory outside /home"));
+        assertThat(runnable).isGreaterThanOrEqualTo(700);
     }
 
     private static List<DynamicTest> cases(List<String> notRunnable) throws Exception {
@@ -94,15 +95,23 @@ class CorpusOverHttpTest {
 
     private static String whyNotRunnable(PolicyTestCase testCase) {
         String event = testCase.request().event().name();
+        String cwd = testCase.request().event().cwd();
+        if (!cwd.isEmpty() && !cwd.startsWith("/home/")) {
+            // the scratch world is built under a temporary home; a real /etc or /tmp stays out of reach
+            return "working directory outside /home, which this test maps to scratch directories";
+        }
         return HookService.KNOWN_EVENTS.contains(event) ? null : "not an event the daemon answers";
     }
 
     private static void check(Path policy, PolicyTestCase testCase) throws Exception {
         Path state = Files.createTempDirectory(dir, "agent");
         AgentLog log = new AgentLog(new PrintStream(PrintStream.nullOutputStream()));
-        PolicyHolder holder = new PolicyHolder(policy, Clock.fixed(testCase.now(), ZoneOffset.UTC), log, problems -> { });
-        holder.loadInitial();
         Sandbox sandbox = new Sandbox(testCase, Files.createDirectories(state.resolve("home")));
+        // Paths the policy names absolutely under /home follow the home to its scratch place.
+        Path mapped = Files.writeString(state.resolve(policy.getFileName()), sandbox.mapHome(Files.readString(policy))
+                .replace("\"/home/**\"", "\"" + state + "/**\""));
+        PolicyHolder holder = new PolicyHolder(mapped, Clock.fixed(testCase.now(), ZoneOffset.UTC), log, problems -> { });
+        holder.loadInitial();
         try (AuditLog audit = new AuditLog(state)) {
             AgentConfig agent = new AgentConfig("corpus", testCase.request().identity(), "machine-corpus");
             current.set(new HookService(holder, agent, new Workspace(sandbox.home.toString()), audit, log,
