@@ -48,6 +48,7 @@ public final class HookService implements HookServer.Handler {
     private final AgentLog log;
     private final Clock clock;
     private final AuditEvents events;
+    private final MachinePaths paths = new MachinePaths();
     private volatile java.util.function.Supplier<Map<String, Object>> shipping = () -> Map.of("enabled", false);
     private volatile java.util.function.Supplier<Map<String, Object>> sync = Map::of;
 
@@ -140,7 +141,7 @@ public final class HookService implements HookServer.Handler {
             }
         }
         Decision decision = engine.evaluate(new DecisionRequest(event, agent.identity(), project, new SessionState(tokens), snapshot,
-                workspace.home()));
+                workspace.home(), paths));
         long micros = (System.nanoTime() - started) / 1000;
         Map<String, Object> response = switch (name) {
             case "PreToolUse" -> preToolUse(decision);

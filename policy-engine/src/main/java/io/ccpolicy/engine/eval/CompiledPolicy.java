@@ -29,6 +29,8 @@ final class CompiledPolicy {
     private final Set<String> exactNames = new HashSet<>();
     private final List<String> globNames = new ArrayList<>();
     private final List<PathPattern> paths = new ArrayList<>();
+    /** The same patterns lower-cased, for hosts whose file system ignores case (macOS, Windows). */
+    private final List<PathPattern> foldedPaths = new ArrayList<>();
     private final List<CommandPattern> commands = new ArrayList<>();
     private final List<DomainPattern> domains = new ArrayList<>();
     private final List<String> phrases = new ArrayList<>();
@@ -40,7 +42,10 @@ final class CompiledPolicy {
         this.toolScope = policy.tools().stream().map(EventView::normalizeTool).toList();
         for (String value : policy.values()) {
             switch (policy.target()) {
-                case WRITE_PATH, READ_PATH -> paths.add(new PathPattern(value));
+                case WRITE_PATH, READ_PATH -> {
+                    paths.add(new PathPattern(value));
+                    foldedPaths.add(new PathPattern(value.toLowerCase(Locale.ROOT)));
+                }
                 case BASH_COMMAND -> commands.add(new CommandPattern(value));
                 case WEB_DOMAIN -> domains.add(new DomainPattern(value));
                 case PROMPT -> phrases.add(value.toLowerCase(Locale.ROOT));
@@ -144,7 +149,9 @@ final class CompiledPolicy {
             return false;
         }
         return switch (policy.target()) {
-            case WRITE_PATH, READ_PATH -> paths.stream().anyMatch(p -> p.coversAll(value, view.home, view.cwd));
+            case WRITE_PATH, READ_PATH -> view.foldCase
+                    ? foldedPaths.stream().anyMatch(p -> p.coversAll(fold(value), fold(view.home), fold(view.cwd)))
+                    : paths.stream().anyMatch(p -> p.coversAll(value, view.home, view.cwd));
             case BASH_COMMAND -> commands.stream().anyMatch(c -> c.surelyMatches(value, view.shape(value), view.home));
             case WEB_DOMAIN -> domains.stream().anyMatch(d -> d.matches(value.text()));
             default -> nameListed(value.text());
@@ -156,7 +163,9 @@ final class CompiledPolicy {
             return true;
         }
         return switch (policy.target()) {
-            case WRITE_PATH, READ_PATH -> paths.stream().anyMatch(p -> p.mayMatch(value, view.home, view.cwd));
+            case WRITE_PATH, READ_PATH -> view.foldCase
+                    ? foldedPaths.stream().anyMatch(p -> p.mayMatch(fold(value), fold(view.home), fold(view.cwd)))
+                    : paths.stream().anyMatch(p -> p.mayMatch(value, view.home, view.cwd));
             case BASH_COMMAND -> commands.stream().anyMatch(c -> c.mayMatch(value, view.shape(value), view.home));
             case WEB_DOMAIN -> domains.stream().anyMatch(d -> d.matches(value.text()));
             case PROMPT -> {
@@ -165,6 +174,14 @@ final class CompiledPolicy {
             }
             default -> nameListed(value.text());
         };
+    }
+
+    private static Value fold(Value value) {
+        return new Value(value.text().toLowerCase(Locale.ROOT), value.opaque(), value.glob());
+    }
+
+    private static String fold(String text) {
+        return text.toLowerCase(Locale.ROOT);
     }
 
     private boolean nameListed(String name) {

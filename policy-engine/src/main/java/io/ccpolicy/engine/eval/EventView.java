@@ -3,6 +3,7 @@ package io.ccpolicy.engine.eval;
 import io.ccpolicy.engine.ConfigurationSnapshot;
 import io.ccpolicy.engine.DecisionRequest;
 import io.ccpolicy.engine.HookEvent;
+import io.ccpolicy.engine.HostPaths;
 import io.ccpolicy.engine.model.Target;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -29,6 +30,8 @@ final class EventView {
     final String tool;
     final String cwd;
     final String home;
+    /** The host's file system ignores case: paths and patterns are compared lower-cased. */
+    final boolean foldCase;
     private final EnumSet<Target> targets;
     private final Map<Target, List<Value>> values = new EnumMap<>(Target.class);
     private ShellAnalysis shell;
@@ -39,8 +42,9 @@ final class EventView {
         this.request = request;
         this.event = request.event();
         this.tool = normalizeTool(event.toolName());
-        this.home = request.home();
-        String eventCwd = event.cwd();
+        this.home = request.paths().windows() ? Paths.fromWindows(request.home()) : request.home();
+        this.foldCase = request.paths().caseInsensitive();
+        String eventCwd = request.paths().windows() ? Paths.fromWindows(event.cwd()) : event.cwd();
         this.cwd = eventCwd.isEmpty() ? home : Paths.normalize(eventCwd, "/", home);
         this.targets = targets();
     }
@@ -121,6 +125,7 @@ final class EventView {
     private String writtenPath() {
         if (writtenPath == null) {
             String raw = tool.equals("NotebookEdit") ? event.inputString("notebook_path") : event.inputString("file_path");
+            raw = request.paths().windows() ? Paths.fromWindows(raw) : raw;
             writtenPath = raw.isEmpty() ? "" : Paths.normalize(raw, cwd, home);
         }
         return writtenPath;
@@ -142,14 +147,55 @@ final class EventView {
             case SESSION_TOKENS -> List.of(Value.of(Long.toString(request.session().tokens())));
             case PROMPT -> List.of(Value.of(event.string("prompt")));
             case BASH_COMMAND -> shell().commands();
-            case WRITE_PATH -> tool.equals("Bash") ? shell().writes() : pathValue(writtenPath());
-            case READ_PATH -> tool.equals("Bash") ? shell().reads() : readPaths();
+            case WRITE_PATH -> withRealPaths(tool.equals("Bash") ? shell().writes() : pathValue(writtenPath()));
+            case READ_PATH -> withRealPaths(tool.equals("Bash") ? shell().reads() : readPaths());
             case WEB_DOMAIN -> tool.equals("Bash") ? shell().hosts() : webHosts();
             case MCP_SERVERS -> tool.isEmpty() ? names(config.mcpServers()) : toolMcpServers();
             case SKILLS -> tool.isEmpty() ? names(config.skills()) : toolSkills();
             case CLAUDE_MD -> tool.isEmpty() ? config.claudeMd().stream().map(f -> Value.of(f.content())).toList()
                     : producedOrOpaque(Target.CLAUDE_MD).map(List::of).orElse(List.of());
         };
+    }
+
+    /**
+     * Each path and, where the host finds that a symbolic link on the way leads elsewhere, the real path too: a policy
+     * judges both, so a link in the project to /etc is /etc. A glob's literal directory is resolved the same way.
+     */
+    private List<Value> withRealPaths(List<Value> values) {
+        HostPaths host = request.paths();
+        if (host == HostPaths.LEXICAL || values.isEmpty()) {
+            return values;
+        }
+        List<Value> all = new ArrayList<>(values);
+        for (Value value : values) {
+            if (value.opaque()) {
+                continue;
+            }
+            String text = value.text();
+            String real;
+            if (value.glob()) {
+                int glob = firstGlob(text);
+                int slash = text.lastIndexOf('/', glob);
+                String dir = slash <= 0 ? "/" : text.substring(0, slash);
+                String resolved = host.realPath(dir);
+                real = resolved.equals(dir) ? text : (resolved.equals("/") ? "" : resolved) + text.substring(slash);
+            } else {
+                real = host.realPath(text);
+            }
+            if (!real.equals(text)) {
+                all.add(new Value(Paths.resolve(real, "/"), false, value.glob()));
+            }
+        }
+        return all;
+    }
+
+    private static int firstGlob(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            if ("*?[".indexOf(text.charAt(i)) >= 0) {
+                return i;
+            }
+        }
+        return text.length();
     }
 
     private static List<Value> pathValue(String path) {
@@ -162,6 +208,7 @@ final class EventView {
             case "NotebookRead" -> event.inputString("notebook_path");
             default -> event.inputString("path");
         };
+        raw = request.paths().windows() ? Paths.fromWindows(raw) : raw;
         List<Value> paths = new ArrayList<>();
         String base = raw.isEmpty() ? cwd : Paths.normalize(raw, cwd, home);
         if (tool.equals("Glob")) {

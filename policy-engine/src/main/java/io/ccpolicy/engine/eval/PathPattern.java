@@ -13,7 +13,7 @@ final class PathPattern {
     private final boolean cwdRelative;
 
     PathPattern(String pattern) {
-        String p = pattern.trim();
+        String p = Paths.fromWindows(pattern.trim());
         while (p.length() > 1 && p.endsWith("/")) {
             p = p.substring(0, p.length() - 1);
         }

@@ -43,6 +43,26 @@ public final class Paths {
                 parts.addLast(part);
             }
         }
-        return parts.isEmpty() ? "/" : "/" + String.join("/", parts);
+        String normalized = parts.isEmpty() ? "/" : "/" + String.join("/", parts);
+        // /proc/self/root/etc is /etc (and another process's root is, as far as a policy can tell, the same tree)
+        if (normalized.startsWith("/proc/") && parts.size() >= 3) {
+            java.util.Iterator<String> it = parts.iterator();
+            it.next();
+            it.next();
+            if (it.next().equals("root")) {
+                String rest = String.join("/", new java.util.ArrayList<>(parts).subList(3, parts.size()));
+                return "/" + rest;
+            }
+        }
+        return normalized;
+    }
+
+    /** A Windows path ({@code C:\Users\bob}) in the engine's form ({@code /c/Users/bob}); any other path unchanged. */
+    public static String fromWindows(String path) {
+        if (path.length() >= 2 && Character.isLetter(path.charAt(0)) && path.charAt(1) == ':') {
+            String rest = path.substring(2).replace('\\', '/');
+            return "/" + Character.toLowerCase(path.charAt(0)) + (rest.startsWith("/") ? rest : "/" + rest);
+        }
+        return path.indexOf('\\') >= 0 && path.startsWith("\\\\") ? path.replace('\\', '/') : path;
     }
 }
