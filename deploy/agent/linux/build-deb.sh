@@ -42,7 +42,7 @@ Architecture: all
 Section: admin
 Priority: optional
 Maintainer: Platform team <platform@acme.example>
-Depends: openjdk-17-jre-headless | java17-runtime-headless, passwd, systemd
+Depends: openjdk-17-jre-headless | java17-runtime-headless, passwd, systemd, bubblewrap, socat
 Installed-Size: $(du -sk "$STAGE/opt" | cut -f1)
 Description: Claude Code policy agent (ccpolicy)
  Enforces the organisation's Claude Code policies on this machine before every

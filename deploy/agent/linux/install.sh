@@ -39,6 +39,10 @@ if [ -z "$CONFIG" ]; then
 fi
 [ -n "$DEVELOPER" ] || fail "--developer must name the developer's account (whose Claude Code the agent checks)"
 command -v java >/dev/null || fail "Java 17 or later is required (Debian/Ubuntu: apt-get install openjdk-17-jre-headless)"
+# Claude Code's OS sandbox, which policies with path rules require: without it Bash commands are refused
+if ! command -v bwrap >/dev/null || ! command -v socat >/dev/null; then
+  echo "install.sh: warning: bubblewrap and socat are needed for Claude Code's OS sandbox (apt-get install bubblewrap socat)" >&2
+fi
 if [ -z "$ROOT" ]; then
   [ "$(id -u)" = 0 ] || fail "run as root (sudo): the agent's files and Claude Code's managed settings are root-owned"
   DEVELOPER_HOME="$(getent passwd "$DEVELOPER" | cut -d: -f6)"

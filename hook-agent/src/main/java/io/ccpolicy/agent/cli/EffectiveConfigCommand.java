@@ -1,12 +1,15 @@
 package io.ccpolicy.agent.cli;
 
 import io.ccpolicy.agent.daemon.Workspace;
+import io.ccpolicy.agent.install.ExistingPaths;
 import io.ccpolicy.engine.PolicyEngine;
 import io.ccpolicy.engine.config.ClaudeCodeLayers;
 import io.ccpolicy.engine.config.ConfigurationMerger;
 import io.ccpolicy.engine.config.EffectiveConfiguration;
 import io.ccpolicy.engine.model.Identity;
 import io.ccpolicy.engine.model.PolicyDocument;
+import io.ccpolicy.engine.settings.SandboxCompiler;
+import io.ccpolicy.engine.settings.SandboxPlan;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,10 +48,15 @@ public final class EffectiveConfigCommand {
             EffectiveConfiguration effective = ConfigurationMerger.merge(engine, identity,
                     args.option("project-name").orElse(project.getFileName() == null ? "" : project.getFileName().toString()),
                     home.toString(), layers);
+            SandboxPlan sandbox = SandboxCompiler.plan(document, identity, args.option("project-name").orElse(""),
+                    java.time.Instant.now(), new ExistingPaths(home));
             if (args.flag("json")) {
-                out.println(Json.write(effective));
+                Map<String, Object> json = new java.util.LinkedHashMap<>(Json.MAPPER.convertValue(effective, Map.class));
+                json.put("osSandbox", sandbox);
+                out.println(Json.write(json));
             } else {
                 print(effective, project, home, out);
+                printSandbox(sandbox, out);
             }
             return effective.rejected().isEmpty() ? 0 : 1;
         } catch (PolicyFiles.Reported e) {
@@ -80,6 +88,24 @@ public final class EffectiveConfigCommand {
         if (!effective.warnings().isEmpty()) {
             out.println("Warnings:");
             effective.warnings().forEach(w -> out.println("  " + w));
+        }
+    }
+
+    /** Claude Code's OS sandbox as the policy compiles it, and how each path or domain value maps into it. */
+    private static void printSandbox(SandboxPlan sandbox, PrintStream out) {
+        out.println("OS sandbox: " + sandbox.mode().yaml() + (sandbox.active() ? "" : " (Bash runs unconfined; the hooks alone enforce)"));
+        if (!sandbox.active()) {
+            return;
+        }
+        if (sandbox.settings().get("filesystem") instanceof Map<?, ?> filesystem) {
+            filesystem.forEach((k, v) -> out.println("  filesystem." + k + ": " + v));
+        }
+        if (sandbox.settings().get("network") instanceof Map<?, ?> network) {
+            network.forEach((k, v) -> out.println("  network." + k + ": " + v));
+        }
+        for (SandboxPlan.Mapping m : sandbox.mappings()) {
+            out.println("  " + m.policy() + ": " + m.value() + " -> " + (m.emitted().isEmpty() ? "(none)" : m.setting() + " " + m.emitted())
+                    + (m.note().isEmpty() ? "" : "  [" + m.note() + "]"));
         }
     }
 

@@ -171,6 +171,21 @@ class PolicyCliTest {
     }
 
     @Test
+    void effectiveConfigShowsHowThePolicyMapsIntoTheOsSandbox() throws IOException {
+        Path project = Files.createDirectories(dir.resolve("proj"));
+        Path home = Files.createDirectories(dir.resolve("home"));
+        assertThat(run("effective-config", "--policy", CORPUS.resolve("bash-policy.yaml").toString(), "--project", project.toString(),
+                "--home", home.toString(), "--user", "bob@acme.com")).isZero();
+        assertThat(out()).contains("OS sandbox: required").contains("filesystem.allowWrite: [/home")
+                .contains("write-areas: /tmp/claude-*/** -> ").contains("the glob cannot be expressed in the sandbox")
+                .contains("no-secret-reads: ~/.ssh/* -> filesystem.denyRead [~/.ssh]")
+                .contains("network.allowedDomains: [github.com, *.github.com,").contains("network.allowManagedDomainsOnly: true");
+        assertThat(run("effective-config", "--policy", CORPUS.resolve("guide-policy.yaml").toString(), "--project", project.toString(),
+                "--home", home.toString(), "--json")).isZero();
+        assertThat(out()).contains("\"osSandbox\"").contains("\"mode\" : \"OFF\"");
+    }
+
+    @Test
     void wrongUsageExitsWithTwo() {
         assertThat(run("explain", "--policy")).isEqualTo(2);
         assertThat(err()).contains("option --policy needs a value");

@@ -162,7 +162,7 @@ class AgentRolloutIT {
         Path deb = out.resolve("ccpolicy-agent_0.1.0~snapshot_all.deb");
         assertThat(built).contains(deb.toString());
         assertThat(run(List.of("dpkg-deb", "--info", deb.toString()))).contains("Package: ccpolicy-agent", "Version: 0.1.0~snapshot",
-                "Depends: openjdk-17-jre-headless | java17-runtime-headless", "postinst", "prerm", "postrm");
+                "Depends: openjdk-17-jre-headless | java17-runtime-headless", "bubblewrap, socat", "postinst", "prerm", "postrm");
         assertThat(run(List.of("dpkg-deb", "--contents", deb.toString()))).contains("./opt/ccpolicy-agent/hook-agent.jar",
                 "./opt/ccpolicy-agent/bin/hook-agent", "./opt/ccpolicy-agent/libexec/configure", "./lib/systemd/system/ccpolicy-agent.service");
         Path control = dir.resolve("control");
