@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.ccpolicy.agent.testing.AgentTraffic;
 import io.ccpolicy.engine.model.Identity;
+import io.ccpolicy.engine.testing.DebianPackages;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -18,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -197,24 +197,7 @@ final class DashboardBrowser {
 
     /** The test command installs what the browser test needs on a fresh machine: Debian's chromium and its driver. */
     private static void installChromiumIfMissing() throws Exception {
-        if (Files.isExecutable(Path.of("/usr/bin/chromium")) && Files.isExecutable(Path.of("/usr/bin/chromedriver"))) {
-            return;
-        }
-        System.out.println("installing chromium and chromium-driver from Debian (once per machine)...");
-        if (!apt("install", "-y", "-q", "chromium", "chromium-driver")) {
-            // Package lists may be stale on a fresh machine.
-            if (!apt("update", "-q") || !apt("install", "-y", "-q", "chromium", "chromium-driver")) {
-                throw new IllegalStateException("apt-get install chromium chromium-driver failed; install them to run the browser test");
-            }
-        }
-    }
-
-    private static boolean apt(String... arguments) throws Exception {
-        List<String> command = new java.util.ArrayList<>(List.of("apt-get"));
-        command.addAll(List.of(arguments));
-        ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
-        builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
-        Process apt = builder.start();
-        return apt.waitFor(15, TimeUnit.MINUTES) && apt.exitValue() == 0;
+        DebianPackages.require("chromium", "chromium");
+        DebianPackages.require("chromedriver", "chromium-driver");
     }
 }

@@ -146,9 +146,12 @@ public final class AuditEvents {
         Map<String, Object> check = new LinkedHashMap<>();
         check.put("policies", policies);
         check.put("result", "violated");
-        check.put("violations", findings.stream().map(f -> {
+        // one violation per policy the sandbox enforced, so breakdowns by policy count it like any denial
+        check.put("violations", findings.stream().flatMap(f -> (f.policies().isEmpty() ? List.of("os-sandbox") : f.policies()).stream()
+                .map(policy -> Map.entry(policy, f))).map(entry -> {
+            SandboxViolations.Finding f = entry.getValue();
             Map<String, Object> v = new LinkedHashMap<>();
-            v.put("policy", f.policies().isEmpty() ? "os-sandbox" : String.join(", ", f.policies()));
+            v.put("policy", entry.getKey());
             v.put("severity", "error");
             v.put("mode", "enforce");
             v.put("effect", "deny");

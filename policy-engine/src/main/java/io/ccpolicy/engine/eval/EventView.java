@@ -174,7 +174,7 @@ final class EventView {
             String text = value.text();
             String real;
             if (value.glob()) {
-                int glob = firstGlob(text);
+                int glob = Wildcard.firstGlob(text);
                 int slash = text.lastIndexOf('/', glob);
                 String dir = slash <= 0 ? "/" : text.substring(0, slash);
                 String resolved = host.realPath(dir);
@@ -187,15 +187,6 @@ final class EventView {
             }
         }
         return all;
-    }
-
-    private static int firstGlob(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if ("*?[".indexOf(text.charAt(i)) >= 0) {
-                return i;
-            }
-        }
-        return text.length();
     }
 
     private static List<Value> pathValue(String path) {

@@ -18,7 +18,11 @@ final class Interpreters {
     }
 
     static boolean inline(String name, List<Field> args) {
-        String base = name.replaceFirst("[0-9.]+$", "");
+        int end = name.length();
+        while (end > 0 && (Character.isDigit(name.charAt(end - 1)) || name.charAt(end - 1) == '.')) {
+            end--;
+        }
+        String base = name.substring(0, end);
         return switch (base) {
             case "python", "pypy" -> scan(args, "c", "WXQ", "", "m", false);
             case "node", "nodejs" -> longInline(args, Set.of("--eval", "--print", "-e", "-p", "-pe", "-i", "--interactive"))

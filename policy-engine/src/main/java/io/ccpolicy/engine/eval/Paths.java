@@ -29,6 +29,9 @@ public final class Paths {
     /** Like {@link #normalize} for a path whose expansions are already done: a {@code ~} in it is a plain name. */
     public static String resolve(String path, String cwd) {
         String p = path;
+        if (p.startsWith("/") && clean(p)) {
+            return p;
+        }
         if (!p.startsWith("/")) {
             p = (cwd == null || cwd.isEmpty() ? "/" : cwd) + "/" + p;
         }
@@ -55,6 +58,12 @@ public final class Paths {
             }
         }
         return normalized;
+    }
+
+    /** Already normal: no empty, "." or ".." segment, no trailing slash, not under /proc. */
+    private static boolean clean(String p) {
+        return (p.length() == 1 || !p.endsWith("/")) && !p.contains("//") && !p.contains("/./") && !p.contains("/../")
+                && !p.endsWith("/.") && !p.endsWith("/..") && !p.startsWith("/proc/");
     }
 
     /** A Windows path ({@code C:\Users\bob}) in the engine's form ({@code /c/Users/bob}); any other path unchanged. */

@@ -8,6 +8,7 @@ import io.ccpolicy.engine.eval.ShellLexer.UnparseableException;
 import io.ccpolicy.engine.eval.ShellLexer.Word;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -35,6 +36,9 @@ final class ShellAnalyzer {
     private static final Set<String> POSIX_SHELLS = Set.of("sh", "bash", "dash", "ksh", "ash", "mksh", "rbash", "lksh", "posh");
     private static final Set<String> OTHER_SHELLS = Set.of("zsh", "fish", "csh", "tcsh", "xonsh", "nu", "elvish", "pwsh", "powershell");
     private static final Set<String> KEYWORDS = Set.of("if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}", "esac");
+    private static final Set<String> INTEGER_TESTS = Set.of("-eq", "-ne", "-lt", "-le", "-gt", "-ge");
+    private static final Set<String> GIT_REMOTE_SUBCOMMANDS = Set.of("clone", "fetch", "pull", "push", "ls-remote", "remote", "submodule",
+            "archive");
     private static final Set<String> STANDARD_DIRS = Set.of("/bin", "/usr/bin", "/usr/local/bin", "/sbin", "/usr/sbin", "/usr/local/sbin");
     /** Files that are not files: writing to them writes nothing on disk. */
     private static final Set<String> DEVICES = Set.of("/dev/null", "/dev/zero", "/dev/full", "/dev/stdout", "/dev/stderr", "/dev/stdin",
@@ -76,7 +80,8 @@ final class ShellAnalyzer {
     /** The directories the current command may run in; null once that cannot be known. */
     private Set<String> cwds;
     private Set<String> previousCwds;
-    private final Set<String> everyCwd = new LinkedHashSet<>();
+    /** Every directory the line visits, for traps (which run wherever the line has moved to); sets are never changed in place. */
+    private final Set<String> everyCwd = new LinkedHashSet<>(4);
     private final Map<String, List<Token>> functions = new HashMap<>();
     private final List<String> traps = new ArrayList<>();
     private final List<Value> commands = new ArrayList<>();
@@ -90,14 +95,14 @@ final class ShellAnalyzer {
     private Field lastOutput;
     private Field pipeInput;
 
+    private final String initialCwd;
+
     private ShellAnalyzer(String cwd, String home, Variables variables, boolean collecting) {
-        this.cwds = cwd == null ? null : new LinkedHashSet<>(List.of(cwd));
+        this.initialCwd = cwd;
+        this.cwds = cwd == null ? null : Set.of(cwd);
         this.home = home;
         this.variables = variables;
         this.collecting = collecting;
-        if (cwd != null) {
-            everyCwd.add(cwd);
-        }
     }
 
     static ShellAnalysis analyze(String command, String cwd, String home) {
@@ -112,8 +117,10 @@ final class ShellAnalyzer {
             ShellAnalyzer analyzer = new ShellAnalyzer(cwd, home, variables, false);
             analyzer.line(command, 0);
             analyzer.runTraps();
-            return new ShellAnalysis(List.copyOf(analyzer.commands), List.copyOf(analyzer.writes), List.copyOf(analyzer.reads),
-                    List.copyOf(analyzer.hosts), List.copyOf(analyzer.programs), List.copyOf(analyzer.mcpServers), null);
+            // the analyzer is done with its lists: they are handed over, read-only from here
+            return new ShellAnalysis(Collections.unmodifiableList(analyzer.commands), Collections.unmodifiableList(analyzer.writes),
+                    Collections.unmodifiableList(analyzer.reads), Collections.unmodifiableList(analyzer.hosts),
+                    Collections.unmodifiableList(analyzer.programs), Collections.unmodifiableList(analyzer.mcpServers), null);
         } catch (UnparseableException e) {
             Value unknown = Value.opaque("a command that cannot be parsed (" + e.getMessage() + ")");
             return new ShellAnalysis(List.of(unknown), List.of(unknown), List.of(unknown), List.of(unknown), List.of(), List.of(unknown),
@@ -273,8 +280,9 @@ final class ShellAnalyzer {
         return token.kind() == Kind.OPERATOR && token.text().equals(op);
     }
 
+    /** The directory sets are replaced, never changed in place, so keeping one to restore later needs no copy. */
     private static Set<String> copy(Set<String> set) {
-        return set == null ? null : new LinkedHashSet<>(set);
+        return set;
     }
 
     private int caseHeader(List<Token> tokens, int i, int depth) throws UnparseableException {
@@ -408,7 +416,7 @@ final class ShellAnalyzer {
         while (j < tokens.size() && !tokens.get(j).is("]]")) {
             Token t = tokens.get(j);
             if (t.kind() == Kind.WORD) {
-                arithmetic |= t.word().isLiteral() && Set.of("-eq", "-ne", "-lt", "-le", "-gt", "-ge").contains(t.text());
+                arithmetic |= t.word().isLiteral() && INTEGER_TESTS.contains(t.text());
                 expandWord(t.word(), depth);
             }
             j++;
@@ -546,7 +554,9 @@ final class ShellAnalyzer {
                     read(target);
                 }
                 case ">&" -> {
-                    if (!target.text().matches("\\d+-?|-")) {
+                    String t = target.text();
+                    String digits = t.endsWith("-") ? t.substring(0, t.length() - 1) : t;
+                    if (!digits.chars().allMatch(Character::isDigit)) {
                         write(target);
                     }
                 }
@@ -562,6 +572,18 @@ final class ShellAnalyzer {
 
     /** Expands a word the way bash would (brace, tilde, variables, globs marked); runs the commands inside it first. */
     private List<Field> expandWord(Word word, int depth) throws UnparseableException {
+        if (word.parts().size() == 1 && word.nested().isEmpty() && !word.evaluates() && !word.extglob()
+                && word.parts().get(0).kind() == PartKind.LITERAL) {
+            // the common case, one plain literal: nothing to expand unless unquoted braces or a leading tilde
+            Part only = word.parts().get(0);
+            String text = only.text();
+            if (only.quoted()) {
+                return List.of(Field.literal(text));
+            }
+            if (text.indexOf('{') < 0 && !text.startsWith("~")) {
+                return List.of(new Field(text, false, Wildcard.hasShellGlob(text)));
+            }
+        }
         for (String inner : word.nested()) {
             Saved saved = new Saved(copy(cwds), copy(previousCwds));
             line(inner, depth + 1);
@@ -788,7 +810,7 @@ final class ShellAnalyzer {
         List<Value> values = new ArrayList<>(bases.size());
         for (String base : bases) {
             String normalized = Paths.resolve(text, base);
-            if (DEVICES.contains(normalized) || normalized.matches("/dev/fd/\\d+|/proc/self/fd/\\d+")) {
+            if (DEVICES.contains(normalized) || descriptor(normalized)) {
                 continue;
             }
             // a base directory may itself be a glob (find -execdir runs in every directory under its root)
@@ -797,14 +819,14 @@ final class ShellAnalyzer {
         return values;
     }
 
+    /** {@code /dev/fd/N} or {@code /proc/self/fd/N}: one of the shell's own descriptors, not a file. */
+    private static boolean descriptor(String path) {
+        String number = path.startsWith("/dev/fd/") ? path.substring(8) : path.startsWith("/proc/self/fd/") ? path.substring(14) : "";
+        return !number.isEmpty() && number.chars().allMatch(Character::isDigit);
+    }
+
     private static boolean globThenParent(String text) {
-        int glob = -1;
-        for (int i = 0; i < text.length(); i++) {
-            if ("*?[".indexOf(text.charAt(i)) >= 0) {
-                glob = i;
-                break;
-            }
-        }
+        int glob = Wildcard.firstGlob(text);
         return glob >= 0 && text.indexOf("..", glob) >= 0;
     }
 
@@ -1332,7 +1354,11 @@ final class ShellAnalyzer {
         List<String> pending = List.copyOf(traps);
         traps.clear();
         Set<String> saved = copy(cwds);
-        cwds = everyCwd.isEmpty() || cwds == null ? null : new LinkedHashSet<>(everyCwd);
+        Set<String> visited = new LinkedHashSet<>(everyCwd);
+        if (initialCwd != null) {
+            visited.add(initialCwd);
+        }
+        cwds = visited.isEmpty() || cwds == null ? null : visited;
         for (String trap : pending) {
             line(trap, 1);
         }
@@ -2146,7 +2172,7 @@ final class ShellAnalyzer {
             }
             String sub = args.get(i).text();
             List<Field> rest = args.subList(i + 1, args.size());
-            boolean remotes = Set.of("clone", "fetch", "pull", "push", "ls-remote", "remote", "submodule", "archive").contains(sub);
+            boolean remotes = GIT_REMOTE_SUBCOMMANDS.contains(sub);
             for (Field f : rest) {
                 if (f.text().startsWith("ext::") || f.text().startsWith("fd::")) {
                     opaque(join(fields), "git's " + f.text().substring(0, f.text().indexOf(':')) + ":: transport runs a command");

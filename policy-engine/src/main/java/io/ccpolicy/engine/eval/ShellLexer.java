@@ -43,6 +43,9 @@ final class ShellLexer {
 
         /** The word as a person reads it: literal text, {@code ${name}} for variables, {@code $(...)} for the rest. */
         String display() {
+            if (parts.size() == 1 && parts.get(0).kind() == PartKind.LITERAL) {
+                return parts.get(0).text();
+            }
             StringBuilder text = new StringBuilder();
             for (Part part : parts) {
                 switch (part.kind()) {
@@ -121,7 +124,7 @@ final class ShellLexer {
                     pos += 2;
                     endWord();
                 } else {
-                    literal(String.valueOf(c), false);
+                    literal(c, false);
                     pos++;
                 }
                 continue;
@@ -140,7 +143,7 @@ final class ShellLexer {
                     if (peek(1) == '\n') {
                         pos += 2;
                     } else if (pos + 1 < n) {
-                        literal(String.valueOf(input.charAt(pos + 1)), true);
+                        literal(input.charAt(pos + 1), true);
                         pos += 2;
                     } else {
                         pos++;
@@ -156,7 +159,7 @@ final class ShellLexer {
                             pos++;
                         }
                     } else {
-                        literal("#", false);
+                        literal('#', false);
                         pos++;
                     }
                 }
@@ -214,7 +217,7 @@ final class ShellLexer {
                 }
                 case '<', '>' -> redirection(c);
                 default -> {
-                    literal(String.valueOf(c), false);
+                    literal(c, false);
                     pos++;
                 }
             }
@@ -237,6 +240,15 @@ final class ShellLexer {
 
     private char peek(int ahead) {
         return pos + ahead < input.length() ? input.charAt(pos + ahead) : '\0';
+    }
+
+    private void literal(char c, boolean quoted) {
+        if (literal.length() > 0 && literalQuoted != quoted) {
+            flushLiteral();
+        }
+        literal.append(c);
+        literalQuoted = quoted;
+        wordStarted = true;
     }
 
     private void literal(String text, boolean quoted) {
@@ -264,7 +276,8 @@ final class ShellLexer {
     private void endWord() {
         if (wordStarted) {
             flushLiteral();
-            Word word = new Word(List.copyOf(parts), List.copyOf(nested), evaluates, extglob);
+            // the lists are handed over: fresh ones are started below
+            Word word = new Word(parts, nested.isEmpty() ? List.of() : nested, evaluates, extglob);
             if (testDepth == 0 && word.isUnquotedLiteral("[[") && atCommandStart()) {
                 testDepth = 1;
             } else if (testDepth > 0 && word.isUnquotedLiteral("]]")) {
@@ -294,7 +307,7 @@ final class ShellLexer {
         // "2>file" or "{fd}>file": a file descriptor right before the operator belongs to it, it is not an argument.
         flushLiteral();
         boolean fdPrefix = wordStarted && parts.size() == 1 && parts.get(0).kind() == PartKind.LITERAL && !parts.get(0).quoted()
-                && (parts.get(0).text().chars().allMatch(Character::isDigit) || parts.get(0).text().matches("\\{[A-Za-z_][A-Za-z0-9_]*}"));
+                && (parts.get(0).text().chars().allMatch(Character::isDigit) || descriptorVariable(parts.get(0).text()));
         if (fdPrefix) {
             parts = new ArrayList<>();
             wordStarted = false;
@@ -333,6 +346,13 @@ final class ShellLexer {
         } else {
             redirect("<", 1);
         }
+    }
+
+    /** {@code {name}} before a redirection: bash stores the descriptor it opens in that variable. */
+    private static boolean descriptorVariable(String text) {
+        return text.length() > 2 && text.charAt(0) == '{' && text.charAt(text.length() - 1) == '}'
+                && (Character.isLetter(text.charAt(1)) || text.charAt(1) == '_')
+                && text.substring(1, text.length() - 1).chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '_');
     }
 
     private void heredocDelimiter(boolean stripTabs) throws UnparseableException {
@@ -407,7 +427,7 @@ final class ShellLexer {
             char c = input.charAt(pos);
             if (c == '\\' && pos + 1 < end && escapable.indexOf(input.charAt(pos + 1)) >= 0) {
                 if (input.charAt(pos + 1) != '\n') {
-                    literal(String.valueOf(input.charAt(pos + 1)), true);
+                    literal(input.charAt(pos + 1), true);
                 }
                 pos += 2;
             } else if (c == '$') {
@@ -415,7 +435,7 @@ final class ShellLexer {
             } else if (c == '`') {
                 backtick(true);
             } else {
-                literal(String.valueOf(c), true);
+                literal(c, true);
                 pos++;
             }
         }
@@ -561,7 +581,7 @@ final class ShellLexer {
             pos += 2;
             return;
         }
-        literal("$", quoted);
+        literal('$', quoted);
         pos++;
     }
 

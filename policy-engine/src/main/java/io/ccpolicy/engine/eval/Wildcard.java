@@ -83,12 +83,18 @@ public final class Wildcard {
 
     /** The part of a glob before its first wildcard. */
     static String literalPrefix(String glob) {
-        for (int i = 0; i < glob.length(); i++) {
-            char c = glob.charAt(i);
+        int first = firstGlob(glob);
+        return first < 0 ? glob : glob.substring(0, first);
+    }
+
+    /** The index of the first character a shell would expand ({@code * ? [}), or -1. */
+    public static int firstGlob(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
             if (c == '*' || c == '?' || c == '[') {
-                return glob.substring(0, i);
+                return i;
             }
         }
-        return glob;
+        return -1;
     }
 }

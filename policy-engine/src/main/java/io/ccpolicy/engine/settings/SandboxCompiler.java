@@ -1,5 +1,6 @@
 package io.ccpolicy.engine.settings;
 
+import io.ccpolicy.engine.eval.Wildcard;
 import io.ccpolicy.engine.model.Identity;
 import io.ccpolicy.engine.model.Policy;
 import io.ccpolicy.engine.model.PolicyDocument;
@@ -159,7 +160,7 @@ public final class SandboxCompiler {
         if (v.isEmpty()) {
             v = "/";
         }
-        int glob = firstGlob(v);
+        int glob = Wildcard.firstGlob(v);
         if (glob < 0) {
             return new Translation(List.of(v), "");
         }
@@ -178,15 +179,6 @@ public final class SandboxCompiler {
                         + "the hook judges each write"
                 : "the glob cannot be expressed in the sandbox: it allows the directories that exist now (tighter); "
                         + "the agent rewrites the settings when the policy changes");
-    }
-
-    private static int firstGlob(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            if ("*?[".indexOf(text.charAt(i)) >= 0) {
-                return i;
-            }
-        }
-        return -1;
     }
 
     /** Only what every allowlist allows: an entry stays when each list holds it or a directory above it. */

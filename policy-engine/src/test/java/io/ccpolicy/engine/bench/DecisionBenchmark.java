@@ -25,27 +25,32 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * One PreToolUse decision against the guide's policy, 100 and 1,000 policies, beside the baseline every host pays anyway:
- * parsing the same hook payload JSON. Real payloads captured from Claude Code (Bash and Write).
+ * One PreToolUse decision against the guide's policy, the red-team policy (path, read, host and command rules), 100 and
+ * 1,000 policies, beside the baseline every host pays anyway: parsing the same hook payload JSON. Real payloads captured
+ * from Claude Code (Bash and Write), and two everyday Bash commands laid into the captured Bash payload.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class DecisionBenchmark {
 
-    @Param({"PreToolUse.Bash.json", "PreToolUse.Write.json"})
+    /** A captured payload, or "Bash:" and a command laid into the captured Bash payload. */
+    @Param({"PreToolUse.Bash.json", "PreToolUse.Write.json", "Bash:cd frontend && npm ci 2>/dev/null && npm test 2>&1 | tee test.log",
+            "Bash:for f in src/*.ts; do sed -i 's/var /let /' \"$f\"; done; git add -A && git commit -m 'use let'"})
     public String payload;
 
     private final ObjectMapper json = new ObjectMapper();
     private String payloadText;
     private DecisionRequest request;
     private PolicyEngine guide;
+    private PolicyEngine redTeam;
     private PolicyEngine hundred;
     private PolicyEngine thousand;
 
     @Setup
     public void setUp() throws Exception {
-        payloadText = resource("/payloads/" + payload);
+        payloadText = payload.startsWith("Bash:") ? withCommand(resource("/payloads/PreToolUse.Bash.json"), payload.substring(5))
+                : resource("/payloads/" + payload);
         @SuppressWarnings("unchecked")
         Map<String, Object> event = json.readValue(payloadText, Map.class);
         request = new DecisionRequest(HookEvent.of(event), Identity.of("dev@acme.com", "team-7"), "acme-app", new SessionState(12_000),
@@ -53,10 +58,19 @@ public class DecisionBenchmark {
         AtomicLong ids = new AtomicLong();
         guide = PolicyEngine.compile(io.ccpolicy.engine.parse.PolicyParser.parse("guide", resource("/conformance/guide-policy.yaml")),
                 "1", Clock.systemUTC(), () -> Long.toString(ids.incrementAndGet()));
+        redTeam = PolicyEngine.compile(io.ccpolicy.engine.parse.PolicyParser.parse("red-team", resource("/conformance/bash-policy.yaml")),
+                "1", Clock.systemUTC(), () -> Long.toString(ids.incrementAndGet()));
         hundred = PolicyEngine.compile(io.ccpolicy.engine.parse.PolicyParser.parse("100", SyntheticPolicies.document(100)), "1",
                 Clock.systemUTC(), () -> Long.toString(ids.incrementAndGet()));
         thousand = PolicyEngine.compile(io.ccpolicy.engine.parse.PolicyParser.parse("1000", SyntheticPolicies.document(1000)), "1",
                 Clock.systemUTC(), () -> Long.toString(ids.incrementAndGet()));
+    }
+
+    private String withCommand(String bashPayload, String command) throws IOException {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> event = json.readValue(bashPayload, Map.class);
+        event.put("tool_input", Map.of("command", command, "description", "bench"));
+        return json.writeValueAsString(event);
     }
 
     private static String resource(String name) throws IOException {
@@ -73,6 +87,12 @@ public class DecisionBenchmark {
     @Benchmark
     public Decision decideGuidePolicy() {
         return guide.evaluate(request);
+    }
+
+    /** The red-team policy: a writePath allowlist, secret reads, approved hosts: every shell target is judged. */
+    @Benchmark
+    public Decision decideRedTeamPolicy() {
+        return redTeam.evaluate(request);
     }
 
     @Benchmark

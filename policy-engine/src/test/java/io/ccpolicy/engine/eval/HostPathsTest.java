@@ -50,6 +50,14 @@ class HostPathsTest {
         }
     };
 
+    /** A machine without links, whose names may compare case-insensitively and whose paths may be Windows paths. */
+    private record FileSystem(boolean caseInsensitive, boolean windows) implements HostPaths {
+        @Override
+        public String realPath(String path) {
+            return path;
+        }
+    }
+
     private static Verdict decide(String tool, Map<String, Object> input, HostPaths paths, String cwd, String home) {
         Map<String, Object> payload = Map.of("hook_event_name", "PreToolUse", "tool_name", tool, "tool_input", input, "cwd", cwd,
                 "session_id", "s");
@@ -81,17 +89,7 @@ class HostPathsTest {
 
     @Test
     void onACaseInsensitiveFileSystemCaseDoesNotEscapeAPolicy() {
-        HostPaths mac = new HostPaths() {
-            @Override
-            public String realPath(String path) {
-                return path;
-            }
-
-            @Override
-            public boolean caseInsensitive() {
-                return true;
-            }
-        };
+        HostPaths mac = new FileSystem(true, false);
         assertThat(decide("Read", Map.of("file_path", "/home/bob/.SSH/ID_RSA"), HostPaths.LEXICAL, "/home/bob", "/home/bob"))
                 .as("on Linux .SSH is another directory").isEqualTo(Verdict.ALLOW);
         assertThat(decide("Read", Map.of("file_path", "/home/bob/.SSH/ID_RSA"), mac, "/home/bob", "/home/bob")).isEqualTo(Verdict.DENY);
@@ -100,22 +98,7 @@ class HostPathsTest {
 
     @Test
     void windowsDriveLettersAndBackslashesAreNormalised() {
-        HostPaths windows = new HostPaths() {
-            @Override
-            public String realPath(String path) {
-                return path;
-            }
-
-            @Override
-            public boolean caseInsensitive() {
-                return true;
-            }
-
-            @Override
-            public boolean windows() {
-                return true;
-            }
-        };
+        HostPaths windows = new FileSystem(true, true);
         assertThat(decide("Write", Map.of("file_path", "c:\\users\\bob\\x.txt", "content", "x"), windows, "C:\\Users\\bob", "C:\\Users\\bob"))
                 .isEqualTo(Verdict.ALLOW);
         assertThat(decide("Write", Map.of("file_path", "C:\\Windows\\System32\\x.dll", "content", "x"), windows, "C:\\Users\\bob",
