@@ -107,7 +107,7 @@ class AgentSyncTest {
                     + "], severity: error}\n  - {name: write-areas, type: allowlist, target: writePath, values: [\"/home/**\"], severity: error}\n",
                     "one more server, writes confined");
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(managed.settingsFile()).contains(mcp));
-            assertThat(Files.readString(managed.settingsFile())).as("the OS sandbox follows the bundle too").contains("kept")
+            assertThat(Files.readString(managed.settingsFile()).replaceAll("\\s", "")).as("the OS sandbox follows the bundle too").contains("kept")
                     .contains("\"sandbox\"").contains("\"allowWrite\":[\"/home\"]").contains("\"failIfUnavailable\":true");
         }
     }
