@@ -34,8 +34,9 @@ public final class CefFormat {
                 + " cs3Label=session cs3=" + extension(event.path("session").path("id").asText(""));
     }
 
+    /** Header fields escape '\\' and '|'; a line break of any kind (CR too) would start a forged record, so it becomes a space. */
     private static String header(String text) {
-        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ");
+        return text.replace("\\", "\\\\").replace("|", "\\|").replace("\r", " ").replace("\n", " ");
     }
 
     private static String extension(String text) {

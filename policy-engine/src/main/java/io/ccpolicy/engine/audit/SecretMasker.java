@@ -1,8 +1,8 @@
 package io.ccpolicy.engine.audit;
 
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 
 /**
  * Masks values that look like secrets before text enters an audit event: well-known token formats (cloud keys, VCS
@@ -33,7 +33,7 @@ public final class SecretMasker {
             new Rule(Pattern.compile("\\bnpm_[A-Za-z0-9]{36}\\b"), 0),
             new Rule(Pattern.compile("\\beyJ[A-Za-z0-9_-]{8,}\\.eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}"), 0),
             new Rule(Pattern.compile("(?i)(\\bbearer\\s+)[A-Za-z0-9._~+/-]{12,}=*"), 1),
-            new Rule(Pattern.compile("(://[^/\\s:@]+:)[^/\\s@]+(?=@)"), 1),
+            new Rule(Pattern.compile("(://[^/\\s:@]+:)[^/\\s@]+(@)"), 1),
             new Rule(Pattern.compile("(?i)(\\b" + NAME + "\\s*[=:]\\s*)(?:\"[^\"]*\"|'[^']*'|[^\\s,;&|]+)"), 1),
             new Rule(Pattern.compile("(?i)(\\s-{1,2}" + NAME + "\\s+)(?:\"[^\"]*\"|'[^']*'|[^\\s-][^\\s]*)"), 1));
 
@@ -53,7 +53,9 @@ public final class SecretMasker {
             StringBuilder out = new StringBuilder(masked.length());
             do {
                 String keep = rule.keepGroup() == 0 ? "" : m.group(rule.keepGroup());
-                m.appendReplacement(out, Matcher.quoteReplacement(keep + MASK));
+                // a rule with a second group keeps what follows the secret too (the '@' of user:password@host)
+                String after = m.groupCount() >= 2 && m.group(2) != null ? m.group(2) : "";
+                m.appendReplacement(out, Matcher.quoteReplacement(keep + MASK + after));
             } while (m.find());
             m.appendTail(out);
             masked = out.toString();

@@ -9,7 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Matcher;
+import com.google.re2j.Matcher;
 
 /** A policy prepared for fast evaluation: its values parsed once into the matcher its target needs. */
 final class CompiledPolicy {
@@ -137,7 +137,8 @@ final class CompiledPolicy {
                 if (found == null) {
                     found = new LinkedHashSet<>();
                 }
-                found.add(value.text());
+                // a prompt is never repeated into a decision: the phrase the policy lists stands for it
+                found.add(policy.target() == Target.PROMPT ? matchedPhrase(value) : value.text());
             }
         }
         return found == null ? OK
@@ -182,6 +183,16 @@ final class CompiledPolicy {
 
     private static String fold(String text) {
         return text.toLowerCase(Locale.ROOT);
+    }
+
+    private String matchedPhrase(Value prompt) {
+        String text = prompt.text().toLowerCase(Locale.ROOT);
+        for (String phrase : phrases) {
+            if (text.contains(phrase)) {
+                return phrase;
+            }
+        }
+        return "[REDACTED]";
     }
 
     private boolean nameListed(String name) {

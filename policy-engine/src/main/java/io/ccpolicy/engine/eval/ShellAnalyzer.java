@@ -36,6 +36,7 @@ final class ShellAnalyzer {
     private static final Set<String> POSIX_SHELLS = Set.of("sh", "bash", "dash", "ksh", "ash", "mksh", "rbash", "lksh", "posh");
     private static final Set<String> OTHER_SHELLS = Set.of("zsh", "fish", "csh", "tcsh", "xonsh", "nu", "elvish", "pwsh", "powershell");
     private static final Set<String> KEYWORDS = Set.of("if", "then", "else", "elif", "fi", "do", "done", "while", "until", "!", "{", "}", "esac");
+    private static final java.util.regex.Pattern TRIMMED = java.util.regex.Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)(%%|%|##|#|:-|-)(.*)");
     private static final Set<String> INTEGER_TESTS = Set.of("-eq", "-ne", "-lt", "-le", "-gt", "-ge");
     private static final Set<String> GIT_REMOTE_SUBCOMMANDS = Set.of("clone", "fetch", "pull", "push", "ls-remote", "remote", "submodule",
             "archive");
@@ -729,7 +730,7 @@ final class ShellAnalyzer {
     }
 
     private List<String> trimmedValues(String expression) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)(%%|%|##|#|:-|-)(.*)").matcher(expression);
+        java.util.regex.Matcher m = TRIMMED.matcher(expression);
         if (!m.matches()) {
             return null;
         }

@@ -2,7 +2,7 @@ package io.ccpolicy.engine.model;
 
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /**
  * One validated policy. {@code values} is empty unless the type takes values; {@code pattern} is null unless the type

@@ -27,7 +27,6 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
@@ -204,7 +203,7 @@ public final class PolicyParser {
                         + target.yaml() + "' (it takes: " + String.join(", ", target.acceptedTypes().stream().map(PolicyType::yaml).toList()) + ")");
             }
             List<String> values = List.of();
-            Pattern pattern = null;
+            com.google.re2j.Pattern pattern = null;
             OptionalLong max = OptionalLong.empty();
             if (type != null) {
                 boolean takesValues = type == PolicyType.ALLOWLIST || type == PolicyType.DENYLIST || type == PolicyType.REQUIRE;
@@ -257,14 +256,25 @@ public final class PolicyParser {
             return target.orElse(null);
         }
 
-        private Pattern regex(Map<String, NodeTuple> fields, String where, Node node) {
+        /**
+         * A pattern for the linear-time matcher (RE2 syntax), so no input can make a match slow: features that need
+         * backtracking are refused, named, with their position.
+         */
+        private com.google.re2j.Pattern regex(Map<String, NodeTuple> fields, String where, Node node) {
             String text = yaml.string(fields, "pattern", where, true, node);
             if (text == null) {
                 return null;
             }
+            Optional<String> unsupported = UnsupportedRegex.find(text);
+            if (unsupported.isPresent()) {
+                yaml.problem(YamlReader.value(fields, "pattern"), where, "pattern uses " + unsupported.get()
+                        + ", which the linear-time matcher does not support (RE2 syntax: no lookaround, backreferences, "
+                        + "atomic groups or possessive quantifiers)");
+                return null;
+            }
             try {
-                return Pattern.compile(text);
-            } catch (PatternSyntaxException e) {
+                return com.google.re2j.Pattern.compile(text);
+            } catch (com.google.re2j.PatternSyntaxException e) {
                 yaml.problem(YamlReader.value(fields, "pattern"), where, "pattern does not compile: " + e.getDescription()
                         + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""));
                 return null;

@@ -32,6 +32,15 @@ class SecretMaskerTest {
     }
 
     @Test
+    void inputBuiltToMakeABacktrackingMatcherQuadraticIsMaskedInLinearTime() {
+        // "a-a-a-..." made java.util.regex take more than 30 s on a 600 KB command: Claude Code's hook timed out
+        String hostile = "a-".repeat(300_000) + " password=x";
+        String masked = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+                () -> SecretMasker.mask(hostile), "masking must stay well within the 5 s hook timeout");
+        assertThat(masked).endsWith(" password=[MASKED]");
+    }
+
+    @Test
     void ordinaryTextIsLeftAlone() {
         for (String text : new String[] {"npm test -- --shard 3", "git push origin main", "rm -rf build/", "/home/alice/.ssh/config",
             "the token count is 5", "echo tokens"}) {

@@ -26,6 +26,30 @@ class PolicyParserTest {
     }
 
     @Test
+    void patternFeaturesTheLinearTimeMatcherLacksAreRefusedByNameAndPlace() {
+        String yaml = """
+                version: "1.0"
+                organization: Acme
+                policies:
+                  - {name: ahead, type: pattern-deny, target: prompt, pattern: "secret(?=:)", severity: error}
+                  - {name: behind, type: pattern-deny, target: prompt, pattern: "(?<!no )secret", severity: error}
+                  - {name: backref, type: pattern-deny, target: prompt, pattern: "(a+)\\\\1", severity: error}
+                  - {name: possessive, type: pattern-deny, target: prompt, pattern: "a*+b", severity: error}
+                  - {name: fine, type: pattern-deny, target: prompt, pattern: "[(?=]|\\\\(\\\\?=|(?i)sk-[a-z0-9]{20,}", severity: error}
+                """;
+        PolicyValidationException e = catchThrowableOfType(PolicyValidationException.class, () -> PolicyParser.parse("p.yaml", yaml));
+        assertThat(e.problems()).extracting(PolicyProblem::toString).containsExactly(
+                "p.yaml:4:64: policies[0] (ahead): pattern uses a lookahead ((?=) at index 6, which the linear-time matcher does not "
+                        + "support (RE2 syntax: no lookaround, backreferences, atomic groups or possessive quantifiers)",
+                "p.yaml:5:65: policies[1] (behind): pattern uses a lookbehind ((?<!) at index 0, which the linear-time matcher does not "
+                        + "support (RE2 syntax: no lookaround, backreferences, atomic groups or possessive quantifiers)",
+                "p.yaml:6:66: policies[2] (backref): pattern uses a backreference (\\1) at index 4, which the linear-time matcher does "
+                        + "not support (RE2 syntax: no lookaround, backreferences, atomic groups or possessive quantifiers)",
+                "p.yaml:7:69: policies[3] (possessive): pattern uses a possessive quantifier (*+) at index 1, which the linear-time "
+                        + "matcher does not support (RE2 syntax: no lookaround, backreferences, atomic groups or possessive quantifiers)");
+    }
+
+    @Test
     void theGuidesDocumentLoadsVerbatimWithEveryField() throws Exception {
         PolicyDocument doc = PolicyParser.parse("enterprise-policy.yaml", resource("guide-policy.yaml"));
 
@@ -115,7 +139,7 @@ class PolicyParserTest {
                 "p.yaml:10:11: policies[1] (b): unknown type 'blocklist' (known: allowlist, denylist, pattern-deny, require, limit)",
                 "p.yaml:16:13: policies[2] (c): unknown target 'hosts' (known targets: tool, mcpServers, claudeMd, skills, "
                         + "sessionTokens, writePath, readPath, bashCommand, webDomain, prompt)",
-                "p.yaml:22:14: policies[3] (d): pattern does not compile: Unclosed group near index 9",
+                "p.yaml:22:14: policies[3] (d): pattern does not compile: missing closing )",
                 "p.yaml:24:5: policies[4] (a): duplicate policy name; policies[0] already uses it",
                 "p.yaml:29:5: policies[5] (e): missing required field 'max' (a whole number)",
                 "p.yaml:32:15: policies[5] (e): unknown severity 'fatal' (known: error, warning, info)",

@@ -1,0 +1,24 @@
+package io.ccpolicy.audit.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ccpolicy.audit.rest.dto.AuditEventView;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** A CEF line is one record whatever an event's fields hold: no CR or LF survives to forge a second one. */
+class CefFormatTest {
+
+    @Test
+    void carriageReturnsAndLineFeedsCannotForgeARecord() throws Exception {
+        var event = new ObjectMapper().readTree("""
+                {"eventType": "PreToolUse\\r\\nCEF:0|forged|x", "action": {"type": "tool_execution\\r", "result": "allowed", "tool": "Bash\\r\\nx"},
+                 "user": {"email": "bob@acme.com\\rCEF:0|forged"}, "decision": {"verdict": "allow"}, "session": {"id": "s\\n1"}}
+                """);
+        String line = CefFormat.line(new AuditEventView("evt_1", "m-1", "PreToolUse", Instant.EPOCH, Instant.EPOCH, event));
+
+        assertThat(line).doesNotContain("\r").doesNotContain("\n").startsWith("CEF:0|ccpolicy|hook-agent|1.0|PreToolUse  CEF:0\\|forged\\|x|");
+        assertThat(line).contains("suser=bob@acme.com\\rCEF:0|forged").contains("cs2=Bash\\r\\nx");
+    }
+}
