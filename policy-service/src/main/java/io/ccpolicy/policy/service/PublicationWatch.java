@@ -30,7 +30,8 @@ public class PublicationWatch {
 
     /** Completes at the next change. */
     public CompletableFuture<Void> nextPublication() {
-        return next.get();
+        // each caller gets its own stage: a held request whose wait runs out cancels its copy, never the shared signal
+        return next.get().copy();
     }
 
     /** Call after a change has committed. */

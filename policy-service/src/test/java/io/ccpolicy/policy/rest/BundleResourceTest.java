@@ -112,6 +112,27 @@ class BundleResourceTest {
     }
 
     @Test
+    void heldRequestsWhoseWaitRunsOutAreAnsweredNotModifiedEachOnItsOwn() throws Exception {
+        String team = "team-" + UUID.randomUUID();
+        publish("team", team, policy("steady", "rm -rf /"));
+        String token = agent("erin@acme.com", List.of(team));
+        String etag = given().auth().oauth2(token).queryParam("machine", "m-4").get("/api/v1/bundles/current").then().statusCode(200)
+                .extract().header("ETag");
+
+        // One held request's wait running out used to cancel the publication signal every held request shared: the others
+        // then answered 500 (CancellationException) instead of 304, and agents backed off for up to 30 s.
+        CompletableFuture<Response> shortWait = CompletableFuture.supplyAsync(() -> given().auth().oauth2(token).queryParam("machine", "m-4")
+                .queryParam("wait", 1).header("If-None-Match", etag).get("/api/v1/bundles/current").then().extract().response());
+        CompletableFuture<Response> longerWait = CompletableFuture.supplyAsync(() -> given().auth().oauth2(token).queryParam("machine", "m-4")
+                .queryParam("wait", 3).header("If-None-Match", etag).get("/api/v1/bundles/current").then().extract().response());
+
+        assertThat(shortWait.get(30, TimeUnit.SECONDS).statusCode()).isEqualTo(304);
+        Response later = longerWait.get(30, TimeUnit.SECONDS);
+        assertThat(later.statusCode()).as(later.asString()).isEqualTo(304);
+        assertThat(later.header("ETag")).isEqualTo(etag);
+    }
+
+    @Test
     void bundlesNeedTheAgentRole() {
         given().queryParam("machine", "m").get("/api/v1/bundles/current").then().statusCode(401).contentType("application/problem+json");
         given().auth().oauth2(OidcWiremockTestResource.getAccessToken("dev", Set.of("developer"))).queryParam("machine", "m")
