@@ -65,6 +65,10 @@ public final class StatusCommand {
                         + (String.valueOf(shipping.get("oldestUnsent")).isEmpty() ? "" : ", oldest unsent event from " + shipping.get("oldestUnsent"))
                         + "; last acknowledged offset " + shipping.get("lastKafkaOffset") + " on " + shipping.get("topic")
                         + (String.valueOf(shipping.get("lastError")).isEmpty() ? "" : "; last error: " + shipping.get("lastError")));
+                if (shipping.get("quarantined") instanceof Number n && n.longValue() > 0) {
+                    out.println("QUARANTINE:    " + n + " audit event(s) Kafka cannot take were set aside in " + shipping.get("quarantineFile")
+                            + "; shipping goes on (report them to the platform team)");
+                }
                 if (Boolean.TRUE.equals(health.get("auditSpoolFull"))) {
                     out.println("ALARM:         the audit spool is full; tool calls are refused until it ships");
                 }

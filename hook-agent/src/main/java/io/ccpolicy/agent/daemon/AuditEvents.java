@@ -240,7 +240,8 @@ public final class AuditEvents {
 
     /** Secret-looking values masked (before hashing and shipping), then cut to a reviewable length. */
     private static String masked(String text) {
-        return truncate(SecretMasker.mask(text));
+        // cut before masking: the masker never sees more than it could keep
+        return truncate(SecretMasker.mask(text.length() > MAX_TEXT * 4 ? text.substring(0, MAX_TEXT * 4) : text));
     }
 
     private static String truncate(String text) {

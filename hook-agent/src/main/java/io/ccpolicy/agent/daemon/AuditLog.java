@@ -1,6 +1,7 @@
 package io.ccpolicy.agent.daemon;
 
 import io.ccpolicy.agent.cli.Json;
+import io.ccpolicy.engine.audit.AuditBounds;
 import io.ccpolicy.engine.audit.AuditChain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -79,10 +80,19 @@ public final class AuditLog implements AutoCloseable {
         return written.get();
     }
 
+    /**
+     * Appends the event, sealed into the chain. Whatever a payload held, the line stays within what Kafka and PostgreSQL
+     * take: strings sanitized and cut, an event still too large reduced to its identifying fields (both marked).
+     */
     public void append(Map<String, Object> event) {
         try {
+            Map<String, Object> bounded = AuditBounds.bounded(event);
+            String text = Json.compact(bounded);
+            if (text.length() > AuditBounds.MAX_EVENT_CHARS) {
+                bounded = AuditBounds.shrunk(bounded, text.length());
+            }
             synchronized (channel) {
-                Map<String, Object> sealed = AuditChain.seal(event, head);
+                Map<String, Object> sealed = AuditChain.seal(bounded, head);
                 ByteBuffer buffer = ByteBuffer.wrap((Json.compact(sealed) + "\n").getBytes(StandardCharsets.UTF_8));
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);

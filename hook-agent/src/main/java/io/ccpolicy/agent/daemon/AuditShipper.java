@@ -30,7 +30,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class AuditShipper implements AutoCloseable {
 
     /** What {@code status} shows. */
-    public record Status(long shippedBytes, long pendingBytes, String oldestUnsent, long lastKafkaOffset, String lastError) {
+    public record Status(long shippedBytes, long pendingBytes, String oldestUnsent, long lastKafkaOffset, String lastError, long quarantined) {
     }
 
     private final AuditLog log;
@@ -47,6 +47,11 @@ public final class AuditShipper implements AutoCloseable {
     private volatile long lastKafkaOffset = -1;
     private volatile String lastError = "";
     private volatile boolean closed;
+    /** Lines Kafka can never take (too large, invalid) are set aside here, so they never block the stream behind them. */
+    private final Path quarantineFile;
+    private final java.util.concurrent.atomic.AtomicLong quarantined = new java.util.concurrent.atomic.AtomicLong();
+    /** Below Kafka's default max.request.size (1 MB) with room for the record's framing. */
+    static final int MAX_RECORD_BYTES = 900 * 1024;
 
     /** Shipped events are deleted once the spool holds this much and all of it is acknowledged. */
     static final long COMPACT_BYTES = 64L * 1024 * 1024;
@@ -61,6 +66,12 @@ public final class AuditShipper implements AutoCloseable {
         this.compactBytes = compactBytes;
         this.log = log;
         this.positionFile = stateDir.resolve("audit/shipped.offset");
+        this.quarantineFile = stateDir.resolve("audit/quarantine.jsonl");
+        if (Files.isRegularFile(quarantineFile)) {
+            try (var lines = Files.lines(quarantineFile)) {
+                quarantined.set(lines.count());
+            }
+        }
         this.machineId = agent.machineId();
         this.topic = agent.shipping().topic();
         this.batchSize = Math.max(1, batchSize);
@@ -129,21 +140,74 @@ public final class AuditShipper implements AutoCloseable {
         }
         List<Future<RecordMetadata>> acks = new ArrayList<>(lines.size());
         for (String line : lines) {
+            if (line.getBytes(StandardCharsets.UTF_8).length > MAX_RECORD_BYTES) {
+                acks.add(null);
+                continue;
+            }
             Future<RecordMetadata> ack = producer.send(new ProducerRecord<>(topic, machineId, line));
-            if (ack.isDone()) {
+            if (ack.isDone() && !permanentlyRefused(ack)) {
                 ack.get(); // a send that failed at once (no metadata: Kafka unreachable) fails the batch now, not after every record
             }
             acks.add(ack);
         }
         producer.flush();
-        for (Future<RecordMetadata> ack : acks) {
-            lastKafkaOffset = ack.get().offset();
+        for (int i = 0; i < acks.size(); i++) {
+            Future<RecordMetadata> ack = acks.get(i);
+            if (ack == null) {
+                quarantine(lines.get(i), "larger than a Kafka record may be (" + MAX_RECORD_BYTES + " bytes)");
+            } else if (permanentlyRefused(ack)) {
+                quarantine(lines.get(i), "Kafka refused it: " + cause(ack));
+            } else {
+                lastKafkaOffset = ack.get().offset();
+            }
         }
         persist(end);
         if (end >= compactBytes && log.compact(end)) {
             persist(0);
         }
         return true;
+    }
+
+    /** A record Kafka will never take, however often it is sent: it must not hold up the stream behind it. */
+    private static boolean permanentlyRefused(Future<RecordMetadata> ack) {
+        if (!ack.isDone()) {
+            return false;
+        }
+        try {
+            ack.get();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause() instanceof org.apache.kafka.common.errors.RecordTooLargeException
+                    || e.getCause() instanceof org.apache.kafka.common.errors.RecordBatchTooLargeException
+                    || e.getCause() instanceof org.apache.kafka.common.InvalidRecordException
+                    || e.getCause() instanceof org.apache.kafka.common.errors.SerializationException;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static String cause(Future<RecordMetadata> ack) {
+        try {
+            ack.get();
+            return "";
+        } catch (Exception e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        }
+    }
+
+    /** Sets a line aside in the quarantine file (whole, durably), counts it and says so; shipping goes on behind it. */
+    private void quarantine(String line, String why) throws IOException {
+        String entry = Json.compact(Map.of("quarantinedAt", java.time.Instant.now().toString(), "reason", why, "line", line)) + "\n";
+        Files.createDirectories(quarantineFile.getParent());
+        try (var channel = java.nio.channels.FileChannel.open(quarantineFile, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.APPEND)) {
+            channel.write(java.nio.ByteBuffer.wrap(entry.getBytes(StandardCharsets.UTF_8)));
+            channel.force(true);
+        }
+        quarantined.incrementAndGet();
+        agentLog.warn("an audit event Kafka cannot take was moved to " + quarantineFile + " (" + why + "); shipping goes on");
     }
 
     /** Reads up to batchSize complete lines from the offset; returns the offset after them. */
@@ -164,6 +228,16 @@ public final class AuditShipper implements AutoCloseable {
                     offset = from + i + 1;
                     start = i + 1;
                 }
+            }
+            if (lines.isEmpty() && chunk.length == 8 * 1024 * 1024) {
+                // a line longer than the read window (an old spool): its head stands for it, and it goes to quarantine
+                long end = from + chunk.length;
+                file.seek(end);
+                for (int b = file.read(); b >= 0 && b != '\n'; b = file.read()) {
+                    end++;
+                }
+                lines.add(new String(chunk, 0, 64 * 1024, StandardCharsets.UTF_8) + "...(a line of " + (end - from) + " bytes)");
+                return Math.min(end + 1, size);
             }
             return offset;
         }
@@ -192,7 +266,7 @@ public final class AuditShipper implements AutoCloseable {
             Object timestamp = Json.object(next.get(0), new String[1]).orElse(Map.of()).get("timestamp");
             oldest = timestamp == null ? "" : timestamp.toString();
         }
-        return new Status(position, log.pendingBytes(), oldest, lastKafkaOffset, lastError);
+        return new Status(position, log.pendingBytes(), oldest, lastKafkaOffset, lastError, quarantined.get());
     }
 
     public Map<String, Object> statusMap() {
@@ -203,6 +277,8 @@ public final class AuditShipper implements AutoCloseable {
         map.put("oldestUnsent", s.oldestUnsent());
         map.put("lastKafkaOffset", s.lastKafkaOffset());
         map.put("lastError", s.lastError());
+        map.put("quarantined", s.quarantined());
+        map.put("quarantineFile", quarantineFile.toString());
         return map;
     }
 

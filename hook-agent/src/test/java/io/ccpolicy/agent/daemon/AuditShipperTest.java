@@ -122,6 +122,36 @@ class AuditShipperTest {
         }
     }
 
+    @Test
+    void aHugeFieldIsRecordedCutAndARecordKafkaCannotTakeIsQuarantinedWithoutBlockingTheRest() throws Exception {
+        int port = Ports.freePort();
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().withNodeId(1).withKafkaPort(port).withControllerPort(Ports.freePort())
+                .withDeleteLogDirsOnClose(true).start();
+        try (AuditLog audit = new AuditLog(dir)) {
+            // a hook payload with a 2 MB session id, and one whose text holds NUL
+            audit.append(Map.of("version", "1.0", "eventId", "evt_huge", "eventType", "PreToolUse", "session", Map.of("id", "s".repeat(2_000_000))));
+            audit.append(Map.of("version", "1.0", "eventId", "evt_nul", "eventType", "PreToolUse", "session", Map.of("id", "a\u0000b")));
+            // a line from an older agent that never bounded its events: 1.5 MB, more than Kafka takes
+            java.nio.file.Files.writeString(audit.file(), "{\"eventId\":\"evt_legacy\",\"blob\":\"" + "z".repeat(1_500_000) + "\"}\n",
+                    java.nio.file.StandardOpenOption.APPEND);
+            audit.append(Map.of("version", "1.0", "eventId", "evt_after", "eventType", "Stop"));
+            try (AuditShipper shipper = new AuditShipper(audit, dir, agent(port), 100, log)) {
+                await().atMost(Duration.ofSeconds(60)).until(() -> audit.pendingBytes() == 0);
+                List<ConsumerRecord<String, String>> records = consumeAll(broker.getAdvertisedListeners(), 3);
+                assertThat(records).extracting(r -> r.value().replaceAll(".*\"eventId\":\"([^\"]+)\".*", "$1"))
+                        .containsExactly("evt_huge", "evt_nul", "evt_after");
+                assertThat(records.get(0).value()).contains("...(cut: 2000000 chars)").contains("\"truncated\"").hasSizeLessThan(300_000);
+                assertThat(records.get(1).value()).doesNotContain("\\u0000\"").contains("a\\\\u0000b");
+                assertThat(shipper.status().quarantined()).isEqualTo(1);
+                assertThat(java.nio.file.Files.readString(dir.resolve("audit/quarantine.jsonl"))).contains("evt_legacy")
+                        .contains("larger than a Kafka record may be");
+                assertThat(shipper.statusMap()).containsEntry("quarantined", 1L);
+            }
+        } finally {
+            broker.close();
+        }
+    }
+
     private static List<ConsumerRecord<String, String>> consumeAll(String bootstrap, int expected) {
         List<ConsumerRecord<String, String>> seen = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
