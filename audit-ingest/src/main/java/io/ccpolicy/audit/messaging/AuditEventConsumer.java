@@ -115,6 +115,24 @@ public class AuditEventConsumer {
                     status.succeeded(result, clock.instant());
                     backoff = config.backoff();
                 } catch (Exception e) {
+                    if (records.size() > 1 && poison(e)) {
+                        // one record may be at fault: each is tried on its own, so one bad record cannot stop a partition
+                        try {
+                            recordByRecord(c, records);
+                            backoff = config.backoff();
+                            continue;
+                        } catch (Exception again) {
+                            e = again;
+                        }
+                    } else if (records.size() == 1 && poison(e)) {
+                        try {
+                            deadLetter(records.get(0), e);
+                            commit(c, polled);
+                            continue;
+                        } catch (Exception again) {
+                            e = again;
+                        }
+                    }
                     String why = rootMessage(e);
                     status.failed(why);
                     LOG.warnf("batch of %d record(s) not stored, offsets stay; retrying in %s: %s", records.size(), backoff, why);
@@ -131,6 +149,52 @@ public class AuditEventConsumer {
             consumers.remove(consumer);
             status.stopped();
         }
+    }
+
+    /**
+     * Each record in its own transaction, its offset committed as soon as it is stored or dead-lettered. A record that
+     * fails on its own for a reason in its data goes to the dead-letter topic with that reason; a failure of the store
+     * itself is thrown, and the caller retries from the first record not yet committed.
+     */
+    private void recordByRecord(KafkaConsumer<String, String> c, List<ConsumerRecord<String, String>> records) throws Exception {
+        for (ConsumerRecord<String, String> record : records) {
+            try {
+                status.succeeded(ingestor.ingest(List.of(record)), clock.instant());
+            } catch (Exception e) {
+                if (!poison(e)) {
+                    throw e;
+                }
+                deadLetter(record, e);
+            }
+            TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+            c.commitSync(Map.of(partition, new OffsetAndMetadata(record.offset() + 1)));
+        }
+    }
+
+    private void deadLetter(ConsumerRecord<String, String> record, Exception e) throws Exception {
+        String why = "the audit store refused it: " + rootMessage(e);
+        ingestor.deadLetter(record, why);
+        status.deadLettered(1);
+        LOG.errorf("record %s-%d@%d moved to the dead-letter topic, its partition goes on: %s", record.topic(), record.partition(),
+                record.offset(), why);
+    }
+
+    /**
+     * Whether a failure lies in a record's data rather than in the store: PostgreSQL data exceptions (SQLSTATE class 22,
+     * such as a jsonb value it cannot hold) and program limits (class 54). Anything else (a connection, S3, the
+     * dead-letter topic) is the store's, and is retried with backoff, never dead-lettered.
+     */
+    static boolean poison(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("54"))) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     private void commit(KafkaConsumer<String, String> c, ConsumerRecords<String, String> polled) {

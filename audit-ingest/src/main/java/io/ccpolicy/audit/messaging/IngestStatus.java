@@ -5,9 +5,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** What the consumer loop last did, for readiness and the logs. */
+/** What the consumer loop last did, for readiness, the logs and metrics ({@code audit_ingest_dead_lettered_total}). */
 @ApplicationScoped
 public class IngestStatus {
+
+    public IngestStatus(io.micrometer.core.instrument.MeterRegistry metrics) {
+        io.micrometer.core.instrument.FunctionCounter.builder("audit.ingest.dead.lettered", deadLettered, AtomicLong::get)
+                .description("audit records moved to the dead-letter topic instead of being stored").register(metrics);
+    }
 
     private final AtomicLong stored = new AtomicLong();
     private final AtomicLong deadLettered = new AtomicLong();
@@ -30,6 +35,10 @@ public class IngestStatus {
         lastSuccess = at;
         lastError = null;
         consecutiveFailures = 0;
+    }
+
+    void deadLettered(int records) {
+        deadLettered.addAndGet(records);
     }
 
     void failed(String error) {

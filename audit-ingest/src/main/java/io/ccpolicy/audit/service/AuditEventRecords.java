@@ -24,6 +24,10 @@ public class AuditEventRecords {
         if (value == null) {
             throw new InvalidAuditEventException("empty record");
         }
+        if (value.indexOf('\u0000') >= 0 || value.contains("\\u0000")) {
+            // PostgreSQL's jsonb cannot hold NUL: refused here, it goes to the dead-letter topic instead of failing the batch
+            throw new InvalidAuditEventException("holds a NUL character (\\u0000), which the audit store cannot keep");
+        }
         Map<String, Object> event;
         try {
             event = json.readValue(value, OBJECT);

@@ -74,6 +74,11 @@ public class BatchIngestor {
         return new Result(records.size(), fresh.size(), valid.size() - fresh.size(), refused.size(), findings, objects);
     }
 
+    /** A record the store refused on its own goes to the dead-letter topic with the reason, acknowledged before it returns. */
+    public void deadLetter(ConsumerRecord<String, String> record, String reason) throws Exception {
+        deadLetters.send(List.of(new DeadLetters.DeadLetter(record, reason)));
+    }
+
     private int archiveFresh(String topic, List<IncomingEvent> fresh, Instant now) throws Exception {
         if (fresh.isEmpty()) {
             return 0;

@@ -47,6 +47,9 @@ class AuditEventResourceTest {
     @Inject
     AuditEventRepository events;
 
+    @Inject
+    jakarta.persistence.EntityManager em;
+
     @Test
     void eventFromKafkaIsStoredOnceAndReadableByAnAuditor() throws Exception {
         String eventId = "evt_" + UUID.randomUUID();
@@ -195,6 +198,62 @@ class AuditEventResourceTest {
                 .then().statusCode(200)
                 .body("checks.name", hasItems("Database connections health check", "Kafka connection health check", "audit ingest",
                         "S3 audit archive")));
+    }
+
+    @Test
+    void aRecordTheStoreCannotKeepGoesToTheDeadLetterTopicAndThePartitionMovesOn() throws Exception {
+        String nul = "evt_" + UUID.randomUUID();
+        String surrogate = "evt_refused_" + UUID.randomUUID();
+        String next = "evt_" + UUID.randomUUID();
+        QuarkusTransaction.requiringNew().run(() -> {
+            em.createNativeQuery("""
+                    create or replace function refuse_marked_events() returns trigger language plpgsql as $$
+                    begin
+                      if new.event_id like 'evt_refused_%' then
+                        raise exception 'this value cannot be stored' using errcode = '22023';
+                      end if;
+                      return new;
+                    end $$""").executeUpdate();
+            em.createNativeQuery("create or replace trigger refuse_marked_events before insert on audit_event for each row "
+                    + "execute function refuse_marked_events()").executeUpdate();
+        });
+        try (KafkaProducer<String, String> producer = producer()) {
+            // a NUL in any string: Jackson reads it, PostgreSQL's jsonb refuses it (this once stopped the partition for good)
+            producer.send(new ProducerRecord<>("audit.events.v1", "machine_nul", event(nul).replace("\"user\"",
+                    "\"session\": {\"id\": \"s\\u0000x\"}, \"user\""))).get();
+            // a record valid to the parser that PostgreSQL refuses on its own (here a trigger raises a data exception for it, as
+            // jsonb did for NUL): the batch fails, and the record is found by trying each record alone
+            producer.send(new ProducerRecord<>("audit.events.v1", "machine_nul", event(surrogate))).get();
+            producer.send(new ProducerRecord<>("audit.events.v1", "machine_nul", event(next))).get();
+        }
+        String auditor = OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().auth().oauth2(auditor)
+                .get("/api/v1/audit/events/" + next).then().statusCode(200));
+
+        ConsumerRecord<String, String> deadNul = deadLetterOf(nul);
+        assertThat(new String(deadNul.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8)).contains("NUL");
+        given().auth().oauth2(auditor).get("/api/v1/audit/events/" + nul).then().statusCode(404);
+        assertThat(new String(deadLetterOf(surrogate).headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
+                .as("found record by record: PostgreSQL refused it on its own").contains("the audit store refused it");
+        given().auth().oauth2(auditor).get("/api/v1/audit/events/" + surrogate).then().statusCode(404);
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("drop trigger refuse_marked_events on audit_event").executeUpdate());
+        assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString())
+                .containsPattern("audit_ingest_dead_lettered_total(\\{[^}]*})? [1-9]");
+    }
+
+    private ConsumerRecord<String, String> deadLetterOf(String eventId) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of("audit.events.dlq"));
+            List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+                return seen.stream().anyMatch(r -> r.value().contains(eventId));
+            });
+            return seen.stream().filter(r -> r.value().contains(eventId)).findFirst().orElseThrow();
+        }
     }
 
     private KafkaProducer<String, String> producer() {
