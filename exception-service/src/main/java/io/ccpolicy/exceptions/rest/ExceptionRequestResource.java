@@ -67,21 +67,21 @@ public class ExceptionRequestResource {
     @Path("{id}/approve")
     @RolesAllowed("exception-approver")
     @Operation(summary = "Approve, with an expiry no later than the organisation's maximum; never your own request")
-    public ExceptionRequestView approve(@PathParam("id") UUID id, DecisionInput decision) {
+    public ExceptionRequestView approve(@PathParam("id") UUID id, @Valid DecisionInput decision) {
         return service.approve(id, Actors.of(identity), decision == null ? null : decision.expiresIn(), decision == null ? null : decision.reason());
     }
 
     @POST
     @Path("{id}/deny")
     @RolesAllowed("exception-approver")
-    public ExceptionRequestView deny(@PathParam("id") UUID id, @NotNull DecisionInput decision) {
+    public ExceptionRequestView deny(@PathParam("id") UUID id, @NotNull @Valid DecisionInput decision) {
         return service.deny(id, Actors.of(identity), decision.reason());
     }
 
     @POST
     @Path("{id}/revoke")
     @RolesAllowed("policy-admin")
-    public ExceptionRequestView revoke(@PathParam("id") UUID id, @NotNull DecisionInput decision) {
+    public ExceptionRequestView revoke(@PathParam("id") UUID id, @NotNull @Valid DecisionInput decision) {
         return service.revoke(id, Actors.of(identity), decision.reason());
     }
 }

@@ -31,6 +31,9 @@ class ExceptionWorkflowTest {
     @Inject
     EntityManager em;
 
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
     private static String token(String user, String... roles) {
         return OidcWiremockTestResource.getAccessToken(user, Set.of(roles));
     }
@@ -69,6 +72,44 @@ class ExceptionWorkflowTest {
                 .body("actor", equalTo(List.of("alice", "carol", "dave")));
         assertThat(auditKinds(id)).containsExactly("exception_pending", "exception_approved", "exception_revoked");
         assertThat(publishedStates(id)).containsExactly("pending", "approved", "revoked");
+    }
+
+    @Test
+    void anOversizedReasonIsRefusedByNameAndARowKafkaCannotTakeNeverHoldsUpARevocation() throws Exception {
+        given().auth().oauth2(token("kim", "developer")).contentType(ContentType.JSON)
+                .body(Map.of("policy", "approved-mcp-servers", "scope", "user", "reason", "r".repeat(1_500_000), "duration", "1d"))
+                .post("/api/v1/exceptions").then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", org.hamcrest.Matchers.hasItem(containsString("reason")));
+
+        String id = request("kim", "1d");
+        decide("ann", "exception-approver", id, "approve", Map.of()).statusCode(200);
+        // a row from before the bound, too large for any Kafka record, ahead of the revocation in the outbox
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("insert into outbox (event_id, payload, "
+                + "created_at, topic, record_key) values (?1, ?2, now(), 'exception.grants.v1', 'wedge')")
+                .setParameter(1, "wedge-" + UUID.randomUUID()).setParameter(2, "{\"reason\":\"" + "w".repeat(1_500_000) + "\"}")
+                .executeUpdate());
+        decide("dave", "policy-admin", id, "revoke", Map.of("reason", "incident closed")).statusCode(200);
+
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, String>(Map.of(
+                org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                org.apache.kafka.clients.consumer.ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new org.apache.kafka.common.serialization.StringDeserializer(), new org.apache.kafka.common.serialization.StringDeserializer())) {
+            consumer.subscribe(java.util.List.of("exception.grants.v1"));
+            java.util.List<String> seen = new java.util.ArrayList<>();
+            org.awaitility.Awaitility.await("the revocation behind the oversized row reaches Kafka").atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> {
+                        consumer.poll(java.time.Duration.ofMillis(200)).forEach(r -> seen.add(r.key() + " " + r.value()));
+                        return seen.stream().anyMatch(v -> v.startsWith(id) && v.contains("revoked"));
+                    });
+        }
+        org.awaitility.Awaitility.await("every row behind the oversized one is marked sent").atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> ((Number) io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                        "select count(*) from outbox where sent_at is null and failed_at is null").getSingleResult())).longValue() == 0);
+        Object[] wedged = (Object[]) io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "select sent_at, failure from outbox where record_key = 'wedge'").getSingleResult());
+        org.assertj.core.api.Assertions.assertThat(wedged[0]).as("never sent").isNull();
+        org.assertj.core.api.Assertions.assertThat(String.valueOf(wedged[1])).contains("RecordTooLargeException");
     }
 
     @Test

@@ -20,4 +20,12 @@ public final class ReliableProducer {
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         return props;
     }
+
+    /** A send Kafka will never accept however often it is tried: the record is too large or invalid. */
+    public static boolean neverAccepted(Throwable cause) {
+        return cause instanceof org.apache.kafka.common.errors.RecordTooLargeException
+                || cause instanceof org.apache.kafka.common.errors.RecordBatchTooLargeException
+                || cause instanceof org.apache.kafka.common.InvalidRecordException
+                || cause instanceof org.apache.kafka.common.errors.SerializationException;
+    }
 }

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
@@ -37,8 +38,12 @@ public class OutboxRelay {
     private final DataSource dataSource;
     private final KafkaProducer<String, String> producer;
 
-    public OutboxRelay(DataSource dataSource, @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+    private final io.micrometer.core.instrument.Counter setAside;
+
+    public OutboxRelay(DataSource dataSource, @Identifier("default-kafka-broker") Map<String, Object> kafka,
+            io.micrometer.core.instrument.MeterRegistry metrics) {
         this.dataSource = dataSource;
+        this.setAside = metrics.counter("outbox.dead.lettered");
         this.producer = new KafkaProducer<>(ReliableProducer.properties(kafka), new StringSerializer(), new StringSerializer());
     }
 
@@ -53,29 +58,61 @@ public class OutboxRelay {
         }
     }
 
+    /**
+     * Sends up to 500 rows and records each row's fate on its own: sent, or set aside with the reason when Kafka can
+     * never take it (too large, invalid), so one row never holds up the rows behind it. A row that failed for a passing
+     * reason (Kafka away) stays unsent and is tried again.
+     */
     private int relayBatch() throws Exception {
         List<Long> ids = new ArrayList<>();
         List<Future<RecordMetadata>> acks = new ArrayList<>();
+        List<Long> sent = new ArrayList<>();
+        int handled = 0;
         try (Connection c = dataSource.getConnection()) {
-            try (PreparedStatement s = c.prepareStatement(
-                    "select id, topic, record_key, payload from outbox where sent_at is null order by id limit 500 for update skip locked");
-                    ResultSet r = s.executeQuery()) {
+            try (PreparedStatement s = c.prepareStatement("select id, topic, record_key, payload from outbox where sent_at is null "
+                    + "and failed_at is null order by id limit 500 for update skip locked"); ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     ids.add(r.getLong(1));
                     acks.add(producer.send(new ProducerRecord<>(r.getString(2), r.getString(3), r.getString(4))));
                 }
             }
-            for (Future<RecordMetadata> ack : acks) {
-                ack.get(30, TimeUnit.SECONDS);
+            Exception passing = null;
+            for (int i = 0; i < acks.size(); i++) {
+                try {
+                    acks.get(i).get(30, TimeUnit.SECONDS);
+                    sent.add(ids.get(i));
+                    handled++;
+                } catch (ExecutionException e) {
+                    if (ReliableProducer.neverAccepted(e.getCause())) {
+                        setAside(c, ids.get(i), e.getCause());
+                        handled++;
+                    } else if (passing == null) {
+                        passing = e;
+                    }
+                }
             }
-            if (!ids.isEmpty()) {
+            if (!sent.isEmpty()) {
                 try (PreparedStatement s = c.prepareStatement("update outbox set sent_at = now() where id = any(?)")) {
-                    s.setArray(1, c.createArrayOf("bigint", ids.toArray()));
+                    s.setArray(1, c.createArrayOf("bigint", sent.toArray()));
                     s.executeUpdate();
                 }
             }
+            if (passing != null && handled == 0) {
+                throw passing;
+            }
         }
-        return ids.size();
+        return handled;
+    }
+
+    private void setAside(Connection c, long id, Throwable why) throws java.sql.SQLException {
+        String reason = why.getClass().getSimpleName() + ": " + why.getMessage();
+        try (PreparedStatement s = c.prepareStatement("update outbox set failed_at = now(), failure = ? where id = ?")) {
+            s.setString(1, reason.length() > 2000 ? reason.substring(0, 2000) : reason);
+            s.setLong(2, id);
+            s.executeUpdate();
+        }
+        setAside.increment();
+        LOG.errorf("outbox row %d can never be sent and is set aside (failed_at, failure): %s; the rows behind it go on", id, reason);
     }
 
     @PreDestroy
