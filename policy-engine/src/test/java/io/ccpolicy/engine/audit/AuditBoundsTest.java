@@ -15,7 +15,7 @@ class AuditBoundsTest {
         assertThat(bounded.toString()).doesNotContain("\u0000").doesNotContain("\u0007").doesNotContain("\u001b");
         assertThat(((Map<?, ?>) bounded.get("session")).get("id")).isEqualTo("s\\u0000x\\u0007");
         assertThat(bounded).containsKey("tool\\u0000key").doesNotContainKey("truncated");
-        assertThat((List<?>) bounded.get("list")).containsExactly("a\\u001bb", "tab\there");
+        assertThat(bounded.get("list")).isEqualTo(List.of("a\\u001bb", "tab\there"));
     }
 
     @Test

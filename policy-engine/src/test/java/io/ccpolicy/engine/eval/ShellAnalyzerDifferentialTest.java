@@ -42,8 +42,8 @@ class ShellAnalyzerDifferentialTest {
 
     @Test
     void everyPathBashWritesIsInTheEnginesWriteSet() throws Exception {
-        List<String> misses = new ArrayList<>();
-        int checked = 0;
+        List<String> misses = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<java.util.concurrent.Callable<Void>> runs = new ArrayList<>();
         int opaque = 0;
         int programs = 0;
         for (String corpus : CORPORA) {
@@ -62,15 +62,28 @@ class ShellAnalyzerDifferentialTest {
                     programs++;
                     continue;
                 }
-                for (String written : traceWrites(command, cwd, checked)) {
-                    if (!ignored(written) && !covered(written, analysis.writes())) {
-                        misses.add(corpus + " '" + testCase.name() + "': bash wrote " + written + ", the engine predicted "
-                                + analysis.writes().stream().map(Value::text).toList());
+                int n = runs.size();
+                runs.add(() -> {
+                    for (String written : traceWrites(command, cwd, n)) {
+                        if (!ignored(written) && !covered(written, analysis.writes())) {
+                            misses.add(corpus + " '" + testCase.name() + "': bash wrote " + written + ", the engine predicted "
+                                    + analysis.writes().stream().map(Value::text).toList());
+                        }
                     }
-                }
-                checked++;
+                    return null;
+                });
             }
         }
+        // each command in its own scratch root: two at a time
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (java.util.concurrent.Future<Void> run : pool.invokeAll(runs)) {
+                run.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        int checked = runs.size();
         System.out.printf("differential: %d commands run under real bash and checked, %d opaque, %d left to the sandbox%n", checked, opaque,
                 programs);
         assertThat(misses).isEmpty();
