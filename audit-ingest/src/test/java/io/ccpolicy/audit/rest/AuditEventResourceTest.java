@@ -74,7 +74,7 @@ class AuditEventResourceTest {
         long stored = QuarkusTransaction.requiringNew().call(() -> events.count("eventId in ?1", List.of(eventId, next)));
         assertThat(stored).as("the duplicate delivery is stored once").isEqualTo(2);
 
-        ConsumerRecord<String, String> dead = firstDeadLetter();
+        ConsumerRecord<String, String> dead = deadLetterOf("evt_broken");
         assertThat(dead.value()).isEqualTo(poison);
         assertThat(new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
                 .contains("/machine/id is missing");
@@ -259,21 +259,6 @@ class AuditEventResourceTest {
     private KafkaProducer<String, String> producer() {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
-    }
-
-    private ConsumerRecord<String, String> firstDeadLetter() {
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of("audit.events.dlq"));
-            List<ConsumerRecord<String, String>> seen = new ArrayList<>();
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
-                return !seen.isEmpty();
-            });
-            return seen.get(0);
-        }
     }
 
     private static String event(String eventId) {
