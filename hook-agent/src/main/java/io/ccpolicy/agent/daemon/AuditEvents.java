@@ -27,6 +27,8 @@ import java.util.UUID;
 public final class AuditEvents {
 
     private static final int MAX_TEXT = 2000;
+    /** An MCP string argument longer than this is recorded as its hash and length, like file contents. */
+    private static final int MAX_MCP_TEXT = 256;
     private static final java.util.Set<String> WRITE_TOOLS = java.util.Set.of("Write", "Edit", "MultiEdit", "NotebookEdit");
     private final AgentConfig agent;
     private final Clock clock;
@@ -208,11 +210,13 @@ public final class AuditEvents {
 
     private static Map<String, Object> params(HookEvent event) {
         Map<String, Object> params = new LinkedHashMap<>();
+        boolean mcp = event.toolName().startsWith("mcp__");
         for (Map.Entry<String, Object> entry : event.toolInput().entrySet()) {
             Object value = entry.getValue();
             String key = entry.getKey();
+            // file contents, prompts and long MCP arguments (documents, queries, messages) are never stored: hash and length
             if (value instanceof String text && (key.equals("content") || key.equals("new_string") || key.equals("old_string")
-                    || key.equals("new_source") || key.equals("prompt"))) {
+                    || key.equals("new_source") || key.equals("prompt") || (mcp && text.length() > MAX_MCP_TEXT))) {
                 params.put(key + "Hash", "sha256:" + PolicyParser.sha256(text));
                 params.put(key + "Length", text.length());
             } else if (value instanceof String text) {

@@ -82,6 +82,24 @@ class AuditTrailTest {
     }
 
     @Test
+    void longMcpArgumentsAreRecordedAsTheirHashAndLength() throws Exception {
+        record(0);
+        AgentLog log = new AgentLog(new PrintStream(PrintStream.nullOutputStream()));
+        PolicyHolder holder = new PolicyHolder(dir.resolve("policy.yaml"), Clock.systemUTC(), log, p -> { });
+        holder.loadInitial();
+        String document = "Patient record 4711: " + "confidential ".repeat(40);
+        try (AuditLog audit = new AuditLog(dir)) {
+            new HookService(holder, new AgentConfig("Acme", Identity.of("bob@acme.com"), "m-1"), new Workspace(dir.toString()), audit, log,
+                    Clock.systemUTC()).handle(new HookServer.Request("POST", "/hooks/PreToolUse", Map.of(), Json.compact(Map.of(
+                            "hook_event_name", "PreToolUse", "tool_name", "mcp__docs__upload", "session_id", "s1", "cwd", "/tmp",
+                            "tool_input", Map.of("title", "short title", "body", document))).getBytes(StandardCharsets.UTF_8), false));
+        }
+        String trail = Files.readString(file());
+        assertThat(trail).doesNotContain("Patient record 4711").contains("\"bodyHash\":\"sha256:").contains("\"bodyLength\":"
+                + document.length()).contains("\"title\":\"short title\"");
+    }
+
+    @Test
     void theChainContinuesAcrossRestartsAndSurvivesACrashMidWrite() throws Exception {
         record(3);
         Files.writeString(file(), "{\"version\":\"1.0\",\"eventId\":\"evt_half", StandardOpenOption.APPEND);
