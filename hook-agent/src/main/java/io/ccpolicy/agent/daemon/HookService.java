@@ -233,7 +233,7 @@ public final class HookService implements HookServer.Handler {
             return;
         }
         List<SandboxViolations.Finding> findings = SandboxViolations.find(event, document,
-                SandboxCompiler.plan(document, agent.identity(), project, clock.instant(), SandboxCompiler.GlobExpander.NONE));
+                () -> SandboxCompiler.plan(document, agent.identity(), project, clock.instant(), SandboxCompiler.GlobExpander.NONE));
         if (!findings.isEmpty()) {
             audit.append(events.sandboxViolation(name, event, project, findings, decision.policyRevision(), decision.policySha256()));
             log.warn("the OS sandbox stopped " + findings.size() + " access(es) in a Bash call: " + findings.get(0).detail());

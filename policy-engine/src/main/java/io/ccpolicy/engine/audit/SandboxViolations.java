@@ -26,8 +26,9 @@ public final class SandboxViolations {
     private SandboxViolations() {
     }
 
-    public static List<Finding> find(HookEvent event, PolicyDocument document, SandboxPlan plan) {
-        if (!plan.active() || !event.toolName().equals("Bash")) {
+    /** {@code plan} is asked for only when the result shows a denial, so ordinary results cost no compilation. */
+    public static List<Finding> find(HookEvent event, PolicyDocument document, java.util.function.Supplier<SandboxPlan> plan) {
+        if (!event.toolName().equals("Bash")) {
             return List.of();
         }
         StringBuilder text = new StringBuilder(event.string("error"));
@@ -39,6 +40,13 @@ public final class SandboxViolations {
             }
         } else if (event.payload().get("tool_response") instanceof String s) {
             text.append('\n').append(s);
+        }
+        if (text.indexOf("Read-only file system") < 0 && text.indexOf("<sandbox_violations>") < 0) {
+            return List.of();
+        }
+        SandboxPlan compiled = plan.get();
+        if (!compiled.active()) {
+            return List.of();
         }
         Set<String> seen = new LinkedHashSet<>();
         List<Finding> findings = new ArrayList<>();
@@ -58,7 +66,7 @@ public final class SandboxViolations {
             if (kind == null || line.isEmpty() || !seen.add(line) || findings.size() >= MAX_FINDINGS) {
                 continue;
             }
-            findings.add(new Finding(kind, line.length() > 300 ? line.substring(0, 300) + "..." : line, policies(kind, document, plan)));
+            findings.add(new Finding(kind, line.length() > 300 ? line.substring(0, 300) + "..." : line, policies(kind, document, compiled)));
         }
         return findings;
     }

@@ -78,7 +78,10 @@ final class ShellAnalyzer {
     private final String home;
     private final Variables variables;
     private final boolean collecting;
-    /** The directories the current command may run in; null once that cannot be known. */
+    /**
+     * The directories the current command may run in; null once that cannot be known. Directory sets are replaced, never
+     * changed in place, so one kept to restore later needs no copy.
+     */
     private Set<String> cwds;
     private Set<String> previousCwds;
     /** Every directory the line visits, for traps (which run wherever the line has moved to); sets are never changed in place. */
@@ -198,7 +201,7 @@ final class ShellAnalyzer {
                 String op = token.text();
                 pipeInput = op.equals("|") || op.equals("|&") ? lastOutput : null;
                 if (op.equals("(") && atStart) {
-                    subshells.push(new Saved(copy(cwds), copy(previousCwds)));
+                    subshells.push(new Saved(cwds, previousCwds));
                 } else if (op.equals(")")) {
                     if (subshells.isEmpty()) {
                         throw new UnparseableException("')' without a matching '('");
@@ -279,11 +282,6 @@ final class ShellAnalyzer {
 
     private static boolean isOperator(Token token, String op) {
         return token.kind() == Kind.OPERATOR && token.text().equals(op);
-    }
-
-    /** The directory sets are replaced, never changed in place, so keeping one to restore later needs no copy. */
-    private static Set<String> copy(Set<String> set) {
-        return set;
     }
 
     private int caseHeader(List<Token> tokens, int i, int depth) throws UnparseableException {
@@ -586,7 +584,7 @@ final class ShellAnalyzer {
             }
         }
         for (String inner : word.nested()) {
-            Saved saved = new Saved(copy(cwds), copy(previousCwds));
+            Saved saved = new Saved(cwds, previousCwds);
             line(inner, depth + 1);
             cwds = saved.cwds();
             previousCwds = saved.previous();
@@ -984,7 +982,7 @@ final class ShellAnalyzer {
                     return;
                 }
                 record(fields);
-                Set<String> saved = copy(cwds);
+                Set<String> saved = cwds;
                 o.values("w", "wd").forEach(dir -> setCwds(directories(dir)));
                 if (o.operands.isEmpty()) {
                     opaque(join(fields), "an interactive shell reads its commands as it runs");
@@ -1097,11 +1095,11 @@ final class ShellAnalyzer {
         if (o.operands.isEmpty()) {
             target = fields.get(0).text().equals("pushd") ? null : new LinkedHashSet<>(List.of(home));
         } else if (o.operands.get(0).text().equals("-")) {
-            target = copy(previousCwds);
+            target = previousCwds;
         } else {
             target = directories(o.operands.get(0));
         }
-        previousCwds = copy(cwds);
+        previousCwds = cwds;
         if (cwds == null || target == null) {
             setCwds(null);
         } else {
@@ -1150,7 +1148,7 @@ final class ShellAnalyzer {
             }
             return;
         }
-        Set<String> saved = copy(cwds);
+        Set<String> saved = cwds;
         if (o.has("i") || o.has("login")) {
             setCwds(null); // a login shell starts in the target user's home
         }
@@ -1186,7 +1184,7 @@ final class ShellAnalyzer {
             assignments++;
         }
         List<Field> split = o.values("S", "split-string");
-        Set<String> saved = copy(cwds);
+        Set<String> saved = cwds;
         o.values("C", "chdir").forEach(dir -> setCwds(directories(dir)));
         if (!split.isEmpty()) {
             shellText(split, fields, depth);
@@ -1232,7 +1230,7 @@ final class ShellAnalyzer {
             opaque(join(fields), "an interactive shell reads its commands as it runs");
             return;
         }
-        Set<String> saved = copy(cwds);
+        Set<String> saved = cwds;
         if (o.has("l") || o.has("login") || o.operands.stream().anyMatch(f -> f.text().equals("-"))) {
             setCwds(null);
         }
@@ -1354,7 +1352,7 @@ final class ShellAnalyzer {
     private void runTraps() throws UnparseableException {
         List<String> pending = List.copyOf(traps);
         traps.clear();
-        Set<String> saved = copy(cwds);
+        Set<String> saved = cwds;
         Set<String> visited = new LinkedHashSet<>(everyCwd);
         if (initialCwd != null) {
             visited.add(initialCwd);
@@ -1972,7 +1970,7 @@ final class ShellAnalyzer {
                     }
                     if (a.endsWith("dir")) {
                         // -execdir runs in the directory of each file found: the root's parent, the root or any directory below it
-                        Set<String> saved = copy(cwds);
+                        Set<String> saved = cwds;
                         Set<String> under = new LinkedHashSet<>();
                         for (Field root : roots) {
                             Set<String> dirs = directories(root);
@@ -2143,7 +2141,7 @@ final class ShellAnalyzer {
 
     private void git(List<Field> fields, List<Field> args, int depth) {
         int i = 0;
-        Set<String> saved = copy(cwds);
+        Set<String> saved = cwds;
         try {
             while (i < args.size() && args.get(i).text().startsWith("-")) {
                 String a = args.get(i).text();
