@@ -2,6 +2,7 @@ package io.ccpolicy.audit.messaging;
 
 import io.ccpolicy.audit.config.AuditIngestConfig;
 import io.ccpolicy.audit.service.BatchIngestor;
+import io.ccpolicy.service.messaging.RecordFaults;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -115,7 +116,7 @@ public class AuditEventConsumer {
                     status.succeeded(result, clock.instant());
                     backoff = config.backoff();
                 } catch (Exception e) {
-                    if (records.size() > 1 && poison(e)) {
+                    if (records.size() > 1 && RecordFaults.inRecord(e)) {
                         // one record may be at fault: each is tried on its own, so one bad record cannot stop a partition
                         try {
                             recordByRecord(c, records);
@@ -124,7 +125,7 @@ public class AuditEventConsumer {
                         } catch (Exception again) {
                             e = again;
                         }
-                    } else if (records.size() == 1 && poison(e)) {
+                    } else if (records.size() == 1 && RecordFaults.inRecord(e)) {
                         try {
                             deadLetter(records.get(0), e);
                             commit(c, polled);
@@ -161,7 +162,7 @@ public class AuditEventConsumer {
             try {
                 status.succeeded(ingestor.ingest(List.of(record)), clock.instant());
             } catch (Exception e) {
-                if (!poison(e)) {
+                if (!RecordFaults.inRecord(e)) {
                     throw e;
                 }
                 deadLetter(record, e);
@@ -177,24 +178,6 @@ public class AuditEventConsumer {
         status.deadLettered(1);
         LOG.errorf("record %s-%d@%d moved to the dead-letter topic, its partition goes on: %s", record.topic(), record.partition(),
                 record.offset(), why);
-    }
-
-    /**
-     * Whether a failure lies in a record's data rather than in the store: PostgreSQL data exceptions (SQLSTATE class 22,
-     * such as a jsonb value it cannot hold) and program limits (class 54). Anything else (a connection, S3, the
-     * dead-letter topic) is the store's, and is retried with backoff, never dead-lettered.
-     */
-    static boolean poison(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("54"))) {
-                return true;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return false;
     }
 
     private void commit(KafkaConsumer<String, String> c, ConsumerRecords<String, String> polled) {

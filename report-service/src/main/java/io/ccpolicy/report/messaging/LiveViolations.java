@@ -3,6 +3,8 @@ package io.ccpolicy.report.messaging;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccpolicy.report.rest.dto.Overview;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -15,6 +17,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -27,7 +30,10 @@ import org.jboss.logging.Logger;
 /**
  * Violations as they are decided on developer machines, for open dashboards: every instance reads audit.events.v1 from
  * the newest offset in a group of its own (each instance must see every event; nothing is stored, so nothing is
- * committed that matters) and broadcasts the events where a policy matched and was not exempted.
+ * committed that matters) and broadcasts the events where a policy matched and was not exempted. A record it cannot
+ * read is counted ({@code report_live_unreadable_total}) and passed over, so no record can stop the feed. It is not
+ * dead-lettered here: audit-ingest, which stores the trail, dead-letters the same record, and every dashboard instance
+ * would otherwise add its own copy.
  */
 @ApplicationScoped
 public class LiveViolations {
@@ -38,15 +44,19 @@ public class LiveViolations {
     private final String topic;
     private final ObjectMapper json;
     private final BroadcastProcessor<Overview.Violation> broadcast = BroadcastProcessor.create();
+    private final Counter unreadable;
     private volatile KafkaConsumer<String, String> consumer;
     private volatile boolean running;
     private Thread thread;
 
     public LiveViolations(@Identifier("default-kafka-broker") Map<String, Object> kafka,
-            @ConfigProperty(name = "report-service.live.topic", defaultValue = "audit.events.v1") String topic, ObjectMapper json) {
+            @ConfigProperty(name = "report-service.live.topic", defaultValue = "audit.events.v1") String topic, ObjectMapper json,
+            MeterRegistry metrics) {
         this.kafka = kafka;
         this.topic = topic;
         this.json = json;
+        this.unreadable = Counter.builder("report.live.unreadable")
+                .description("records of the audit topic the live feed could not read and passed over").register(metrics);
     }
 
     public Multi<Overview.Violation> stream() {
@@ -82,7 +92,7 @@ public class LiveViolations {
                 c.subscribe(List.of(topic));
                 while (running) {
                     for (ConsumerRecord<String, String> record : c.poll(Duration.ofMillis(500))) {
-                        violation(record.value()).ifPresent(broadcast::onNext);
+                        violation(record).ifPresent(broadcast::onNext);
                     }
                 }
             } catch (WakeupException e) {
@@ -99,12 +109,14 @@ public class LiveViolations {
     }
 
     /** Empty for a record that is not a violation, or not an audit event (this feed only shows; it never judges). */
-    private java.util.Optional<Overview.Violation> violation(String value) {
+    private Optional<Overview.Violation> violation(ConsumerRecord<String, String> record) {
         try {
-            JsonNode event = json.readTree(value);
+            JsonNode event = json.readTree(record.value());
             return Overview.Violation.of(event.path("eventId").asText(), Instant.parse(event.path("timestamp").asText()), event);
         } catch (Exception e) {
-            return java.util.Optional.empty();
+            unreadable.increment();
+            LOG.warnf("live feed passed over %s-%d@%d, not an audit event: %s", record.topic(), record.partition(), record.offset(), e.getMessage());
+            return Optional.empty();
         }
     }
 }

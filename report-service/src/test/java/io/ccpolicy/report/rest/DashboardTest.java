@@ -104,9 +104,14 @@ class DashboardTest {
             }
         });
         reader.start();
-        try {
-            // The live consumer starts at the newest offset: keep deciding until one of this test's violations shows.
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.of("bootstrap.servers", bootstrap),
+                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
+            // The live consumer starts at the newest offset: keep deciding until one of this test's violations shows,
+            // each behind records the feed cannot read.
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                for (String unreadable : List.of("not json", "{\"eventId\": \"e\u0000\", \"timestamp\": \"yesterday\"}")) {
+                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("audit.events.v1", "m-live", unreadable)).get();
+                }
                 String event = traffic.bash("m-live-" + System.nanoTime(), Identity.of("liv@acme.com", "web"), POLICY, Clock.systemUTC(),
                         "rm -rf /srv/data").get(0);
                 String eventId = event.replaceAll(".*\"eventId\":\"([^\"]+)\".*", "$1");
@@ -117,6 +122,8 @@ class DashboardTest {
         }
         assertThat(received).anyMatch(d -> d.contains("\"verdict\":\"deny\"") && d.contains("\"policies\":[\"no-rm\"]")
                 && d.contains("\"tool\":\"Bash\""));
+        assertThat(given().get("/q/metrics").then().statusCode(200).extract().asString()).as("records the feed passed over are counted")
+                .containsPattern("report_live_unreadable_total(\\{[^}]*\\})? [1-9]");
     }
 
     @Test
