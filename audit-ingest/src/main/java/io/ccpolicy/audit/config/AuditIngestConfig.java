@@ -18,6 +18,9 @@ public interface AuditIngestConfig {
 
     Archive archive();
 
+    /** How far an agent's timestamp may lie from ingest time before the event is flagged (kind {@code clock}). */
+    Clock clock();
+
     /** Events older than this many days are deleted (the organisation's retention setting). */
     @WithDefault("400")
     int retentionDays();
@@ -60,6 +63,16 @@ public interface AuditIngestConfig {
 
         @WithDefault("30s")
         Duration maxBackoff();
+    }
+
+    interface Clock {
+        /** Ahead of ingest time: only a wrong clock does that. */
+        @WithDefault("5m")
+        Duration futureTolerance();
+
+        /** Behind ingest time: a laptop offline for a while ships late, but not this late without a wrong clock. */
+        @WithDefault("14d")
+        Duration pastTolerance();
     }
 
     interface Archive {

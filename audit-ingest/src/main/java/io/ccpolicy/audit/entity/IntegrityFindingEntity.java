@@ -25,6 +25,10 @@ public class IntegrityFindingEntity {
     @Column
     public Long seq;
 
+    /** {@code chain} or {@code clock} (see {@link io.ccpolicy.audit.repository.IngestRepository.Finding}). */
+    @Column(nullable = false)
+    public String kind;
+
     @Column(nullable = false)
     public String problem;
 

@@ -80,8 +80,9 @@ public class AuditEventRepository implements PanacheRepositoryBase<AuditEventEnt
     }
 
     /**
-     * Retention: drops the monthly partitions that end at or before {@code cutoff} (cheap, no row-by-row delete), then
-     * deletes the older rows of the month the cutoff falls in. Returns how many events went.
+     * Retention by ingest time: drops the monthly partitions that end at or before {@code cutoff} (cheap, no row-by-row
+     * delete), then deletes the older rows of the month the cutoff falls in, and the ids of every deleted event. Returns
+     * how many events went.
      */
     public long deleteBefore(Instant cutoff) {
         long deleted = 0;
@@ -97,7 +98,8 @@ public class AuditEventRepository implements PanacheRepositoryBase<AuditEventEnt
                 getEntityManager().createNativeQuery("drop table " + partition).executeUpdate();
             }
         }
-        return deleted + getEntityManager().createNativeQuery("delete from audit_event where occurred_at < ?1")
-                .setParameter(1, cutoff).executeUpdate();
+        deleted += getEntityManager().createNativeQuery("delete from audit_event where ingested_at < ?1").setParameter(1, cutoff).executeUpdate();
+        getEntityManager().createNativeQuery("delete from audit_event_id where ingested_at < ?1").setParameter(1, cutoff).executeUpdate();
+        return deleted;
     }
 }

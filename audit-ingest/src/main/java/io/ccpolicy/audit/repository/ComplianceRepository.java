@@ -91,7 +91,7 @@ public class ComplianceRepository {
     @SuppressWarnings("unchecked")
     public List<Object[]> integrityFindings(Instant from, Instant to) {
         return query("""
-                select machine_id, event_id, seq, problem, detected_at from integrity_finding
+                select machine_id, event_id, seq, problem, detected_at, kind from integrity_finding
                 where detected_at >= ?1 and detected_at < ?2 order by detected_at, id limit 1000
                 """, from, to).getResultList();
     }

@@ -26,8 +26,10 @@ import javax.sql.DataSource;
 @ApplicationScoped
 public class IngestRepository {
 
-    /** A chain break found on ingest. */
-    public record Finding(String machineId, String eventId, Long seq, String problem) {
+    /** What ingest found about an event: a break in its machine's chain, or a timestamp far from ingest time. */
+    public record Finding(String machineId, String eventId, Long seq, String kind, String problem) {
+        public static final String CHAIN = "chain";
+        public static final String CLOCK = "clock";
     }
 
     private final DataSource dataSource;
@@ -37,20 +39,20 @@ public class IngestRepository {
     }
 
     /**
-     * Creates the monthly partitions these events need. Asked on every batch rather than remembered, so a partition
-     * dropped by retention (here or on another instance) is recreated for a late event instead of failing the batch.
+     * Creates the monthly partition of this ingest time. Asked on every batch rather than remembered, so a partition
+     * dropped by retention (here or on another instance) is recreated instead of failing the batch.
      */
-    public void ensurePartitions(Collection<IncomingEvent> events) throws SQLException {
-        Object[] months = events.stream().map(e -> YearMonth.from(e.occurredAt().atOffset(ZoneOffset.UTC)).atDay(1)).distinct()
-                .map(java.sql.Date::valueOf).toArray();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("select audit_event_ensure_partition(m) from unnest(?) as t(m)")) {
-            s.setArray(1, c.createArrayOf("date", months));
+    public void ensurePartition(Instant ingestedAt) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("select audit_event_ensure_partition(?)")) {
+            s.setDate(1, java.sql.Date.valueOf(YearMonth.from(ingestedAt.atOffset(ZoneOffset.UTC)).atDay(1)));
             s.execute();
         }
     }
 
-    /** Inserts the events not stored yet, in one statement; returns the ids that were new. */
+    /**
+     * Inserts the events not stored yet, in one statement; returns the ids that were new. An id is new when the id
+     * registry does not hold it yet; of an id twice in the batch, the first copy is kept.
+     */
     public Set<String> insertNew(List<IncomingEvent> events, Instant ingestedAt) throws SQLException {
         int n = events.size();
         String[] ids = new String[n];
@@ -68,17 +70,25 @@ public class IngestRepository {
         }
         Set<String> inserted = new HashSet<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
+                with batch as (
+                    select * from unnest(?, ?, ?, ?, ?) with ordinality as t(id, machine, type, at, payload, n)
+                ), fresh as (
+                    insert into audit_event_id (event_id, ingested_at) select distinct id, cast(? as timestamptz) from batch
+                    on conflict do nothing
+                    returning event_id
+                )
                 insert into audit_event (event_id, machine_id, event_type, occurred_at, payload, ingested_at)
-                select id, machine, type, cast(at as timestamptz), cast(payload as jsonb), ?
-                from unnest(?, ?, ?, ?, ?) as t(id, machine, type, at, payload)
-                on conflict do nothing
+                select distinct on (b.id) b.id, b.machine, b.type, cast(b.at as timestamptz), cast(b.payload as jsonb), cast(? as timestamptz)
+                from batch b join fresh f on f.event_id = b.id
+                order by b.id, b.n
                 returning event_id""")) {
-            s.setTimestamp(1, Timestamp.from(ingestedAt));
-            s.setArray(2, c.createArrayOf("text", ids));
-            s.setArray(3, c.createArrayOf("text", machines));
-            s.setArray(4, c.createArrayOf("text", types));
-            s.setArray(5, c.createArrayOf("text", times));
-            s.setArray(6, c.createArrayOf("text", payloads));
+            s.setArray(1, c.createArrayOf("text", ids));
+            s.setArray(2, c.createArrayOf("text", machines));
+            s.setArray(3, c.createArrayOf("text", types));
+            s.setArray(4, c.createArrayOf("text", times));
+            s.setArray(5, c.createArrayOf("text", payloads));
+            s.setTimestamp(6, Timestamp.from(ingestedAt));
+            s.setTimestamp(7, Timestamp.from(ingestedAt));
             try (ResultSet rows = s.executeQuery()) {
                 while (rows.next()) {
                     inserted.add(rows.getString(1));
@@ -124,13 +134,14 @@ public class IngestRepository {
             return;
         }
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "insert into integrity_finding (machine_id, event_id, seq, problem, detected_at) values (?, ?, ?, ?, ?)")) {
+                "insert into integrity_finding (machine_id, event_id, seq, kind, problem, detected_at) values (?, ?, ?, ?, ?, ?)")) {
             for (Finding f : findings) {
                 s.setString(1, f.machineId());
                 s.setString(2, f.eventId());
                 s.setObject(3, f.seq());
-                s.setString(4, f.problem());
-                s.setTimestamp(5, Timestamp.from(at));
+                s.setString(4, f.kind());
+                s.setString(5, f.problem());
+                s.setTimestamp(6, Timestamp.from(at));
                 s.addBatch();
             }
             s.executeBatch();

@@ -25,9 +25,9 @@ public class IntegrityResource {
     @GET
     @RolesAllowed("audit-reader")
     @Transactional(Transactional.TxType.SUPPORTS)
-    @Operation(summary = "Hash-chain breaks found on ingest (altered, missing, reordered events), optionally for one machine")
+    @Operation(summary = "What ingest found: hash-chain breaks (altered, missing, reordered events) and timestamps far from ingest time, optionally for one machine")
     public List<IntegrityFindingView> findings(@QueryParam("machine") String machine) {
         return integrity.findings(machine).stream()
-                .map(f -> new IntegrityFindingView(f.machineId, f.eventId, f.seq, f.problem, f.detectedAt)).toList();
+                .map(f -> new IntegrityFindingView(f.machineId, f.eventId, f.seq, f.kind, f.problem, f.detectedAt)).toList();
     }
 }

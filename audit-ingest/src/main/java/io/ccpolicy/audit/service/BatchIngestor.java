@@ -6,7 +6,9 @@ import io.ccpolicy.audit.repository.IngestRepository;
 import io.ccpolicy.engine.audit.ArchiveManifest;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import io.ccpolicy.audit.config.AuditIngestConfig;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,9 +39,10 @@ public class BatchIngestor {
     private final ArchiveRepository archive;
     private final ArchiveStore store;
     private final Clock clock;
+    private final AuditIngestConfig.Clock tolerance;
 
     public BatchIngestor(AuditEventRecords parser, DeadLetters deadLetters, IngestRepository events, ChainVerifier chains,
-            ArchiveRepository archive, ArchiveStore store, Clock clock) {
+            ArchiveRepository archive, ArchiveStore store, Clock clock, AuditIngestConfig config) {
         this.parser = parser;
         this.deadLetters = deadLetters;
         this.events = events;
@@ -47,6 +50,7 @@ public class BatchIngestor {
         this.archive = archive;
         this.store = store;
         this.clock = clock;
+        this.tolerance = config.clock();
     }
 
     @Transactional(rollbackOn = Exception.class)
@@ -65,13 +69,37 @@ public class BatchIngestor {
         if (valid.isEmpty()) {
             return new Result(records.size(), 0, 0, refused.size(), 0, 0);
         }
-        events.ensurePartitions(valid);
+        events.ensurePartition(now);
         Set<String> inserted = new HashSet<>(events.insertNew(valid, now));
         // A record delivered twice in one batch is stored once: keep its first copy.
         List<IncomingEvent> fresh = valid.stream().filter(e -> inserted.remove(e.eventId())).toList();
-        int findings = fresh.isEmpty() ? 0 : chains.verify(fresh, now);
+        int findings = fresh.isEmpty() ? 0 : chains.verify(fresh, now) + flagClocks(fresh, now);
         int objects = archiveFresh(records.get(0).topic(), fresh, now);
         return new Result(records.size(), fresh.size(), valid.size() - fresh.size(), refused.size(), findings, objects);
+    }
+
+    /**
+     * Flags events whose agent timestamp lies too far from ingest time. They are stored and partitioned by ingest time
+     * all the same; the flag tells an auditor not to trust that event's timestamp.
+     */
+    private int flagClocks(List<IncomingEvent> fresh, Instant now) throws java.sql.SQLException {
+        List<IngestRepository.Finding> flagged = new ArrayList<>();
+        for (IncomingEvent event : fresh) {
+            Duration offset = Duration.between(now, event.occurredAt());
+            boolean ahead = offset.compareTo(tolerance.futureTolerance()) > 0;
+            if (ahead || offset.negated().compareTo(tolerance.pastTolerance()) > 0) {
+                flagged.add(new IngestRepository.Finding(event.machineId(), event.eventId(),
+                        event.event().get("seq") instanceof Number seq ? seq.longValue() : null, IngestRepository.Finding.CLOCK,
+                        "timestamp " + event.occurredAt() + " is " + describe(offset.abs()) + (ahead ? " ahead of" : " behind")
+                                + " ingest time " + now + " (the machine's clock is wrong, or the event was held back)"));
+            }
+        }
+        events.recordFindings(flagged, now);
+        return flagged.size();
+    }
+
+    private static String describe(Duration d) {
+        return d.toDays() >= 2 ? d.toDays() + " days" : d.toHours() >= 2 ? d.toHours() + " hours" : d.toMinutes() + " minutes";
     }
 
     /** A record the store refused on its own goes to the dead-letter topic with the reason, acknowledged before it returns. */

@@ -40,7 +40,7 @@ public class ChainVerifier {
             for (AuditChain.Finding f : AuditChain.verify(events.stream().map(IncomingEvent::event).toList(), head)) {
                 Object seq = events.get(f.index()).event().get("seq");
                 findings.add(new IngestRepository.Finding(machine.getKey(), f.eventId(),
-                        seq instanceof Number n ? n.longValue() : null, f.problem()));
+                        seq instanceof Number n ? n.longValue() : null, IngestRepository.Finding.CHAIN, f.problem()));
             }
             for (IncomingEvent event : events) {
                 if (event.event().get("seq") instanceof Number seq && event.event().get("hash") instanceof String hash

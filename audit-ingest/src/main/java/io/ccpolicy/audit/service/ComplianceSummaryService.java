@@ -52,7 +52,7 @@ public class ComplianceSummaryService {
                 .map(r -> new ComplianceSummary.AdminChange(instant(r[0]), (String) r[1], (String) r[2], (String) r[3])).toList();
         List<ComplianceSummary.Finding> findings = compliance.integrityFindings(from, to).stream()
                 .map(r -> new ComplianceSummary.Finding((String) r[0], (String) r[1], r[2] == null ? null : ((Number) r[2]).longValue(),
-                        (String) r[3], instant(r[4])))
+                        (String) r[3], instant(r[4]), (String) r[5]))
                 .toList();
         Object[] hours = compliance.archiveHours(from, to);
         return new ComplianceSummary(from, to, totals, counts(deniedByPolicy), counts(deniedByUser), counts(askedByPolicy), tools, used,

@@ -87,7 +87,7 @@ class AuditEventResourceTest {
         for (int i = 0; i < 5; i++) {
             Map<String, Object> event = new java.util.LinkedHashMap<>();
             event.put("version", "1.0");
-            event.put("timestamp", "2026-11-24T14:30:0" + i + ".000Z");
+            event.put("timestamp", java.time.Instant.now().minusSeconds(10 - i).toString());
             event.put("eventId", "evt_" + UUID.randomUUID());
             event.put("machine", Map.of("id", "machine-chain"));
             event.put("action", Map.of("type", "tool_execution", "tool", "Bash", "result", "allowed"));
@@ -108,9 +108,43 @@ class AuditEventResourceTest {
                 .get("/api/v1/audit/integrity?machine=machine-chain").then().statusCode(200)
                 .body("problem", org.hamcrest.Matchers.contains("content does not match its hash (altered)",
                         "seq 5 follows 3: 1 event(s) missing (removed)"))
+                .body("kind", org.hamcrest.Matchers.everyItem(org.hamcrest.Matchers.equalTo("chain")))
                 .body("eventId", org.hamcrest.Matchers.contains(chain.get(2).get("eventId"), chain.get(4).get("eventId"))));
         given().auth().oauth2(OidcWiremockTestResource.getAccessToken("alice", Set.of("developer")))
                 .get("/api/v1/audit/integrity").then().statusCode(403);
+    }
+
+    @Test
+    void anAgentTimestampFarFromIngestTimeIsFlaggedAndTheEventKept() throws Exception {
+        String machine = "machine-clock-" + UUID.randomUUID();
+        java.time.Instant now = java.time.Instant.now();
+        Map<String, String> stamped = new java.util.LinkedHashMap<>();
+        stamped.put("evt_2001_" + UUID.randomUUID(), "2001-03-04T05:06:07Z");
+        stamped.put("evt_ahead_" + UUID.randomUUID(), now.plus(Duration.ofHours(3)).toString());
+        stamped.put("evt_now_" + UUID.randomUUID(), now.toString());
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        io.ccpolicy.engine.audit.AuditChain.Head head = io.ccpolicy.engine.audit.AuditChain.Head.START;
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (Map.Entry<String, String> e : stamped.entrySet()) {
+                Map<String, Object> event = io.ccpolicy.engine.audit.AuditChain.seal(new java.util.LinkedHashMap<>(Map.of("version", "1.0",
+                        "timestamp", e.getValue(), "eventId", e.getKey(), "machine", Map.of("id", machine),
+                        "action", Map.of("type", "tool_execution", "tool", "Bash", "result", "allowed"))), head);
+                head = io.ccpolicy.engine.audit.AuditChain.headOf(event);
+                producer.send(new ProducerRecord<>("audit.events.v1", machine, mapper.writeValueAsString(event))).get();
+            }
+        }
+        String auditor = OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader"));
+        List<String> ids = List.copyOf(stamped.keySet());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(auditor)
+                .get("/api/v1/audit/integrity?machine=" + machine).then().statusCode(200)
+                .body("eventId", org.hamcrest.Matchers.contains(ids.get(0), ids.get(1)))
+                .body("kind", org.hamcrest.Matchers.contains("clock", "clock"))
+                .body("problem[0]", org.hamcrest.Matchers.startsWith("timestamp 2001-03-04T05:06:07Z is "))
+                .body("problem[0]", org.hamcrest.Matchers.containsString(" days behind ingest time"))
+                .body("problem[1]", org.hamcrest.Matchers.containsString("hours ahead of ingest time")));
+        for (String id : ids) {
+            given().auth().oauth2(auditor).get("/api/v1/audit/events/" + id).then().statusCode(200);
+        }
     }
 
     @Test

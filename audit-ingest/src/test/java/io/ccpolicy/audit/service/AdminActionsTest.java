@@ -38,33 +38,53 @@ class AdminActionsTest {
     EntityManager em;
 
     private String store(String email, Instant at) {
+        return store(email, at, Instant.now());
+    }
+
+    private String store(String email, Instant occurredAt, Instant ingestedAt) {
         String id = "evt_" + UUID.randomUUID();
-        String payload = "{\"eventId\":\"" + id + "\",\"user\":{\"email\":\"" + email + "\"}}";
-        IncomingEvent event = new IncomingEvent(id, "machine-admin", "tool_execution", at, payload, Map.of(), 0, 0);
-        QuarkusTransaction.requiringNew().call(() -> {
-            ingest.ensurePartitions(List.of(event));
-            return ingest.insertNew(List.of(event), Instant.now());
-        });
+        store(id, email, occurredAt, ingestedAt);
         return id;
     }
 
+    private Set<String> store(String id, String email, Instant occurredAt, Instant ingestedAt) {
+        String payload = "{\"eventId\":\"" + id + "\",\"user\":{\"email\":\"" + email + "\"}}";
+        IncomingEvent event = new IncomingEvent(id, "machine-admin", "tool_execution", occurredAt, payload, Map.of(), 0, 0);
+        return QuarkusTransaction.requiringNew().call(() -> {
+            ingest.ensurePartition(ingestedAt);
+            return ingest.insertNew(List.of(event), ingestedAt);
+        });
+    }
+
     @Test
-    void retentionDeletesOnlyExpiredEventsAndRecordsThat() {
-        String old = store("old@acme.com", Instant.now().minus(Duration.ofDays(500)));
+    void retentionFollowsIngestTimeNotTheAgentsClock() {
+        Instant longAgo = Instant.now().minus(Duration.ofDays(500));
+        String expired = store("old@acme.com", Instant.now(), longAgo);
+        String laptopIn2001 = store("old@acme.com", Instant.parse("2001-03-04T05:06:07Z"), Instant.now());
         String recent = store("old@acme.com", Instant.now().minus(Duration.ofDays(5)));
 
-        String oldMonth = "audit_event_" + DateTimeFormatter.ofPattern("yyyy_MM").withZone(ZoneOffset.UTC)
-                .format(Instant.now().minus(Duration.ofDays(500)));
-        assertThat(partitions()).contains(oldMonth);
+        String oldMonth = "audit_event_" + DateTimeFormatter.ofPattern("yyyy_MM").withZone(ZoneOffset.UTC).format(longAgo);
+        assertThat(partitions()).contains(oldMonth).doesNotContain("audit_event_2001_03");
 
         assertThat(admin.applyRetention()).isGreaterThanOrEqualTo(1);
 
         assertThat(partitions()).as("the expired month is dropped as a whole partition").doesNotContain(oldMonth);
-
-        assertThat(QuarkusTransaction.requiringNew().call(() -> events.findByIdOptional(old))).isEmpty();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> events.findByIdOptional(expired))).isEmpty();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> events.findByIdOptional(laptopIn2001)))
+                .as("an event stamped 2001 by a wrong clock but ingested today is kept").isPresent();
         assertThat(QuarkusTransaction.requiringNew().call(() -> events.findByIdOptional(recent))).isPresent();
         given().auth().oauth2(OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader")))
                 .get("/api/v1/audit/events/admin-actions").then().statusCode(200).body("action", hasItem("retention"));
+    }
+
+    @Test
+    void anEventRedeliveredInAnotherMonthIsStoredOnce() {
+        String id = "evt_" + UUID.randomUUID();
+        Instant occurred = Instant.now().minus(Duration.ofDays(40));
+        assertThat(store(id, "twice@acme.com", occurred, Instant.now().minus(Duration.ofDays(35)))).containsExactly(id);
+        assertThat(store(id, "twice@acme.com", occurred, Instant.now())).as("redelivered a month later").isEmpty();
+        assertThat(((Number) QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "select count(*) from audit_event where event_id = ?1").setParameter(1, id).getSingleResult())).longValue()).isEqualTo(1);
     }
 
     @SuppressWarnings("unchecked")

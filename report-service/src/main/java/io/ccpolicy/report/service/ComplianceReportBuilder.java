@@ -21,6 +21,7 @@ import java.util.stream.StreamSupport;
 public final class ComplianceReportBuilder {
 
     private static final int LISTED = 25;
+    private static final String CLOCK = "clock";
 
     private ComplianceReportBuilder() {
     }
@@ -78,7 +79,7 @@ public final class ComplianceReportBuilder {
                 metric("events recorded", t.path("events").asLong()), metric("tool executions", t.path("toolCalls").asLong()),
                 metric("file modifications", t.path("fileModifications").asLong()), metric("MCP calls", t.path("mcpCalls").asLong()),
                 metric("sessions", t.path("sessions").asLong()), metric("machines", t.path("machines").asLong()),
-                metric("hash-chain breaks", e.summary().path("integrityFindings").size())), evidence, gaps);
+                metric("hash-chain breaks", chainBreaks(e).size())), evidence, gaps);
     }
 
     private static Control cc81(Evidence e) {
@@ -204,7 +205,7 @@ public final class ComplianceReportBuilder {
             gaps.add("Archive: " + f.path("where").asText() + ": " + f.path("problem").asText());
         }
         return control("164.312(c)(1)", "Integrity: audit records protected from alteration and destruction", List.of(
-                metric("hash-chain breaks", e.summary().path("integrityFindings").size()), metric("archive hours verified", verified),
+                metric("hash-chain breaks", chainBreaks(e).size()), metric("archive hours verified", verified),
                 metric("archive objects verified", objects), metric("archived events re-hashed", verifiedEvents),
                 metric("archive findings", v.path("findings").size())), evidence, gaps);
     }
@@ -254,15 +255,40 @@ public final class ComplianceReportBuilder {
     }
 
     private static void chainFindings(Evidence e, List<String> evidence, List<String> gaps) {
-        JsonNode findings = e.summary().path("integrityFindings");
-        evidence.add("Per-machine hash chains checked on ingest: " + (findings.isEmpty() ? "no break" : findings.size() + " breaks"));
-        int n = 0;
-        for (JsonNode f : findings) {
-            if (n++ == LISTED) {
-                gaps.add("... and " + (findings.size() - LISTED) + " more chain breaks.");
+        List<JsonNode> breaks = chainBreaks(e);
+        evidence.add("Per-machine hash chains checked on ingest: " + (breaks.isEmpty() ? "no break" : breaks.size() + " breaks"));
+        listed(breaks, "chain breaks", f -> "Chain break on " + f.path("machineId").asText() + " at event " + f.path("eventId").asText() + ": "
+                + f.path("problem").asText(), gaps);
+        List<JsonNode> clocks = new ArrayList<>();
+        e.summary().path("integrityFindings").forEach(f -> {
+            if (CLOCK.equals(f.path("kind").asText())) {
+                clocks.add(f);
+            }
+        });
+        evidence.add("Agent timestamps compared with ingest time (events are kept by ingest time): "
+                + (clocks.isEmpty() ? "none far off" : clocks.size() + " far off"));
+        listed(clocks, "timestamps far off", f -> "Clock on " + f.path("machineId").asText() + " at event " + f.path("eventId").asText() + ": "
+                + f.path("problem").asText(), gaps);
+    }
+
+    /** The ingest findings that are breaks in a hash chain (the others flag a timestamp). */
+    private static List<JsonNode> chainBreaks(Evidence e) {
+        List<JsonNode> breaks = new ArrayList<>();
+        e.summary().path("integrityFindings").forEach(f -> {
+            if (!CLOCK.equals(f.path("kind").asText())) {
+                breaks.add(f);
+            }
+        });
+        return breaks;
+    }
+
+    private static void listed(List<JsonNode> findings, String what, java.util.function.Function<JsonNode, String> line, List<String> gaps) {
+        for (int n = 0; n < findings.size(); n++) {
+            if (n == LISTED) {
+                gaps.add("... and " + (findings.size() - LISTED) + " more " + what + ".");
                 break;
             }
-            gaps.add("Chain break on " + f.path("machineId").asText() + " at event " + f.path("eventId").asText() + ": " + f.path("problem").asText());
+            gaps.add(line.apply(findings.get(n)));
         }
     }
 

@@ -31,7 +31,9 @@ class ComplianceReportBuilderTest {
                                      'users': ['ann@acme.com']}],
                  'adminChanges': [{'at': '2026-11-02T10:00:00Z', 'actor': 'pat@acme.com', 'change': 'policy_published', 'detail': '{}'}],
                  'integrityFindings': [{'machineId': 'm-7', 'eventId': 'evt_9', 'seq': 41, 'problem': 'sequence gap: 39 -> 41 (event missing)',
-                                        'detectedAt': '2026-11-03T10:00:00Z'}],
+                                        'detectedAt': '2026-11-03T10:00:00Z', 'kind': 'chain'},
+                                       {'machineId': 'm-8', 'eventId': 'evt_2001', 'seq': 3, 'kind': 'clock', 'detectedAt': '2026-11-04T10:00:00Z',
+                                        'problem': 'timestamp 2001-03-04T05:06:07Z is 9407 days behind ingest time 2026-11-04T10:00:00Z'}],
                  'archive': {'sealedHours': 700, 'knownHours': 720}}
                 """);
         JsonNode archive = node("""
@@ -59,8 +61,10 @@ class ComplianceReportBuilderTest {
         ComplianceReport.Control integrity = hipaa.controls().get(2);
         assertThat(integrity.status()).isEqualTo("gaps");
         assertThat(integrity.gaps()).containsExactly("Chain break on m-7 at event evt_9: sequence gap: 39 -> 41 (event missing)",
+                "Clock on m-8 at event evt_2001: timestamp 2001-03-04T05:06:07Z is 9407 days behind ingest time 2026-11-04T10:00:00Z",
                 "Archive: events/2026-11-05T10/audit.events.v1/p0/1-9.ndjson.gz: altered: SHA-256 is 1ab, the manifest says 2cd");
-        assertThat(integrity.metrics()).contains(new ComplianceReport.Metric("archive hours verified", 698),
+        assertThat(integrity.metrics()).contains(new ComplianceReport.Metric("hash-chain breaks", 1),
+                new ComplianceReport.Metric("archive hours verified", 698),
                 new ComplianceReport.Metric("archived events re-hashed", 1190), new ComplianceReport.Metric("archive findings", 1));
         assertThat(integrity.evidence()).contains("Archive verified hour by hour once sealed, and again on every sweep (verifications from "
                 + "2026-11-29T03:00:00Z to 2026-11-30T02:05:00Z): 698 of 700 sealed hours, 2100 objects, 1190 events re-hashed; 1 findings",

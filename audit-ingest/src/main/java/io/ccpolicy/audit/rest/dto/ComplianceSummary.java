@@ -22,7 +22,8 @@ public record ComplianceSummary(Instant from, Instant to, Totals totals, List<Co
     public record AdminChange(Instant at, String actor, String change, String detail) {
     }
 
-    public record Finding(String machineId, String eventId, Long seq, String problem, Instant detectedAt) {
+    /** {@code kind}: {@code chain} (a hash-chain break) or {@code clock} (a timestamp far from ingest time). */
+    public record Finding(String machineId, String eventId, Long seq, String problem, Instant detectedAt, String kind) {
     }
 
     /** Hours of the period that have a signed manifest, and hours the archive knows of at all. */
