@@ -159,7 +159,34 @@ function findNode(node, position) {
 }
 
 /** What the platform promises about its own workloads, beyond what the schemas can say. */
-function ruleProblems(objects) {
+// In production the audit archive is write-once: locked in compliance mode, with credentials that cannot delete or unlock.
+function archiveLockProblems(objects, find) {
+  const problems = [];
+  const environment = objects.find((o) => o.kind === "ConfigMap" && o.metadata.name.startsWith("ccpolicy-environment"));
+  if (environment?.data?.AUDIT_INGEST_ARCHIVE_OBJECT_LOCK_MODE !== "compliance") {
+    problems.push("ConfigMap/ccpolicy-environment: AUDIT_INGEST_ARCHIVE_OBJECT_LOCK_MODE must be compliance (the archive is write-once)");
+  }
+  const policyMap = find("ConfigMap", "audit-archive-s3-policy");
+  if (policyMap?.data?.["policy.json"] === undefined) {
+    return [...problems, "ConfigMap/audit-archive-s3-policy: missing (the IAM policy of the archive's credentials)"];
+  }
+  const statements = JSON.parse(policyMap.data["policy.json"]).Statement ?? [];
+  const actions = (s) => [s.Action ?? []].flat();
+  for (const s of statements.filter((s) => s.Effect === "Allow")) {
+    for (const a of actions(s).filter((a) => /^s3:(\*|Delete|BypassGovernance|PutBucketObjectLock|PutLifecycle)/.test(a) || a === "*")) {
+      problems.push(`ConfigMap/audit-archive-s3-policy: statement ${s.Sid ?? "?"} allows ${a}; the archive's credentials must never delete or unlock`);
+    }
+  }
+  const denied = statements.filter((s) => s.Effect === "Deny").flatMap(actions);
+  for (const a of ["s3:DeleteObject", "s3:DeleteObjectVersion", "s3:BypassGovernanceRetention"]) {
+    if (!denied.includes(a)) {
+      problems.push(`ConfigMap/audit-archive-s3-policy: no Deny statement names ${a}`);
+    }
+  }
+  return problems;
+}
+
+function ruleProblems(objects, production) {
   const problems = [];
   const find = (kind, name) => objects.find((o) => o.kind === kind && o.metadata?.name === name);
   for (const o of objects) {
@@ -247,6 +274,9 @@ function ruleProblems(objects) {
       }
     }
   }
+  if (production) {
+    problems.push(...archiveLockProblems(objects, find));
+  }
   const topic = find("KafkaTopic", "audit.events.v1");
   const scaler = find("ScaledObject", "audit-ingest") ?? find("HorizontalPodAutoscaler", "audit-ingest");
   if (scaler === undefined) {
@@ -263,7 +293,7 @@ function ruleProblems(objects) {
 const matches = (selector, labels) => selector !== undefined && Object.keys(selector).length > 0
   && Object.entries(selector).every(([k, v]) => labels[k] === v);
 
-async function check(source, objects) {
+async function check(source, objects, production) {
   const problems = [];
   const fields = fieldProblems(objects);
   for (const [i, object] of objects.entries()) {
@@ -271,7 +301,7 @@ async function check(source, objects) {
       problems.push(`${nameOf(object)}: ${p}`);
     }
   }
-  return [...problems, ...ruleProblems(objects)].map((p) => `${source}: ${p}`);
+  return [...problems, ...ruleProblems(objects, production)].map((p) => `${source}: ${p}`);
 }
 
 async function main(args) {
@@ -284,7 +314,7 @@ async function main(args) {
   for (const overlay of overlays) {
     const name = relative(k8sRoot, overlay);
     const objects = objectsOf(render(overlay), name);
-    const problems = await check(name, objects);
+    const problems = await check(name, objects, name === join("overlays", "prod"));
     if (problems.length === 0) {
       console.log(`${name}: ${objects.length} objects valid (${summary(objects)})`);
     } else {
@@ -310,7 +340,7 @@ async function selfTest() {
     const fixture = await import(join(dir, file));
     const objects = structuredClone(base);
     fixture.mutate(objects);
-    const problems = await check(file, objects);
+    const problems = await check(file, objects, true);
     const hit = problems.some((p) => p.includes(fixture.expect));
     console.log(`${hit ? "caught" : "MISSED"} ${file}: ${fixture.expect}`);
     if (!hit) {

@@ -115,5 +115,23 @@ public interface AuditIngestConfig {
          */
         @WithDefault("24h")
         Duration reverifyAfter();
+
+        /** S3 Object Lock on everything the archive writes. */
+        ObjectLock objectLock();
+    }
+
+    interface ObjectLock {
+        /**
+         * {@code compliance} (nobody, the store's root account included, can delete or overwrite an object before its
+         * retention ends), {@code governance}, or {@code none} for a store without Object Lock (s3proxy, the local
+         * platform's). With a mode set, the bucket must have Object Lock enabled: until it has, nothing is archived and
+         * readiness says why, while events wait in Kafka.
+         */
+        @WithDefault("none")
+        String mode();
+
+        /** How long each object and manifest stays locked after it is written. */
+        @WithDefault("400d")
+        Duration retainFor();
     }
 }

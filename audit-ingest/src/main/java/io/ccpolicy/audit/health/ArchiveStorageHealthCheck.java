@@ -22,10 +22,11 @@ public class ArchiveStorageHealthCheck implements HealthCheck {
     public HealthCheckResponse call() {
         try {
             bucket.ensureExists();
-            return HealthCheckResponse.named("S3 audit archive").up().withData("bucket", bucket.name()).build();
-        } catch (SdkException e) {
-            return HealthCheckResponse.named("S3 audit archive").down()
-                    .withData("bucket", bucket.name()).withData("error", String.valueOf(e.getMessage())).build();
+            return HealthCheckResponse.named("S3 audit archive").up().withData("bucket", bucket.name())
+                    .withData("objectLock", bucket.lockMode()).build();
+        } catch (SdkException | IllegalStateException e) {
+            return HealthCheckResponse.named("S3 audit archive").down().withData("bucket", bucket.name())
+                    .withData("objectLock", bucket.lockMode()).withData("error", String.valueOf(e.getMessage())).build();
         }
     }
 }

@@ -120,4 +120,51 @@ public class ArchiveVerificationRepository {
     private static Instant instant(Timestamp t) {
         return t == null ? null : t.toInstant();
     }
+
+    /** The stored payloads (JSON text) of these events, among the events ingested in [from, to). */
+    public java.util.Map<String, String> payloadsIngested(Instant from, Instant to, java.util.Collection<String> eventIds) throws SQLException {
+        java.util.Map<String, String> payloads = new java.util.HashMap<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "select event_id, payload::text from audit_event where ingested_at >= ? and ingested_at < ? and event_id = any(?)")) {
+            s.setTimestamp(1, Timestamp.from(from));
+            s.setTimestamp(2, Timestamp.from(to));
+            s.setArray(3, c.createArrayOf("text", eventIds.toArray(String[]::new)));
+            try (ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                    payloads.put(rows.getString(1), rows.getString(2));
+                }
+            }
+        }
+        return payloads;
+    }
+
+    /** The ids of the events ingested in [from, to). */
+    public List<String> idsIngested(Instant from, Instant to) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "select event_id from audit_event where ingested_at >= ? and ingested_at < ? order by event_id")) {
+            s.setTimestamp(1, Timestamp.from(from));
+            s.setTimestamp(2, Timestamp.from(to));
+            s.setFetchSize(10_000);
+            try (ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** How many events were ingested in [from, to). */
+    public long countIngested(Instant from, Instant to) throws SQLException {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
+                "select count(*) from audit_event where ingested_at >= ? and ingested_at < ?")) {
+            s.setTimestamp(1, Timestamp.from(from));
+            s.setTimestamp(2, Timestamp.from(to));
+            try (ResultSet rows = s.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
 }

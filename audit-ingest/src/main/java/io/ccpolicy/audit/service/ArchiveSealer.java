@@ -21,8 +21,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Seals archive hours in order, once each hour is over (plus a delay for in-flight batches): writes the signed manifest
- * listing the hour's objects and the previous manifest's digest, and removes objects of that hour that no committed
- * batch recorded (left by a batch that failed after its upload). Every hour from the archive's first gets a manifest,
+ * listing the hour's objects and the previous manifest's digest, and lists as abandoned the objects of that hour that no
+ * committed batch recorded (left by a batch that failed after its upload): the archive is write-once, nothing is deleted. Every hour from the archive's first gets a manifest,
  * empty ones included, so a missing hour is provable. Several instances may run this; the hour's row lock picks one.
  */
 @ApplicationScoped
@@ -84,23 +84,17 @@ public class ArchiveSealer {
             return Optional.of(next);
         }
         List<ArchiveManifest.Entry> objects = archive.objectsOf(next);
+        Set<String> listed = objects.stream().map(ArchiveManifest.Entry::key).collect(Collectors.toSet());
+        List<String> abandoned = store.keys(ArchiveManifest.EVENTS_PREFIX + ArchiveManifest.hourLabel(next) + "/").stream()
+                .filter(key -> !listed.contains(key)).sorted().toList();
         ArchiveManifest manifest = new ArchiveManifest(next, previous.map(ArchiveRepository.SealedHour::hour).orElse(null),
-                previous.map(ArchiveRepository.SealedHour::manifestSha256).orElse(AuditChain.GENESIS), objects, clock.instant());
+                previous.map(ArchiveRepository.SealedHour::manifestSha256).orElse(AuditChain.GENESIS), objects, abandoned, clock.instant());
         byte[] signed = ArchiveSignature.sign(manifest, key.privateKey());
         store.writeManifest(manifest.key(), signed);
-        Set<String> listed = objects.stream().map(ArchiveManifest.Entry::key).collect(Collectors.toSet());
-        String hourPrefix = ArchiveManifest.EVENTS_PREFIX + ArchiveManifest.hourLabel(next) + "/";
-        int removed = 0;
-        for (String orphan : store.keys(hourPrefix)) {
-            if (!listed.contains(orphan)) {
-                store.delete(orphan);
-                removed++;
-            }
-        }
         archive.markSealed(next, manifest.key(), Sha256.hex(signed), objects, clock.instant());
         LOG.infof("sealed archive hour %s: %d object(s), %d event(s)%s", ArchiveManifest.hourLabel(next), objects.size(),
                 objects.stream().mapToLong(ArchiveManifest.Entry::events).sum(),
-                removed == 0 ? "" : ", removed " + removed + " object(s) of failed batches");
+                abandoned.isEmpty() ? "" : ", " + abandoned.size() + " object(s) of failed batches listed as abandoned");
         return Optional.of(next);
     }
 }

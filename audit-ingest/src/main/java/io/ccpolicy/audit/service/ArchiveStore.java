@@ -17,7 +17,10 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-/** Writes archive objects (gzip NDJSON, one event per line) and manifests to the archive bucket. */
+/**
+ * Writes archive objects (gzip NDJSON, one event per line) and manifests to the archive bucket, and reads them. It
+ * never deletes: the archive is write-once, so its credentials need no delete permission.
+ */
 @ApplicationScoped
 public class ArchiveStore {
 
@@ -48,13 +51,13 @@ public class ArchiveStore {
         byte[] body = bytes.toByteArray();
         String key = ArchiveManifest.objectKey(hour, topic, partition, firstOffset, lastOffset);
         String sha256 = Sha256.hex(body);
-        s3.putObject(b -> b.bucket(bucket.name()).key(key).contentType("application/x-ndjson").contentEncoding("gzip")
-                .metadata(java.util.Map.of("sha256", sha256, "events", String.valueOf(events.size()))), RequestBody.fromBytes(body));
+        s3.putObject(bucket.put(key).contentType("application/x-ndjson").contentEncoding("gzip")
+                .metadata(java.util.Map.of("sha256", sha256, "events", String.valueOf(events.size()))).build(), RequestBody.fromBytes(body));
         return new ArchiveManifest.Entry(key, topic, partition, firstOffset, lastOffset, events.size(), body.length, sha256);
     }
 
     public void writeManifest(String key, byte[] signed) {
-        s3.putObject(b -> b.bucket(bucket.name()).key(key).contentType("application/json"), RequestBody.fromBytes(signed));
+        s3.putObject(bucket.put(key).contentType("application/json").build(), RequestBody.fromBytes(signed));
     }
 
     public List<String> keys(String prefix) {
@@ -76,9 +79,5 @@ public class ArchiveStore {
         } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
             return null;
         }
-    }
-
-    public void delete(String key) {
-        s3.deleteObject(b -> b.bucket(bucket.name()).key(key));
     }
 }

@@ -30,7 +30,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Verifies each sealed hour of the S3 archive once it is sealed (manifest signature and chain, objects' presence and
- * SHA-256, unlisted objects, the events' hash chains continued from the previous hour) and records the result, so a
+ * SHA-256, unlisted objects, the events' hash chains continued from the previous hour), and PostgreSQL's rows of that
+ * hour against the archived events (a row deleted, altered or added after ingest), and records the result, so a
  * report over a month reads 720 results instead of re-reading a million events. Sweeps start again at the archive's
  * first hour every {@code reverify-after}, so later tampering is found too. The sweep's position is stored: a restart
  * or another instance carries on where it stopped; an hour verified by two instances at once is recorded once.
@@ -48,6 +49,7 @@ public class ArchiveVerificationSweep {
     private final ObjectMapper json;
     private final Clock clock;
     private final Duration reverifyAfter;
+    private final int retentionDays;
     private final Counter hoursVerified;
     private final Counter findingsFound;
     private volatile String lastError;
@@ -61,6 +63,7 @@ public class ArchiveVerificationSweep {
         this.json = json;
         this.clock = clock;
         this.reverifyAfter = config.archive().reverifyAfter();
+        this.retentionDays = config.retentionDays();
         this.verifier = new ArchiveVerifier(new ArchiveVerifier.Storage() {
             @Override
             public List<String> list(String prefix) {
@@ -110,8 +113,17 @@ public class ArchiveVerificationSweep {
                 continue;
             }
             Instant hour = next.get();
-            ArchiveVerifier.HourCheck check = verifier.verifyHour(hour, new ArchiveVerifier.Position(cursor.hour(), cursor.manifestSha256(),
-                    read(cursor.heads(), HEADS)));
+            // Rows of hours past retention are gone by design; only the archive is checked for those.
+            boolean rowsKept = hour.isAfter(clock.instant().minus(Duration.ofDays(retentionDays)));
+            StoredHourCheck stored = new StoredHourCheck(results, this::parse, hour);
+            ArchiveVerifier.HourCheck archived = verifier.verifyHour(hour, new ArchiveVerifier.Position(cursor.hour(), cursor.manifestSha256(),
+                    read(cursor.heads(), HEADS)), rowsKept ? stored : ArchiveVerifier.ObjectEvents.NONE);
+            List<ArchiveVerifier.Finding> all = new ArrayList<>(archived.findings());
+            if (rowsKept) {
+                all.addAll(stored.finish());
+            }
+            ArchiveVerifier.HourCheck check = new ArchiveVerifier.HourCheck(hour, List.copyOf(all), archived.notes(), archived.objects(),
+                    archived.events(), archived.next());
             Instant verifiedAt = clock.instant();
             boolean mine = QuarkusTransaction.requiringNew().call(() -> {
                 Cursor current = results.cursor(verifiedAt, true);

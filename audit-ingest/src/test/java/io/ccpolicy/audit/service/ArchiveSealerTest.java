@@ -108,8 +108,9 @@ class ArchiveSealerTest {
         assertThat(sealer.sealThrough(hour)).contains(hour);
 
         assertThat(s3.listObjectsV2(b -> b.bucket(bucket.name()).prefix(ArchiveManifest.EVENTS_PREFIX)).contents())
-                .as("an object no committed batch recorded is removed when its hour is sealed")
-                .extracting(o -> o.key()).isNotEmpty().doesNotContain(leftover);
+                .as("the archive is write-once: an object no committed batch recorded stays").extracting(o -> o.key()).contains(leftover);
+        assertThat(new String(s3.getObjectAsBytes(b -> b.bucket(bucket.name()).key(ArchiveManifest.manifestKey(hour))).asByteArray(),
+                StandardCharsets.UTF_8)).as("and its hour's signed manifest lists it as abandoned").contains("\"abandoned\":[\"" + leftover + "\"]");
         Path publicKey = Files.writeString(dir.resolve("archive.pub"), given().auth()
                 .oauth2(OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader")))
                 .get("/api/v1/audit/archive/public-key").then().statusCode(200).extract().asString());
@@ -151,11 +152,26 @@ class ArchiveSealerTest {
         QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(
                 "update audit_event set payload = jsonb_set(payload, '{action,tool}', '\"Read\"') where event_id = ?1")
                 .setParameter(1, victim).executeUpdate());
+        String removed = ids.get(11);
+        String planted = "evt_planted_" + UUID.randomUUID();
+        QuarkusTransaction.requiringNew().run(() -> {
+            em.createNativeQuery("delete from audit_event where event_id = ?1").setParameter(1, removed).executeUpdate();
+            em.createNativeQuery("insert into audit_event select ?1, machine_id, event_type, occurred_at, jsonb_set(payload, '{eventId}', to_jsonb(?1)), "
+                    + "ingested_at from audit_event where event_id = ?2").setParameter(1, planted).setParameter(2, ids.get(3)).executeUpdate();
+        });
+        sweep.restartSweep();
+        assertThat(sweep.verifyDue()).containsExactly(hour);
+        assertThat(apiVerification(hour).getList("findings", Map.class)).extracting(f -> f.get("where") + ": " + String.valueOf(f.get("problem")).replaceAll(" events/\\S+\\.ndjson\\.gz", " OBJECT"))
+                .as("the re-verification of PostgreSQL's rows against the signed archive names each change").containsExactlyInAnyOrder(
+                        "PostgreSQL audit_event " + victim + ": altered in PostgreSQL after ingest (differs from its archived copy in OBJECT)",
+                        "PostgreSQL audit_event " + removed + ": deleted from PostgreSQL after ingest (the archive object OBJECT holds it)",
+                        "PostgreSQL audit_event " + planted + ": in PostgreSQL but in no archive object of its ingest hour "
+                                + ArchiveManifest.hourLabel(hour) + " (added after ingest)");
         String export = given().auth().oauth2(OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader")))
                 .queryParam("machine", machine).queryParam("from", Instant.now().minus(Duration.ofDays(1)).toString())
                 .queryParam("to", Instant.now().plus(Duration.ofDays(1)).toString()).get("/api/v1/audit/events/export").then().statusCode(200).extract().asString();
         Path file = Files.writeString(dir.resolve("export.ndjson"), export);
-        assertThat(run(List.of(file.toString()), 1)).contains("event 8 (" + victim + "): content does not match its hash (altered)");
+        assertThat(run(List.of(file.toString()), 1)).contains("(" + victim + "): content does not match its hash (altered)");
     }
 
     private long stored(List<String> ids) {

@@ -16,11 +16,15 @@ import java.util.Map;
  * missing hour are therefore all provable. Producer (audit-ingest) and verifier (hook-agent verify-audit) share this
  * definition.
  *
+ * <p>The archive is write-once (S3 Object Lock where the store has it), so nothing in it is ever deleted: an object
+ * written by a batch that failed before it committed holds no event of the trail, and its hour's manifest lists it
+ * under {@code abandoned}, which tells it from an object added after sealing.
+ *
  * <p>Layout: objects at {@code events/<hour>/<topic>/p<partition>/<first offset>-<last offset>.ndjson.gz}, manifests at
  * {@code manifests/<hour>.json}, where {@code <hour>} reads {@code 2026-11-24T22} (UTC).
  */
 public record ArchiveManifest(Instant hour, Instant previousHour, String previousManifestSha256, List<Entry> objects,
-        Instant createdAt) {
+        List<String> abandoned, Instant createdAt) {
 
     public static final int VERSION = 1;
     public static final String EVENTS_PREFIX = "events/";
@@ -34,6 +38,12 @@ public record ArchiveManifest(Instant hour, Instant previousHour, String previou
 
     public ArchiveManifest {
         objects = List.copyOf(objects);
+        abandoned = List.copyOf(abandoned);
+    }
+
+    /** A manifest without abandoned objects. */
+    public ArchiveManifest(Instant hour, Instant previousHour, String previousManifestSha256, List<Entry> objects, Instant createdAt) {
+        this(hour, previousHour, previousManifestSha256, objects, List.of(), createdAt);
     }
 
     public static Instant hourOf(Instant instant) {
@@ -95,6 +105,10 @@ public record ArchiveManifest(Instant hour, Instant previousHour, String previou
             list.add(o);
         }
         body.put("objects", list);
+        if (!abandoned.isEmpty()) {
+            // only when there are some, so manifests signed before this field existed read as they were signed
+            body.put("abandoned", abandoned);
+        }
         return body;
     }
 
@@ -114,9 +128,16 @@ public record ArchiveManifest(Instant hour, Instant previousHour, String previou
             entries.add(new Entry(text(o, "key"), text(o, "topic"), (int) number(o, "partition"), number(o, "firstOffset"),
                     number(o, "lastOffset"), (int) number(o, "events"), number(o, "bytes"), text(o, "sha256")));
         }
+        List<String> abandoned = new ArrayList<>();
+        if (body.get("abandoned") != null) {
+            if (!(body.get("abandoned") instanceof List<?> keys) || !keys.stream().allMatch(String.class::isInstance)) {
+                throw new IllegalArgumentException("manifest field abandoned is not a list of object keys");
+            }
+            keys.forEach(k -> abandoned.add((String) k));
+        }
         Object previous = body.get("previousHour");
         return new ArchiveManifest(instant(body, "hour"), previous == null ? null : instant(body, "previousHour"),
-                text(body, "previousManifestSha256"), entries, instant(body, "createdAt"));
+                text(body, "previousManifestSha256"), entries, abandoned, instant(body, "createdAt"));
     }
 
     private static String text(Map<?, ?> map, String field) {

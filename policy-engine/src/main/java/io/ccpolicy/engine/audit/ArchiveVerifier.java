@@ -70,9 +70,16 @@ public final class ArchiveVerifier {
         }
     }
 
+    /** Receives the events of each archive object a check reads, so a host can compare them with its own copy. */
+    public interface ObjectEvents {
+        ObjectEvents NONE = (objectKey, events) -> { };
+
+        void read(String objectKey, List<Map<String, Object>> events);
+    }
+
     /** Verifies the hours in [from, to] (either may be null: the archive's first or last sealed hour). */
     public Report verify(Instant from, Instant to) {
-        Walk walk = new Walk(Position.START);
+        Walk walk = new Walk(Position.START, ObjectEvents.NONE);
         for (String manifestKey : storage.list(ArchiveManifest.MANIFESTS_PREFIX).stream().sorted().toList()) {
             Instant hour = hourOfManifestKey(manifestKey);
             if (hour == null) {
@@ -109,7 +116,12 @@ public final class ArchiveVerifier {
      * whole archive, so a host can verify each hour once as it is sealed and keep the result.
      */
     public HourCheck verifyHour(Instant hour, Position previous) {
-        Walk walk = new Walk(previous);
+        return verifyHour(hour, previous, ObjectEvents.NONE);
+    }
+
+    /** {@link #verifyHour(Instant, Position)}, handing the events of each listed object to {@code events} as it is read. */
+    public HourCheck verifyHour(Instant hour, Position previous, ObjectEvents events) {
+        Walk walk = new Walk(previous, events);
         if (!walk.manifest(ArchiveManifest.manifestKey(hour), hour, "missing: the hour was sealed, but its manifest is not in the archive (removed)")) {
             return new HourCheck(hour, List.copyOf(walk.findings), List.of(), 0, 0, new Position(hour, previous.manifestSha256(), previous.heads()));
         }
@@ -132,6 +144,7 @@ public final class ArchiveVerifier {
         final List<String> notes = new ArrayList<>();
         final Set<String> listed = new HashSet<>();
         final Map<String, AuditChain.Head> heads;
+        final ObjectEvents sink;
         Instant previousHour;
         String previousDigest;
         Instant firstHour;
@@ -140,8 +153,9 @@ public final class ArchiveVerifier {
         int objects;
         long events;
 
-        Walk(Position from) {
+        Walk(Position from, ObjectEvents sink) {
             this.heads = new HashMap<>(from.heads());
+            this.sink = sink;
             this.previousHour = from.hour();
             this.previousDigest = from.manifestSha256();
         }
@@ -190,16 +204,17 @@ public final class ArchiveVerifier {
             previousDigest = digest;
             firstHour = firstHour == null ? hour : firstHour;
             lastHour = hour;
+            listed.addAll(manifest.abandoned());
             for (ArchiveManifest.Entry entry : manifest.objects()) {
                 listed.add(entry.key());
                 objects++;
-                events += verifyObject(entry, heads, findings);
+                events += verifyObject(entry, heads, findings, sink);
             }
             return true;
         }
     }
 
-    private long verifyObject(ArchiveManifest.Entry entry, Map<String, AuditChain.Head> heads, List<Finding> findings) {
+    private long verifyObject(ArchiveManifest.Entry entry, Map<String, AuditChain.Head> heads, List<Finding> findings, ObjectEvents sink) {
         byte[] bytes = storage.read(entry.key());
         if (bytes == null) {
             findings.add(new Finding(entry.key(), "listed in its hour's manifest but missing (deleted)"));
@@ -220,6 +235,7 @@ public final class ArchiveVerifier {
             findings.add(new Finding(entry.key(), "holds " + lines.size() + " event(s), the manifest recorded " + entry.events()));
         }
         Map<String, List<Map<String, Object>>> byMachine = new LinkedHashMap<>();
+        List<Map<String, Object>> read = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
             Map<String, Object> event;
             try {
@@ -230,7 +246,9 @@ public final class ArchiveVerifier {
             }
             String machine = event.get("machine") instanceof Map<?, ?> m ? String.valueOf(m.get("id")) : "(no machine)";
             byMachine.computeIfAbsent(machine, k -> new ArrayList<>()).add(event);
+            read.add(event);
         }
+        sink.read(entry.key(), read);
         for (Map.Entry<String, List<Map<String, Object>>> machine : byMachine.entrySet()) {
             List<Map<String, Object>> chain = machine.getValue();
             AuditChain.Head head = heads.get(machine.getKey());
