@@ -79,6 +79,19 @@ async function overview() {
     item.append(who, text(' - ' + a.reason));
     anomalies.append(item);
   }
+  const integrity = $('integrity');
+  integrity.replaceChildren();
+  if (o.integrity.length === 0) {
+    const row = document.createElement('tr');
+    cell(row, '').colSpan = 4;
+    row.firstChild.textContent = 'Nothing altered, removed, added or mistimed in this window.';
+    integrity.append(row);
+  }
+  for (const f of o.integrity) {
+    const row = document.createElement('tr');
+    cell(row, when(f.at)); cell(row, f.kind); cell(row, f.where); cell(row, f.problem);
+    integrity.append(row);
+  }
 }
 
 function live() {

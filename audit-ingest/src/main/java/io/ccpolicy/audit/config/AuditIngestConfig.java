@@ -1,5 +1,6 @@
 package io.ccpolicy.audit.config;
 
+import io.ccpolicy.engine.audit.AuditEvent;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
@@ -40,7 +41,7 @@ public interface AuditIngestConfig {
     }
 
     interface Consumer {
-        @WithDefault("audit.events.v1")
+        @WithDefault(AuditEvent.TOPIC)
         String topic();
 
         @WithDefault("audit.events.dlq")

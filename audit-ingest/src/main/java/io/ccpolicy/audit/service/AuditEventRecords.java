@@ -3,12 +3,11 @@ package io.ccpolicy.audit.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ccpolicy.engine.audit.AuditEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 
-/** Turns a record from audit.events.v1 into an event to store, refusing records that lack what every event must carry. */
+/** Turns a record from audit.events.v1 into an event to store, refusing records that are not an {@link AuditEvent} (the reason names the field). */
 @ApplicationScoped
 public class AuditEventRecords {
 
@@ -37,19 +36,16 @@ public class AuditEventRecords {
         if (event == null) {
             throw new InvalidAuditEventException("not a JSON object");
         }
-        String eventId = requiredText(event, "/eventId", "eventId");
-        String machineId = requiredText(event, "/machine/id", "machine", "id");
-        String eventType = requiredText(event, "/action/type", "action", "type");
-        String timestamp = requiredText(event, "/timestamp", "timestamp");
-        Instant occurredAt;
+        AuditEvent typed;
         try {
-            occurredAt = Instant.parse(timestamp);
-        } catch (DateTimeParseException e) {
-            throw new InvalidAuditEventException("/timestamp is not an ISO-8601 instant: " + timestamp);
+            typed = AuditEvent.fromMap(event);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidAuditEventException(e.getMessage());
         }
         // The archive is one event per line: a record written across lines is stored in its compact form (same content).
         String compact = value.indexOf('\n') < 0 && value.indexOf('\r') < 0 ? value : compactForm(event);
-        return new IncomingEvent(eventId, machineId, eventType, occurredAt, compact, event, partition, offset);
+        return new IncomingEvent(typed.eventId(), typed.machine().id(), typed.action().type(), typed.timestamp(), compact, event, partition,
+                offset);
     }
 
     private String compactForm(Map<String, Object> event) {
@@ -58,16 +54,5 @@ public class AuditEventRecords {
         } catch (JsonProcessingException e) {
             throw new InvalidAuditEventException("cannot be written back as JSON: " + e.getOriginalMessage());
         }
-    }
-
-    private static String requiredText(Map<String, Object> event, String pointer, String... path) {
-        Object node = event;
-        for (String field : path) {
-            node = node instanceof Map<?, ?> map ? map.get(field) : null;
-        }
-        if (!(node instanceof String text) || text.isBlank()) {
-            throw new InvalidAuditEventException(pointer + " is missing or not a non-empty string");
-        }
-        return text;
     }
 }

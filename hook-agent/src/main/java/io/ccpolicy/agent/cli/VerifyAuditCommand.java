@@ -2,6 +2,7 @@ package io.ccpolicy.agent.cli;
 
 import io.ccpolicy.engine.sign.Ed25519;
 import io.ccpolicy.engine.audit.AuditChain;
+import io.ccpolicy.engine.audit.AuditEvent;
 import io.ccpolicy.agent.archive.S3Reader;
 import io.ccpolicy.engine.audit.ArchiveManifest;
 import io.ccpolicy.engine.audit.ArchiveVerifier;
@@ -56,7 +57,14 @@ public final class VerifyAuditCommand {
                     unreadable++;
                     continue;
                 }
-                String machine = event.get("machine") instanceof Map<?, ?> m ? String.valueOf(m.get("id")) : "(no machine)";
+                String machine;
+                try {
+                    machine = AuditEvent.fromMap(event).machine().id();
+                } catch (IllegalArgumentException notAnEvent) {
+                    out.println(file + ":" + (i + 1) + ": not an audit event (" + notAnEvent.getMessage() + ")");
+                    unreadable++;
+                    continue;
+                }
                 machines.computeIfAbsent(machine, k -> new ArrayList<>()).add(event);
             }
             int findings = unreadable;

@@ -57,7 +57,7 @@ public record AgentConfig(String organization, Identity identity, String machine
      */
     public record AuditShipping(Map<String, String> kafka, String topic, long spoolMaxBytes) {
 
-        public static final AuditShipping NONE = new AuditShipping(Map.of(), "audit.events.v1", 1L << 30);
+        public static final AuditShipping NONE = new AuditShipping(Map.of(), io.ccpolicy.engine.audit.AuditEvent.TOPIC, 1L << 30);
 
         public boolean enabled() {
             return kafka.containsKey("bootstrap.servers");

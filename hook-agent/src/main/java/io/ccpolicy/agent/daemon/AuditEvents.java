@@ -4,6 +4,7 @@ import io.ccpolicy.engine.Decision;
 import io.ccpolicy.engine.HookEvent;
 import io.ccpolicy.engine.PolicyMatch;
 import io.ccpolicy.engine.Verdict;
+import io.ccpolicy.engine.audit.AuditEvent;
 import io.ccpolicy.engine.audit.SandboxViolations;
 import io.ccpolicy.engine.audit.SecretMasker;
 import io.ccpolicy.engine.eval.Wildcard;
@@ -32,16 +33,12 @@ public final class AuditEvents {
     private static final java.util.Set<String> WRITE_TOOLS = java.util.Set.of("Write", "Edit", "MultiEdit", "NotebookEdit");
     private final AgentConfig agent;
     private final Clock clock;
-    private final Map<String, Object> machine;
+    private final AuditEvent.Machine machine;
 
     public AuditEvents(AgentConfig agent, Clock clock) {
         this.agent = agent;
         this.clock = clock;
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", agent.machineId());
-        m.put("hostname", hostname());
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
-        this.machine = Map.copyOf(m);
+        this.machine = new AuditEvent.Machine(agent.machineId(), hostname(), System.getProperty("os.name") + " " + System.getProperty("os.version"));
     }
 
     /** The guide's event type for a hook event. */
@@ -84,44 +81,16 @@ public final class AuditEvents {
 
     Map<String, Object> decision(String name, HookEvent event, String project, long tokens, Decision decision, long micros,
             boolean includePrompts) {
-        Map<String, Object> record = base(name, event, project);
-        Map<String, Object> action = new LinkedHashMap<>();
-        action.put("type", actionType(name, event.toolName()));
-        if (!event.toolName().isEmpty()) {
-            action.put("tool", event.toolName());
-            action.put("params", params(event));
-        }
-        action.put("result", result(name, event, decision));
-        record.put("action", action);
-        Map<String, Object> check = new LinkedHashMap<>();
-        check.put("policies", decision.matches().stream().map(PolicyMatch::policy).toList());
-        check.put("result", decision.matches().isEmpty() ? "passed" : decision.verdict() == Verdict.ALLOW ? "passed_with_findings"
-                : decision.verdict() == Verdict.WARN ? "warned" : "violated");
-        check.put("violations", decision.matches().stream().map(m -> {
-            Map<String, Object> v = new LinkedHashMap<>();
-            v.put("policy", m.policy());
-            v.put("severity", m.severity().yaml());
-            v.put("mode", m.mode().yaml());
-            v.put("effect", m.effect().yaml());
-            v.put("wouldBe", m.wouldBe().yaml());
-            v.put("value", masked(m.value()));
-            v.put("message", masked(m.message()));
-            if (m.exceptionId() != null) {
-                v.put("exceptionId", m.exceptionId());
-            }
-            return v;
-        }).toList());
-        record.put("policyCheck", check);
-        Map<String, Object> decided = new LinkedHashMap<>();
-        decided.put("id", decision.decisionId());
-        decided.put("verdict", decision.verdict().yaml());
-        decided.put("wouldBe", decision.wouldBe().yaml());
-        decided.put("exceptions", decision.exceptionsApplied());
-        decided.put("expiredExceptions", decision.expiredExceptions());
-        decided.put("policyRevision", decision.policyRevision());
-        decided.put("policySha256", decision.policySha256());
-        decided.put("latencyMicros", micros);
-        record.put("decision", decided);
+        AuditEvent.Action action = new AuditEvent.Action(actionType(name, event.toolName()), event.toolName().isEmpty() ? null : event.toolName(),
+                event.toolName().isEmpty() ? null : params(event), result(name, event, decision));
+        AuditEvent.PolicyCheck check = new AuditEvent.PolicyCheck(decision.matches().stream().map(PolicyMatch::policy).toList(),
+                decision.matches().isEmpty() ? "passed" : decision.verdict() == Verdict.ALLOW ? "passed_with_findings"
+                        : decision.verdict() == Verdict.WARN ? "warned" : "violated",
+                decision.matches().stream().map(m -> new AuditEvent.Violation(m.policy(), m.severity().yaml(), m.mode().yaml(), m.effect().yaml(),
+                        m.wouldBe().yaml(), masked(m.value()), masked(m.message()), m.exceptionId())).toList());
+        AuditEvent.DecisionTaken decided = new AuditEvent.DecisionTaken(decision.decisionId(), decision.verdict().yaml(),
+                decision.wouldBe().yaml(), decision.exceptionsApplied(), decision.expiredExceptions(), decision.policyRevision(),
+                decision.policySha256(), micros);
         Map<String, Object> context = new LinkedHashMap<>();
         String prompt = event.string("prompt");
         if (!prompt.isEmpty()) {
@@ -130,82 +99,39 @@ public final class AuditEvents {
             context.put("promptLength", prompt.length());
         }
         context.put("tokenCount", tokens);
-        record.put("context", context);
-        return record;
+        return event(name, event, project, action, check, decided, context).toMap();
     }
 
     /** What the OS sandbox stopped in a Bash call, as a violation of the policies it enforced there. */
     Map<String, Object> sandboxViolation(String name, HookEvent event, String project, List<SandboxViolations.Finding> findings,
             String policyRevision, String policySha256) {
-        Map<String, Object> record = base(name, event, project);
-        Map<String, Object> action = new LinkedHashMap<>();
-        action.put("type", "sandbox_violation");
-        action.put("tool", event.toolName());
-        action.put("params", params(event));
-        action.put("result", "blocked_by_sandbox");
-        record.put("action", action);
+        AuditEvent.Action action = new AuditEvent.Action("sandbox_violation", event.toolName(), params(event), "blocked_by_sandbox");
         List<String> policies = findings.stream().flatMap(f -> f.policies().stream()).distinct().toList();
-        Map<String, Object> check = new LinkedHashMap<>();
-        check.put("policies", policies);
-        check.put("result", "violated");
         // one violation per policy the sandbox enforced, so breakdowns by policy count it like any denial
-        check.put("violations", findings.stream().flatMap(f -> (f.policies().isEmpty() ? List.of("os-sandbox") : f.policies()).stream()
-                .map(policy -> Map.entry(policy, f))).map(entry -> {
-            SandboxViolations.Finding f = entry.getValue();
-            Map<String, Object> v = new LinkedHashMap<>();
-            v.put("policy", entry.getKey());
-            v.put("severity", "error");
-            v.put("mode", "enforce");
-            v.put("effect", "deny");
-            v.put("wouldBe", "deny");
-            v.put("value", masked(f.detail()));
-            v.put("message", masked("The OS sandbox stopped a " + f.kind() + ": " + f.detail()));
-            return v;
-        }).toList());
-        record.put("policyCheck", check);
-        Map<String, Object> decided = new LinkedHashMap<>();
-        decided.put("id", "sandbox_" + UUID.randomUUID());
-        decided.put("verdict", "deny");
-        decided.put("wouldBe", "deny");
-        decided.put("exceptions", List.of());
-        decided.put("expiredExceptions", List.of());
-        decided.put("policyRevision", policyRevision);
-        decided.put("policySha256", policySha256);
-        decided.put("latencyMicros", 0);
-        record.put("decision", decided);
-        return record;
+        List<AuditEvent.Violation> violations = findings.stream().flatMap(f -> (f.policies().isEmpty() ? List.of("os-sandbox") : f.policies())
+                .stream().map(policy -> new AuditEvent.Violation(policy, "error", "enforce", "deny", "deny", masked(f.detail()),
+                        masked("The OS sandbox stopped a " + f.kind() + ": " + f.detail()), null))).toList();
+        AuditEvent.DecisionTaken decided = new AuditEvent.DecisionTaken("sandbox_" + UUID.randomUUID(), "deny", "deny", List.of(), List.of(),
+                policyRevision, policySha256, 0);
+        return event(name, event, project, action, new AuditEvent.PolicyCheck(policies, "violated", violations), decided, null).toMap();
     }
 
     public Map<String, Object> error(String name, Map<String, Object> payload, String why) {
-        Map<String, Object> record = base(name.isEmpty() ? "unknown" : name, HookEvent.of(payload), "");
-        record.put("action", Map.of("type", "agent_error", "result", "refused"));
-        record.put("error", masked(why));
-        return record;
+        return event(name.isEmpty() ? "unknown" : name, HookEvent.of(payload), "", new AuditEvent.Action("agent_error", null, null, "refused"),
+                null, null, null).withError(masked(why)).toMap();
     }
 
-    private Map<String, Object> base(String name, HookEvent event, String project) {
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("version", "1.0");
-        record.put("timestamp", clock.instant().toString());
-        record.put("eventId", "evt_" + UUID.randomUUID());
-        record.put("eventType", name);
-        Map<String, Object> user = new LinkedHashMap<>();
-        user.put("email", agent.identity().email());
-        user.put("teams", agent.identity().teams());
-        user.put("department", agent.identity().department());
-        record.put("user", user);
-        record.put("machine", machine);
-        Map<String, Object> session = new LinkedHashMap<>();
-        session.put("id", event.sessionId());
-        session.put("projectPath", event.cwd());
-        session.put("project", project);
-        record.put("session", session);
-        for (String key : List.of("tool_use_id", "prompt_id", "agent_id", "agent_type", "permission_mode")) {
+    private AuditEvent event(String name, HookEvent event, String project, AuditEvent.Action action, AuditEvent.PolicyCheck check,
+            AuditEvent.DecisionTaken decision, Map<String, Object> context) {
+        Map<String, String> joinKeys = new LinkedHashMap<>();
+        for (String key : AuditEvent.JOIN_KEYS) {
             if (event.payload().get(key) instanceof String value) {
-                record.put(key, value);
+                joinKeys.put(key, value);
             }
         }
-        return record;
+        return AuditEvent.of(clock.instant(), "evt_" + UUID.randomUUID(), name,
+                new AuditEvent.User(agent.identity().email(), agent.identity().teams(), agent.identity().department()), machine,
+                new AuditEvent.Session(event.sessionId(), event.cwd(), project), action, check, decision, context, joinKeys);
     }
 
     private static Map<String, Object> params(HookEvent event) {

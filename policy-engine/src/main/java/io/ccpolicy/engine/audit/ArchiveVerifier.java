@@ -244,7 +244,14 @@ public final class ArchiveVerifier {
                 findings.add(new Finding(entry.key() + " line " + (i + 1), "not a JSON event: " + e.getMessage()));
                 continue;
             }
-            String machine = event.get("machine") instanceof Map<?, ?> m ? String.valueOf(m.get("id")) : "(no machine)";
+            String machine;
+            try {
+                machine = AuditEvent.fromMap(event).machine().id();
+            } catch (IllegalArgumentException e) {
+                // ingest archives only events it could read, so this line was changed after
+                findings.add(new Finding(entry.key() + " line " + (i + 1), "not an audit event: " + e.getMessage()));
+                continue;
+            }
             byMachine.computeIfAbsent(machine, k -> new ArrayList<>()).add(event);
             read.add(event);
         }

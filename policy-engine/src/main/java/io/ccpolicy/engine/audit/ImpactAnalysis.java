@@ -13,7 +13,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -65,34 +64,32 @@ public final class ImpactAnalysis {
     }
 
     /** Replays one recorded audit event (as stored: the JSON object); events that are not tool calls are skipped. */
-    public void add(Map<?, ?> event) {
-        if (!(event.get("eventType") instanceof String type) || !REPLAYABLE.contains(type) || !(event.get("action") instanceof Map<?, ?> action)
-                || !(action.get("tool") instanceof String tool) || !(event.get("timestamp") instanceof String timestamp)) {
-            skipped++;
-            return;
-        }
+    public void add(Map<?, ?> stored) {
+        AuditEvent event;
         try {
-            clock.at = Instant.parse(timestamp);
-        } catch (DateTimeParseException e) {
+            event = AuditEvent.fromMap(stored);
+        } catch (IllegalArgumentException notAnEvent) {
             skipped++;
             return;
         }
-        Map<?, ?> user = map(event.get("user"));
-        Map<?, ?> session = map(event.get("session"));
-        Map<?, ?> params = map(action.get("params"));
-        List<String> teams = new ArrayList<>();
-        if (user.get("teams") instanceof List<?> list) {
-            list.forEach(t -> teams.add(String.valueOf(t)));
+        if (event.eventType() == null || !REPLAYABLE.contains(event.eventType()) || event.action().tool() == null) {
+            skipped++;
+            return;
         }
+        clock.at = event.timestamp();
+        String tool = event.action().tool();
+        Map<String, Object> params = event.action().params() == null ? Map.of() : event.action().params();
+        List<String> teams = event.user() == null || event.user().teams() == null ? List.of() : event.user().teams();
+        AuditEvent.Session session = event.session() == null ? new AuditEvent.Session("", "", "") : event.session();
         Map<String, Object> payload = new LinkedHashMap<>();
-        payload.put("hook_event_name", type);
+        payload.put("hook_event_name", event.eventType());
         payload.put("tool_name", tool);
         payload.put("tool_input", params);
-        payload.put("session_id", text(session.get("id")));
-        payload.put("cwd", text(session.get("projectPath")));
-        long tokens = map(event.get("context")).get("tokenCount") instanceof Number n ? n.longValue() : 0;
-        DecisionRequest request = new DecisionRequest(HookEvent.of(payload), new Identity(text(user.get("email")), teams,
-                text(user.get("department"))), text(session.get("project")), new SessionState(tokens), null, null);
+        payload.put("session_id", text(session.id()));
+        payload.put("cwd", text(session.projectPath()));
+        long tokens = event.context() != null && event.context().get("tokenCount") instanceof Number n ? n.longValue() : 0;
+        DecisionRequest request = new DecisionRequest(HookEvent.of(payload), new Identity(event.email(), teams,
+                text(event.user() == null ? null : event.user().department())), text(session.project()), new SessionState(tokens), null, null);
         replayed++;
         if (params.keySet().stream().anyMatch(k -> String.valueOf(k).endsWith("Hash"))) {
             withoutContent++;
@@ -111,7 +108,7 @@ public final class ImpactAnalysis {
             }
         }
         if (examples.size() < maxExamples) {
-            examples.add(new Change(text(event.get("eventId")), clock.at, text(user.get("email")), teams, tool, was, after.verdict(), deciding));
+            examples.add(new Change(event.eventId(), clock.at, event.email(), teams, tool, was, after.verdict(), deciding));
         }
     }
 
@@ -145,10 +142,6 @@ public final class ImpactAnalysis {
             }
         }
         return effects;
-    }
-
-    private static Map<?, ?> map(Object value) {
-        return value instanceof Map<?, ?> m ? m : Map.of();
     }
 
     private static String text(Object value) {

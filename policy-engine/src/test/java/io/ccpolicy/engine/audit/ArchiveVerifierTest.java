@@ -58,7 +58,9 @@ class ArchiveVerifierTest {
                 for (int i = 0; i < 5; i++) {
                     Map<String, Object> event = new LinkedHashMap<>();
                     event.put("eventId", "evt_" + h + "_" + i);
+                    event.put("timestamp", "2026-11-24T1" + h + ":00:0" + i + "Z");
                     event.put("machine", Map.of("id", "m1"));
+                    event.put("action", Map.of("type", "tool_execution", "tool", "Bash", "result", "allowed"));
                     Map<String, Object> sealed = AuditChain.seal(event, head);
                     head = AuditChain.headOf(sealed);
                     lines.add(JSON.writeValueAsString(sealed));

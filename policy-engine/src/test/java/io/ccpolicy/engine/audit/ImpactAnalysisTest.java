@@ -27,7 +27,7 @@ class ImpactAnalysisTest {
             """;
 
     private static Map<String, Object> bash(String id, String user, List<String> teams, String command, String at) {
-        return Map.of("eventId", id, "eventType", "PreToolUse", "timestamp", at,
+        return Map.of("eventId", id, "eventType", "PreToolUse", "timestamp", at, "machine", Map.of("id", "m-1"),
                 "user", Map.of("email", user, "teams", teams), "session", Map.of("id", "s", "projectPath", "/work/app", "project", "app"),
                 "action", Map.of("type", "tool_execution", "tool", "Bash", "params", Map.of("command", command)));
     }
@@ -44,7 +44,7 @@ class ImpactAnalysisTest {
         impact.add(bash("e6", "ops@acme.com", List.of("ops"), "rm -rf /tmp/x", "2026-10-20T10:00:00Z"));
         impact.add(Map.of("eventId", "e7", "eventType", "SessionStart", "timestamp", "2026-11-20T10:05:00Z"));
         impact.add(Map.of("eventId", "e8", "eventType", "PreToolUse", "timestamp", "2026-11-20T10:06:00Z", "user", Map.of("email", "bob@acme.com"),
-                "action", Map.of("tool", "Write", "params", Map.of("file_path", "/work/app/a.txt", "contentHash", "sha256:ab"))));
+                "machine", Map.of("id", "m-1"), "action", Map.of("type", "file_modification", "tool", "Write", "params", Map.of("file_path", "/work/app/a.txt", "contentHash", "sha256:ab"))));
 
         ImpactAnalysis.Report report = impact.report();
         assertThat(report.replayed()).isEqualTo(7);

@@ -1,7 +1,7 @@
 package io.ccpolicy.report.messaging;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ccpolicy.engine.audit.AuditEvent;
 import io.ccpolicy.report.rest.dto.Overview;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -13,7 +13,6 @@ import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +49,7 @@ public class LiveViolations {
     private Thread thread;
 
     public LiveViolations(@Identifier("default-kafka-broker") Map<String, Object> kafka,
-            @ConfigProperty(name = "report-service.live.topic", defaultValue = "audit.events.v1") String topic, ObjectMapper json,
+            @ConfigProperty(name = "report-service.live.topic", defaultValue = AuditEvent.TOPIC) String topic, ObjectMapper json,
             MeterRegistry metrics) {
         this.kafka = kafka;
         this.topic = topic;
@@ -111,8 +110,7 @@ public class LiveViolations {
     /** Empty for a record that is not a violation, or not an audit event (this feed only shows; it never judges). */
     private Optional<Overview.Violation> violation(ConsumerRecord<String, String> record) {
         try {
-            JsonNode event = json.readTree(record.value());
-            return Overview.Violation.of(event.path("eventId").asText(), Instant.parse(event.path("timestamp").asText()), event);
+            return Overview.Violation.of(AuditEvent.fromMap(json.readValue(record.value(), Map.class)));
         } catch (Exception e) {
             unreadable.increment();
             LOG.warnf("live feed passed over %s-%d@%d, not an audit event: %s", record.topic(), record.partition(), record.offset(), e.getMessage());

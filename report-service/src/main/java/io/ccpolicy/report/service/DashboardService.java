@@ -1,6 +1,8 @@
 package io.ccpolicy.report.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ccpolicy.engine.audit.AuditEvent;
 import io.ccpolicy.report.config.ReportServiceConfig;
 import io.ccpolicy.report.rest.dto.Overview;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /** The dashboard's overview of a window, from audit-ingest, read as the signed-in user. */
 @ApplicationScoped
@@ -20,8 +23,10 @@ public class DashboardService {
     private final PlatformClient platform;
     private final ReportServiceConfig config;
     private final Clock clock;
+    private final ObjectMapper json;
 
-    public DashboardService(PlatformClient platform, ReportServiceConfig config, Clock clock) {
+    public DashboardService(PlatformClient platform, ReportServiceConfig config, Clock clock, ObjectMapper json) {
+        this.json = json;
         this.platform = platform;
         this.config = config;
         this.clock = clock;
@@ -47,11 +52,23 @@ public class DashboardService {
         activity.path("trend").forEach(p -> trend.add(new Overview.Point(Instant.parse(p.path("hour").asText()), p.path("events").asLong(),
                 p.path("violations").asLong(), p.path("denied").asLong())));
         List<Overview.Violation> violations = recent.stream()
-                .flatMap(row -> Overview.Violation.of(row.path("eventId").asText(), Instant.parse(row.path("occurredAt").asText()),
-                        row.path("event")).stream())
+                .flatMap(row -> Overview.Violation.of(AuditEvent.fromMap(json.convertValue(row.path("event"), Map.class))).stream())
                 .limit(RECENT).toList();
         return new Overview(from, to, t.path("users").asLong(), t.path("sessions").asLong(), t.path("denied").asLong() + t.path("asked").asLong()
                 + t.path("warned").asLong(), t.path("denied").asLong(), summary.path("exceptionsUsed").size(), t.path("toolCalls").asLong(),
-                byPolicy, trend, violations, Anomalies.of(activity));
+                byPolicy, trend, violations, Anomalies.of(activity), integrity(summary, platform.get("audit-ingest", config.auditUrl(),
+                        "/api/v1/audit/archive/verification?" + period, token)));
+    }
+
+    /** The ingest findings of the window and the archive sweep's findings for its hours, newest first. */
+    private static List<Overview.IntegrityFinding> integrity(JsonNode summary, JsonNode archive) {
+        List<Overview.IntegrityFinding> found = new ArrayList<>();
+        summary.path("integrityFindings").forEach(f -> found.add(new Overview.IntegrityFinding(Instant.parse(f.path("detectedAt").asText()),
+                f.path("kind").asText("chain"), "machine " + f.path("machineId").asText() + ", event " + f.path("eventId").asText(),
+                f.path("problem").asText())));
+        archive.path("findings").forEach(f -> found.add(new Overview.IntegrityFinding(Instant.parse(f.path("verifiedAt").asText()),
+                f.path("where").asText().startsWith("PostgreSQL ") ? "stored" : "archive", f.path("where").asText(), f.path("problem").asText())));
+        found.sort(Comparator.comparing(Overview.IntegrityFinding::at).reversed());
+        return found;
     }
 }

@@ -90,6 +90,28 @@ class DashboardTest {
     }
 
     @Test
+    void aMistimedEventShowsUnderTheTrailsIntegrity() throws Exception {
+        String machine = "m-clock-" + java.util.UUID.randomUUID();
+        String eventId = "evt_" + java.util.UUID.randomUUID();
+        Map<String, Object> event = io.ccpolicy.engine.audit.AuditChain.seal(new java.util.LinkedHashMap<>(Map.of("version", "1.0",
+                "timestamp", "2001-03-04T05:06:07Z", "eventId", eventId, "machine", Map.of("id", machine),
+                "user", Map.of("email", "clock@acme.com"), "action", Map.of("type", "tool_execution", "tool", "Bash", "result", "allowed"))),
+                io.ccpolicy.engine.audit.AuditChain.Head.START);
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.of("bootstrap.servers", bootstrap),
+                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.StringSerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>("audit.events.v1", machine,
+                    new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(event))).get();
+        }
+        String auditor = TestTokens.of("audrey@acme.com", "audit-reader");
+        await().atMost(Duration.ofSeconds(60)).until(() -> overview(auditor).getList("integrity.where", String.class)
+                .contains("machine " + machine + ", event " + eventId));
+        JsonPath overview = overview(auditor);
+        int at = overview.getList("integrity.where", String.class).indexOf("machine " + machine + ", event " + eventId);
+        assertThat(overview.getString("integrity[" + at + "].kind")).isEqualTo("clock");
+        assertThat(overview.getString("integrity[" + at + "].problem")).startsWith("timestamp 2001-03-04T05:06:07Z is ");
+    }
+
+    @Test
     void aViolationDecidedOnAMachineArrivesLiveOverServerSentEvents() throws Exception {
         List<String> received = new CopyOnWriteArrayList<>();
         HttpResponse<java.io.InputStream> stream = HttpClient.newHttpClient().send(HttpRequest.newBuilder(reportService.toURI()

@@ -3,6 +3,7 @@ package io.ccpolicy.service.audit;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccpolicy.engine.audit.AuditChain;
+import io.ccpolicy.engine.audit.AuditEvent;
 import io.ccpolicy.service.messaging.Outbox;
 import io.quarkus.arc.properties.IfBuildProperty;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,7 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -37,7 +37,7 @@ public class AdminAuditEvents {
 
     public AdminAuditEvents(DataSource dataSource, Outbox outbox, ObjectMapper json, Clock clock,
             @ConfigProperty(name = "quarkus.application.name") String application,
-            @ConfigProperty(name = "ccpolicy.admin-audit.topic", defaultValue = "audit.events.v1") String topic) {
+            @ConfigProperty(name = "ccpolicy.admin-audit.topic", defaultValue = AuditEvent.TOPIC) String topic) {
         this.dataSource = dataSource;
         this.outbox = outbox;
         this.json = json;
@@ -63,16 +63,10 @@ public class AdminAuditEvents {
                     head = new AuditChain.Head(r.getLong(1), r.getString(2));
                 }
             }
-            Map<String, Object> event = new LinkedHashMap<>();
-            event.put("version", "1.0");
-            event.put("timestamp", clock.instant().toString());
-            event.put("eventId", "evt_" + UUID.randomUUID());
-            event.put("eventType", "AdminChange");
-            event.put("user", Map.of("email", actor));
-            event.put("machine", Map.of("id", source));
-            event.put("action", Map.of("type", "policy_change", "tool", change, "result", "recorded"));
-            event.put("change", detail);
-            Map<String, Object> sealed = AuditChain.seal(event, head);
+            AuditEvent event = AuditEvent.of(clock.instant(), "evt_" + UUID.randomUUID(), "AdminChange", new AuditEvent.User(actor, null, null),
+                    new AuditEvent.Machine(source, null, null), null, new AuditEvent.Action("policy_change", change, null, "recorded"), null,
+                    null, null, Map.of()).withChange(detail);
+            Map<String, Object> sealed = AuditChain.seal(event.toMap(), head);
             AuditChain.Head next = AuditChain.headOf(sealed);
             try (PreparedStatement s = c.prepareStatement("update admin_audit_chain set last_seq = ?, last_hash = ? where source = ?")) {
                 s.setLong(1, next.seq());

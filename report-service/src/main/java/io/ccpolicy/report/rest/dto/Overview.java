@@ -1,14 +1,22 @@
 package io.ccpolicy.report.rest.dto;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.ccpolicy.engine.audit.AuditEvent;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /** The dashboard's overview of a window (the guide's dashboard): activity, violations, their trend, anomalies. */
 public record Overview(Instant from, Instant to, long activeUsers, long sessions, long violations, long denied, long exceptionsUsed,
-        long toolCalls, List<Count> byPolicy, List<Point> trend, List<Violation> recent, List<Anomaly> anomalies) {
+        long toolCalls, List<Count> byPolicy, List<Point> trend, List<Violation> recent, List<Anomaly> anomalies,
+        List<IntegrityFinding> integrity) {
+
+    /**
+     * Something wrong with the trail itself: {@code chain} (a break found on ingest), {@code clock} (a timestamp far from
+     * ingest time), {@code archive} (S3 altered, removed or added) or {@code stored} (a PostgreSQL row altered, deleted or
+     * added after ingest). {@code at} is when it was found.
+     */
+    public record IntegrityFinding(Instant at, String kind, String where, String problem) {
+    }
 
     public record Count(String policy, String verdict, long count) {
     }
@@ -22,17 +30,14 @@ public record Overview(Instant from, Instant to, long activeUsers, long sessions
          * The audit event's violations: policies that matched and were not exempted (enforced, warned, or shadowed with a
          * would-be verdict other than allow); empty when it has none.
          */
-        public static Optional<Violation> of(String eventId, Instant at, JsonNode event) {
-            List<String> policies = new ArrayList<>();
-            String message = "";
-            for (JsonNode v : event.path("policyCheck").path("violations")) {
-                if (!"allow".equals(v.path("effect").asText()) || !"allow".equals(v.path("wouldBe").asText())) {
-                    policies.add(v.path("policy").asText());
-                    message = message.isEmpty() ? v.path("message").asText() : message;
-                }
+        public static Optional<Violation> of(AuditEvent event) {
+            List<AuditEvent.Violation> standing = event.standingViolations();
+            if (standing.isEmpty()) {
+                return Optional.empty();
             }
-            return policies.isEmpty() ? Optional.empty() : Optional.of(new Violation(eventId, at, event.path("user").path("email").asText(),
-                    event.path("action").path("tool").asText(), event.path("decision").path("verdict").asText(), policies, message));
+            String message = standing.stream().map(AuditEvent.Violation::message).filter(m -> m != null && !m.isEmpty()).findFirst().orElse("");
+            return Optional.of(new Violation(event.eventId(), event.timestamp(), event.email(), event.action().tool() == null ? ""
+                    : event.action().tool(), event.verdict(), standing.stream().map(AuditEvent.Violation::policy).toList(), message));
         }
     }
 }
