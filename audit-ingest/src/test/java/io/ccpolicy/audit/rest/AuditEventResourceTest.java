@@ -77,7 +77,7 @@ class AuditEventResourceTest {
         ConsumerRecord<String, String> dead = deadLetterOf("evt_broken");
         assertThat(dead.value()).isEqualTo(poison);
         assertThat(new String(dead.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8))
-                .contains("/machine/id is missing");
+                .contains("/machine is missing");
     }
 
     @Test
