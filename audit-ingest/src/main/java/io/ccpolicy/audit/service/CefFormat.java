@@ -15,7 +15,14 @@ public final class CefFormat {
     }
 
     public static String line(AuditEventView view) {
-        AuditEvent event = AuditEvent.fromMap(TREES.convertValue(view.event(), Map.class));
+        AuditEvent event;
+        try {
+            event = AuditEvent.fromMap(TREES.convertValue(view.event(), Map.class));
+        } catch (IllegalArgumentException e) {
+            // stored before its fields were checked as strictly: still one line, saying why it is bare
+            return "CEF:0|ccpolicy|hook-agent|1.0|" + header(view.eventType()) + "|unreadable audit event|5|rt=" + view.occurredAt().toEpochMilli()
+                    + " externalId=" + extension(view.eventId()) + " shost=" + extension(view.machineId()) + " msg=" + extension(e.getMessage());
+        }
         String verdict = event.verdict();
         int severity = switch (verdict) {
             case "deny" -> 8;

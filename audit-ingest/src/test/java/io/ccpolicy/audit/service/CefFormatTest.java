@@ -13,7 +13,8 @@ class CefFormatTest {
     @Test
     void carriageReturnsAndLineFeedsCannotForgeARecord() throws Exception {
         var event = new ObjectMapper().readTree("""
-                {"eventType": "PreToolUse\\r\\nCEF:0|forged|x", "action": {"type": "tool_execution\\r", "result": "allowed", "tool": "Bash\\r\\nx"},
+                {"eventId": "evt_1", "timestamp": "2026-12-05T10:00:00Z", "machine": {"id": "m-1"},
+                 "eventType": "PreToolUse\\r\\nCEF:0|forged|x", "action": {"type": "tool_execution\\r", "result": "allowed", "tool": "Bash\\r\\nx"},
                  "user": {"email": "bob@acme.com\\rCEF:0|forged"}, "decision": {"verdict": "allow"}, "session": {"id": "s\\n1"}}
                 """);
         String line = CefFormat.line(new AuditEventView("evt_1", "m-1", "PreToolUse", Instant.EPOCH, Instant.EPOCH, event));
