@@ -8,7 +8,10 @@ import io.ccpolicy.agent.daemon.AuditLog;
 import io.ccpolicy.agent.daemon.AuditShipper;
 import io.ccpolicy.agent.daemon.BundleSync;
 import io.ccpolicy.agent.daemon.ClientCredentials;
+import io.ccpolicy.agent.daemon.HookGate;
+import io.ccpolicy.agent.daemon.HookSecret;
 import io.ccpolicy.agent.daemon.HookService;
+import io.ccpolicy.agent.install.ClaudeUserSettings;
 import io.ccpolicy.agent.daemon.PolicyHolder;
 import io.ccpolicy.agent.daemon.Workspace;
 import io.ccpolicy.agent.install.ManagedDirectory;
@@ -114,9 +117,19 @@ public final class ServeCommand {
                 shipper = new AuditShipper(audit, stateDir, agent, policy.active().engine().document().audit().batchSize(), log);
                 service.reportShipping(shipper::statusMap);
             }
+            HookSecret secret = HookSecret.load(stateDir);
+            try {
+                if (ClaudeUserSettings.ensureHookSecret(Path.of(home), secret)) {
+                    log.info("wrote the hook secret into " + ClaudeUserSettings.file(Path.of(home)) + "; Claude Code sessions started before "
+                            + "now must be restarted");
+                }
+            } catch (IOException e) {
+                log.warn("cannot give Claude Code the hook secret (" + e.getMessage() + "): its hook calls will be refused until "
+                        + ClaudeUserSettings.file(Path.of(home)) + " sets env." + HookSecret.ENV);
+            }
             HookServer server;
             try {
-                server = new HookServer(port, MAX_PAYLOAD_BYTES, 256, service);
+                server = new HookServer(port, MAX_PAYLOAD_BYTES, 256, new HookGate(secret, service, log));
             } catch (BindException e) {
                 err.println("hook-agent: port " + port + " on 127.0.0.1 is in use (another agent running? 'hook-agent status')");
                 return 1;

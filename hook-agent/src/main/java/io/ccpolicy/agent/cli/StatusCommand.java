@@ -1,6 +1,7 @@
 package io.ccpolicy.agent.cli;
 
 import io.ccpolicy.agent.daemon.AgentPaths;
+import io.ccpolicy.agent.daemon.HookSecret;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -27,7 +28,8 @@ public final class StatusCommand {
         String[] problem = new String[1];
         try {
             HttpResponse<String> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build()
-                    .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).timeout(Duration.ofSeconds(3)).build(),
+                    .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).timeout(Duration.ofSeconds(3))
+                            .header(HookSecret.HEADER, secret(stateDir)).build(),
                             HttpResponse.BodyHandlers.ofString());
             Map<String, Object> health = Json.object(response.body(), problem).orElse(Map.of());
             out.println("daemon:        running on 127.0.0.1:" + port);
@@ -91,6 +93,15 @@ public final class StatusCommand {
             return Integer.parseInt(Files.readString(stateDir.resolve("agent.port")).trim());
         } catch (IOException | NumberFormatException e) {
             return AgentPaths.DEFAULT_PORT;
+        }
+    }
+
+    /** The daemon's secret, or "" when this user cannot read it (the daemon then shows its state only). */
+    private static String secret(Path stateDir) {
+        try {
+            return Files.exists(stateDir.resolve("hook-secret")) ? HookSecret.load(stateDir).value() : "";
+        } catch (IOException e) {
+            return "";
         }
     }
 }

@@ -244,15 +244,7 @@ public final class HookService implements HookServer.Handler {
     private HookServer.Response refuse(String event, String why) {
         audit.append(events.error(event, Map.of(), why));
         log.warn("refused a hook call for '" + event + "': " + why);
-        String reason = "POLICY AGENT: " + why + "; the action is refused because the policy cannot be checked.";
-        return switch (event) {
-            case "PreToolUse" -> ok(Map.of("hookSpecificOutput", Map.of("hookEventName", "PreToolUse", "permissionDecision", "deny",
-                    "permissionDecisionReason", reason)));
-            case "PermissionRequest" -> ok(Map.of("hookSpecificOutput", Map.of("hookEventName", "PermissionRequest",
-                    "decision", Map.of("behavior", "deny", "message", reason))));
-            case "UserPromptSubmit", "" -> ok(Map.of("decision", "block", "reason", reason));
-            default -> ok(Map.of());
-        };
+        return HookAnswers.refusal(event, "POLICY AGENT: " + why + "; the action is refused because the policy cannot be checked.");
     }
 
     private Map<String, Object> health() {
@@ -285,6 +277,6 @@ public final class HookService implements HookServer.Handler {
     }
 
     private static HookServer.Response ok(Map<String, Object> body) {
-        return HookServer.Response.json(200, Json.compact(body));
+        return HookAnswers.ok(body);
     }
 }

@@ -1,5 +1,6 @@
 package io.ccpolicy.agent.install;
 
+import io.ccpolicy.agent.daemon.HookSecret;
 import io.ccpolicy.engine.model.Identity;
 import io.ccpolicy.engine.model.PolicyDocument;
 import io.ccpolicy.engine.settings.ManagedSettingsCompiler;
@@ -14,7 +15,8 @@ import java.util.Set;
 
 /**
  * The managed settings the agent wants Claude Code to run with: an {@code http} hook per event, answered by the daemon,
- * each with a short timeout and {@code onFailure: block} (a down or slow agent blocks the call), a small {@code command}
+ * each with a short timeout, {@code onFailure: block} (a down or slow agent blocks the call) and the install's secret
+ * in a header filled from the environment, a small {@code command}
  * hook for SessionStart (Claude Code skips http hooks there), and the natively enforceable part of the policy, OS sandbox
  * included.
  */
@@ -39,6 +41,9 @@ public final class AgentSettings {
             hook.put("type", "http");
             hook.put("url", url(port, event));
             hook.put("timeout", TIMEOUT_SECONDS);
+            // the value comes from the developer's own settings (ClaudeUserSettings), never from this world-readable file
+            hook.put("headers", Map.of(HookSecret.HEADER, "${" + HookSecret.ENV + "}"));
+            hook.put("allowedEnvVars", List.of(HookSecret.ENV));
             if (!failOpen) {
                 hook.put("onFailure", "block");
             }
@@ -65,7 +70,8 @@ public final class AgentSettings {
 
     /** curl posts the payload; when the agent is down the developer is told at once that tools will be refused. */
     static String sessionStartCommand(int port) {
-        return "curl -sS --max-time 5 -H 'Content-Type: application/json' --data-binary @- " + url(port, "SessionStart")
+        return "curl -sS --max-time 5 -H 'Content-Type: application/json' -H \"" + HookSecret.HEADER + ": $" + HookSecret.ENV
+                + "\" --data-binary @- " + url(port, "SessionStart")
                 + " || echo '{\"systemMessage\":\"Enterprise policy agent is not running on port " + port
                 + ": every tool call will be refused until it is (hook-agent serve).\"}'";
     }

@@ -1,5 +1,6 @@
 package io.ccpolicy.agent.bench;
 
+import io.ccpolicy.agent.daemon.HookSecret;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -23,6 +24,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HookLatencyBenchmark {
 
+    /** The agent's hook secret, read once it has started (every call carries it, as Claude Code's do). */
+    private static volatile String secret;
+
     private static final int CALLS = 20_000;
 
     public static void main(String[] args) throws Exception {
@@ -36,10 +40,11 @@ public final class HookLatencyBenchmark {
         long spawnStart = System.nanoTime();
         Process agent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
                 "-jar", Path.of("target/hook-agent.jar").toAbsolutePath().toString(), "serve", "--policy", policy.toString(),
-                "--state-dir", work.toString(), "--port", String.valueOf(port), "--home", "/home/dev")
+                "--state-dir", work.toString(), "--port", String.valueOf(port), "--home", Files.createDirectories(work.resolve("home")).toString())
                 .redirectErrorStream(true).redirectOutput(work.resolve("agent.log").toFile()).start();
         try {
             long ready = awaitReady(port, spawnStart);
+            secret = HookSecret.load(work).value();
             List<byte[]> payloads = new ArrayList<>();
             for (String name : List.of("PreToolUse.Bash.json", "PreToolUse.Write.json", "PreToolUse.Read.json", "PreToolUse.Edit.json",
                     "PreToolUse.mcp__e2e__echo.json")) {
@@ -86,7 +91,7 @@ public final class HookLatencyBenchmark {
                     InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
                     for (int i = 0; i < latencies.length; i++) {
                         byte[] body = payloads.get((i + worker) % payloads.size());
-                        byte[] head = ("POST /hooks/PreToolUse HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: "
+                        byte[] head = ("POST /hooks/PreToolUse HTTP/1.1\r\nHost: 127.0.0.1\r\n" + HookSecret.HEADER + ": " + secret + "\r\nContent-Type: application/json\r\nContent-Length: "
                                 + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
                         byte[] request = Arrays.copyOf(head, head.length + body.length);
                         System.arraycopy(body, 0, request, head.length, body.length);

@@ -1,5 +1,6 @@
 package io.ccpolicy.agent.e2e;
 
+import io.ccpolicy.agent.daemon.HookSecret;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,11 +18,13 @@ final class AgentProcess implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path log;
+    private final Path stateDir;
 
-    private AgentProcess(Process process, int port, Path log) {
+    private AgentProcess(Process process, int port, Path log, Path stateDir) {
         this.process = process;
         this.port = port;
         this.log = log;
+        this.stateDir = stateDir;
     }
 
     static AgentProcess start(Path policy, Path stateDir, Path home, int port) throws IOException, InterruptedException {
@@ -34,7 +37,7 @@ final class AgentProcess implements AutoCloseable {
                 "-XX:+UseSerialGC", "-jar", jar.toString(), "serve", "--policy", policy.toString(), "--state-dir", stateDir.toString(),
                 "--port", String.valueOf(port), "--home", home.toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        AgentProcess agent = new AgentProcess(process, port, log);
+        AgentProcess agent = new AgentProcess(process, port, log, stateDir);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (agent.health() == null) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
@@ -54,11 +57,15 @@ final class AgentProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
-    /** The daemon's /health answer, or null while it does not answer. */
+    /** The daemon's full /health answer (sent with the install's secret, as 'hook-agent status' does), or null while it does not answer. */
     String health() {
         try {
+            if (!Files.exists(stateDir.resolve("hook-secret"))) {
+                return null;
+            }
             HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/health")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                    URI.create("http://127.0.0.1:" + port + "/health")).timeout(Duration.ofSeconds(2))
+                    .header(HookSecret.HEADER, HookSecret.load(stateDir).value()).build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? response.body() : null;
         } catch (IOException e) {
             return null;
