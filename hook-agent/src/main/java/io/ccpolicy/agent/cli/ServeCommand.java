@@ -8,7 +8,9 @@ import io.ccpolicy.agent.daemon.AuditLog;
 import io.ccpolicy.agent.daemon.AuditShipper;
 import io.ccpolicy.agent.daemon.BundleSync;
 import io.ccpolicy.agent.daemon.ClientCredentials;
+import io.ccpolicy.agent.daemon.ForwardClock;
 import io.ccpolicy.agent.daemon.HookGate;
+import io.ccpolicy.agent.daemon.SignedState;
 import io.ccpolicy.agent.daemon.HookSecret;
 import io.ccpolicy.agent.daemon.HookService;
 import io.ccpolicy.agent.install.ClaudeUserSettings;
@@ -71,7 +73,15 @@ public final class ServeCommand {
             err.println("hook-agent: cannot use the state directory " + stateDir + ": " + e.getMessage());
             return 1;
         }
-        Clock clock = Clock.systemUTC();
+        SignedState signed;
+        try {
+            signed = SignedState.open(stateDir);
+        } catch (IOException e) {
+            err.println("hook-agent: cannot use the state directory " + stateDir + ": " + e.getMessage());
+            return 1;
+        }
+        // Grants expire by a clock that never runs back: not before the latest time this agent saw, plus monotonic time.
+        ForwardClock clock = new ForwardClock(Clock.systemUTC(), signed, log);
         try (AuditLog audit = new AuditLog(stateDir)) {
             AuditEvents events = new AuditEvents(agent, clock);
             if (args.option("server").isPresent()) {
@@ -92,7 +102,7 @@ public final class ServeCommand {
                             + " problem(s): " + problems.get(0))));
             BundleSync sync = null;
             if (fromServer) {
-                sync = startSync(agent, policy, stateDir, log, err, clock);
+                sync = startSync(agent, policy, stateDir, log, err, clock, signed);
                 if (sync == null) {
                     return 1;
                 }
@@ -148,6 +158,8 @@ public final class ServeCommand {
             watcher.scheduleWithFixedDelay(policy::reloadIfChanged, 500, 500, TimeUnit.MILLISECONDS);
             // fsync batched: at most ~50 ms of recorded events are exposed to a power loss.
             watcher.scheduleWithFixedDelay(audit::forceIfDirty, 50, 50, TimeUnit.MILLISECONDS);
+            // the time seen, kept across restarts, so a clock set back while the agent was down revives no grant either
+            watcher.scheduleWithFixedDelay(clock::persist, 1, 1, TimeUnit.MINUTES);
             CountDownLatch stop = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 server.close();
@@ -182,11 +194,13 @@ public final class ServeCommand {
      * Policy from policy-service: the cached bundle at once if it verifies, else one request; with neither there is
      * nothing to enforce and the agent does not start (Claude Code's hooks then fail closed). Null when not started.
      */
-    private static BundleSync startSync(AgentConfig agent, PolicyHolder policy, Path stateDir, AgentLog log, PrintStream err, Clock clock) {
+    private static BundleSync startSync(AgentConfig agent, PolicyHolder policy, Path stateDir, AgentLog log, PrintStream err, ForwardClock clock,
+            SignedState signed) {
         BundleSync sync = bundleSync(agent, policy, stateDir, log, err, clock);
         if (sync == null) {
             return null;
         }
+        sync.guardFreshness(signed, clock);
         Optional<String> cached = sync.activateCached();
         if (cached.isPresent()) {
             log.info(cached.get() + "; asking " + agent.server().url());

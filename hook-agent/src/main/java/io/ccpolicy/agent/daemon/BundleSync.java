@@ -52,6 +52,8 @@ public final class BundleSync implements AutoCloseable {
     private volatile String lastError = "";
     private volatile boolean closed;
     private volatile Consumer<PolicyDocument> onActivated = document -> { };
+    private volatile SignedState floor;
+    private volatile ForwardClock forward;
     private Thread thread;
 
     public BundleSync(AgentConfig agent, PolicyHolder holder, Path stateDir, PublicKey key, Supplier<String> token, AgentLog log, Clock clock) {
@@ -70,6 +72,18 @@ public final class BundleSync implements AutoCloseable {
         this.clock = clock;
     }
 
+    /** The signed-state entry holding the highest bundle revision this agent has enforced. */
+    static final String REVISION_FLOOR = "bundle-revision-floor";
+
+    /**
+     * Keeps the highest revision enforced in {@code state}, so an older cached bundle is refused after a restart, and
+     * tells {@code clock} each verified bundle's creation time, so grant expiry never runs on a clock set back.
+     */
+    public void guardFreshness(SignedState state, ForwardClock clock) {
+        this.floor = state;
+        this.forward = clock;
+    }
+
     /** Called with each bundle's effective policy once it is active (e.g. to rewrite Claude Code's managed settings). */
     public void onActivated(Consumer<PolicyDocument> listener) {
         this.onActivated = listener;
@@ -83,11 +97,22 @@ public final class BundleSync implements AutoCloseable {
         try {
             String json = Files.readString(cacheFile);
             PolicyBundle bundle = open(json);
+            long enforced = floor == null ? 0 : floor.read(REVISION_FLOOR).orElse(0);
+            if (bundle.revision() < enforced) {
+                return Optional.of("the cached bundle " + cacheFile + " has revision " + bundle.revision() + ", older than revision " + enforced
+                        + " this agent already enforced (an older copy put back); it is refused");
+            }
+            if (forward != null) {
+                forward.seen(bundle.createdAt());
+            }
             // The file's time is when the server last confirmed this bundle.
             confirmed = Files.getLastModifiedTime(cacheFile).toInstant();
             strict = stale();
             onActivated.accept(holder.activate(bundle, cacheFile, strict).engine().document());
             active = bundle;
+            if (floor != null) {
+                floor.raise(REVISION_FLOOR, bundle.revision());
+            }
             lastResult = "cached bundle revision " + bundle.revision() + " active";
             return Optional.empty();
         } catch (IOException | RuntimeException | PolicyValidationException e) {
@@ -140,9 +165,10 @@ public final class BundleSync implements AutoCloseable {
     private void accept(String json) throws IOException, PolicyValidationException {
         PolicyBundle bundle = open(json);
         PolicyBundle current = active;
-        if (current != null && bundle.revision() < current.revision()) {
-            throw new IllegalStateException("bundle revision " + bundle.revision() + " is older than the active " + current.revision()
-                    + " (replayed or rolled back outside policy-service); refused");
+        long enforced = Math.max(current == null ? 0 : current.revision(), floor == null ? 0 : floor.read(REVISION_FLOOR).orElse(0));
+        if (bundle.revision() < enforced) {
+            throw new IllegalStateException("bundle revision " + bundle.revision() + " is older than revision " + enforced
+                    + " this agent already enforced (replayed or rolled back outside policy-service); refused");
         }
         PolicyDocument document = holder.activate(bundle, cacheFile, false).engine().document();
         active = bundle;
@@ -152,6 +178,12 @@ public final class BundleSync implements AutoCloseable {
         Path temp = cacheFile.resolveSibling("current.json.tmp");
         Files.writeString(temp, json);
         Files.move(temp, cacheFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        if (floor != null) {
+            floor.raise(REVISION_FLOOR, bundle.revision());
+        }
+        if (forward != null) {
+            forward.seen(bundle.createdAt());
+        }
         confirmed = clock.instant();
         lastResult = "bundle revision " + bundle.revision() + " active";
         log.info("policy bundle revision " + bundle.revision() + " active (" + bundle.layers().size() + " layer(s), sha256 "
@@ -160,6 +192,9 @@ public final class BundleSync implements AutoCloseable {
 
     /** The server said the active bundle is current: leave the strict profile if it was on, and remember when. */
     private void confirm() {
+        if (forward != null) {
+            forward.persist();
+        }
         confirmed = clock.instant();
         try {
             Files.setLastModifiedTime(cacheFile, java.nio.file.attribute.FileTime.from(confirmed));
