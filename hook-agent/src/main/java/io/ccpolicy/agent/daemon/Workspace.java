@@ -5,6 +5,7 @@ import io.ccpolicy.engine.ConfigurationSnapshot;
 import io.ccpolicy.engine.config.ClaudeCodeLayers;
 import io.ccpolicy.engine.eval.ConfigFiles;
 import io.ccpolicy.engine.eval.Paths;
+import io.ccpolicy.engine.model.Projects;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ public final class Workspace {
     private static final long MAX_FILE_BYTES = 1024 * 1024;
     private final String home;
     private final Map<String, Path> roots = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Path, Origin> projects = new java.util.concurrent.ConcurrentHashMap<>();
 
     public Workspace(String home) {
         this.home = home;
@@ -35,6 +37,7 @@ public final class Workspace {
     public Path projectRoot(String cwd) {
         if (roots.size() > 10_000) {
             roots.clear();
+            projects.clear();
         }
         return roots.computeIfAbsent(cwd, this::findRoot);
     }
@@ -52,9 +55,87 @@ public final class Workspace {
         return start;
     }
 
+    /**
+     * The session's project: the normalised URL of the repository's {@code origin} remote (see {@link Projects}), "" for a
+     * checkout without one (or no repository), opaque when the git configuration could rewrite or include the URL.
+     */
     public String projectName(String cwd) {
-        Path root = projectRoot(cwd);
-        return root.getFileName() == null ? "" : root.getFileName().toString();
+        Path config = gitConfig(projectRoot(cwd).resolve(".git"));
+        if (config == null) {
+            return "";
+        }
+        long modified;
+        try {
+            modified = Files.getLastModifiedTime(config).toMillis();
+        } catch (IOException e) {
+            return Projects.opaque("cannot read " + config + ": " + e.getMessage());
+        }
+        // read again when the file changes (git remote set-url), else from memory: one stat per call
+        Origin known = projects.get(config);
+        if (known == null || known.modified() != modified) {
+            known = new Origin(modified, originOf(config));
+            projects.put(config, known);
+        }
+        return known.project();
+    }
+
+    private record Origin(long modified, String project) {
+    }
+
+    private static String originOf(Path config) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(config);
+        } catch (IOException e) {
+            return Projects.opaque("cannot read " + config + ": " + e.getMessage());
+        }
+        String section = "";
+        String origin = null;
+        for (String raw : lines) {
+            String line = raw.strip();
+            if (line.startsWith("[")) {
+                section = line.replaceAll("\\s+", " ").toLowerCase(java.util.Locale.ROOT);
+                if (section.startsWith("[include") || section.startsWith("[url ")) {
+                    return Projects.opaque(config + " includes other files or rewrites URLs (" + line + ")");
+                }
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (section.equals("[remote \"origin\"]") && eq > 0 && line.substring(0, eq).strip().equalsIgnoreCase("url")) {
+                if (origin != null) {
+                    return Projects.opaque(config + " gives origin more than one URL");
+                }
+                origin = line.substring(eq + 1).strip().replaceAll("^\"|\"$", "");
+            }
+        }
+        if (origin == null) {
+            return "";
+        }
+        return Projects.normalise(origin).orElse("");
+    }
+
+    /** The config file of a repository's {@code .git}: the directory's, or (worktrees, submodules) the one its gitdir file names. */
+    private static Path gitConfig(Path dotGit) {
+        try {
+            if (Files.isDirectory(dotGit)) {
+                return Files.isRegularFile(dotGit.resolve("config")) ? dotGit.resolve("config") : null;
+            }
+            if (!Files.isRegularFile(dotGit)) {
+                return null;
+            }
+            String pointer = Files.readString(dotGit).strip();
+            if (!pointer.startsWith("gitdir:")) {
+                return null;
+            }
+            Path gitDir = dotGit.getParent().resolve(pointer.substring("gitdir:".length()).strip()).normalize();
+            Path common = gitDir.resolve("commondir");
+            if (Files.isRegularFile(common)) {
+                gitDir = gitDir.resolve(Files.readString(common).strip()).normalize();
+            }
+            return Files.isRegularFile(gitDir.resolve("config")) ? gitDir.resolve("config") : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** Everything a configuration event is checked against. */

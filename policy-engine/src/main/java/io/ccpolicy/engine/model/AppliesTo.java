@@ -18,7 +18,7 @@ public record AppliesTo(List<String> teams, List<String> projects, List<String> 
 
     public boolean matches(Identity identity, String project) {
         return (teams.isEmpty() || teams.stream().anyMatch(identity::inTeam))
-                && (projects.isEmpty() || (project != null && projects.contains(project)))
+                && (projects.isEmpty() || projects.stream().anyMatch(pattern -> Projects.targets(pattern, project)))
                 && (users.isEmpty() || users.contains(identity.email()));
     }
 

@@ -62,7 +62,7 @@ public record PolicyException(
         return switch (scope) {
             case USER -> subject.equalsIgnoreCase(identity.email());
             case TEAM -> identity.inTeam(subject);
-            case PROJECT -> subject.equals(project);
+            case PROJECT -> Projects.exempts(subject, project);
         };
     }
 
