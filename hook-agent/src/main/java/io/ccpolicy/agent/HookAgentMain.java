@@ -3,6 +3,7 @@ package io.ccpolicy.agent;
 import io.ccpolicy.agent.cli.DiffCommand;
 import io.ccpolicy.agent.cli.EffectiveConfigCommand;
 import io.ccpolicy.agent.cli.ExplainCommand;
+import io.ccpolicy.agent.cli.LoginCommand;
 import io.ccpolicy.agent.cli.InstallCommands;
 import io.ccpolicy.agent.cli.RequestExceptionCommand;
 import io.ccpolicy.agent.cli.ServeCommand;
@@ -47,6 +48,8 @@ public final class HookAgentMain {
                 case "install" -> InstallCommands.install(rest, out, err);
                 case "uninstall" -> InstallCommands.uninstall(rest, out, err);
                 case "status" -> StatusCommand.run(rest, out, err);
+                case "login" -> LoginCommand.login(rest, out, err);
+                case "logout" -> LoginCommand.logout(rest, out, err);
                 case "verify-audit" -> VerifyAuditCommand.run(rest, out, err);
                 case "request-exception" -> RequestExceptionCommand.run(rest, out, err, System.getenv());
                 default -> throw new UsageException("unknown command '" + args[0] + "'");
@@ -82,7 +85,10 @@ public final class HookAgentMain {
                   install [--managed-dir DIR] [--port N] [--policy FILE]
                                                         write them into Claude Code's managed settings
                   uninstall [--managed-dir DIR]         restore the managed settings as they were
-                  status [--port N]                     daemon health, policy version, exceptions, audit
+                  status [--port N]                     daemon health, who is signed in, policy version, exceptions, audit
+                  login [--client-id ID]                sign in as the developer (device code from the identity provider);
+                                                        bundles are then issued for you, with your teams
+                  logout                                forget the sign-in (organisation policies only)
                   verify-audit FILE                     recompute the audit hash chains; name what was altered
                   request-exception --policy NAME --reason TEXT [--value V] [--duration 24h] [--scope user|team|project]
                                                         ask exception-service for an exception (token in CCPOLICY_TOKEN);

@@ -2,6 +2,7 @@ package io.ccpolicy.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ccpolicy.agent.daemon.DeveloperLogin;
 import io.ccpolicy.testinfra.Ports;
 import java.io.IOException;
 import java.net.URI;
@@ -97,6 +98,55 @@ class PlatformIT {
 
         HttpResponse<String> anonymous = get("http://127.0.0.1:" + env.get("CCPOLICY_AUDIT_INGEST_PORT") + "/api/v1/audit/events/x", null);
         assertThat(anonymous.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aDeveloperSignsInWithADeviceCodeAndBundlesAreIssuedForTheTokensIdentity() throws Exception {
+        URI tokenUrl = URI.create("http://127.0.0.1:" + env.get("CCPOLICY_KEYCLOAK_PORT") + "/realms/acme/protocol/openid-connect/token");
+        Path agentState = Files.createDirectories(state.resolve("agent-login"));
+        DeveloperLogin login = new DeveloperLogin(agentState, tokenUrl, DeveloperLogin.DEFAULT_CLIENT, java.time.Clock.systemUTC());
+        DeveloperLogin.Started started = login.start();
+        assertThat(started.userCode()).isNotBlank();
+        approveInTheBrowsersPlace(started.verificationUriComplete(), "bob", "bob");
+
+        DeveloperLogin.Session session = login.complete(started);
+        assertThat(session.email()).isEqualTo("bob@acme.com");
+        assertThat(session.teams()).contains("payments");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(agentState.resolve("login.json"))))
+                .as("the refresh token is the agent user's alone").isEqualTo("rw-------");
+
+        // A fresh access token from the kept refresh token; policy-service issues the bundle for the token's identity.
+        HttpResponse<String> bundle = get("http://127.0.0.1:" + env.get("CCPOLICY_POLICY_SERVICE_PORT") + "/api/v1/bundles/current?machine=m-bob",
+                new DeveloperLogin(agentState, tokenUrl, DeveloperLogin.DEFAULT_CLIENT, java.time.Clock.systemUTC()).get());
+        assertThat(bundle.statusCode()).as(bundle.body()).isIn(200, 404);
+        assertThat(bundle.body()).contains("bob@acme.com");
+        if (bundle.statusCode() == 200) {
+            assertThat(bundle.body()).contains("\"teams\":[\"payments\"]");
+        }
+        assertThat(DeveloperLogin.logout(agentState)).isTrue();
+        assertThat(DeveloperLogin.session(agentState)).isEmpty();
+    }
+
+    /** What the developer does in a browser on the verification page: sign in to Keycloak (and confirm, if asked). */
+    private static void approveInTheBrowsersPlace(URI verification, String user, String password) throws Exception {
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).followRedirects(HttpClient.Redirect.ALWAYS)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(verification).build(), HttpResponse.BodyHandlers.ofString());
+        for (int step = 0; step < 5; step++) {
+            String html = page.body();
+            if (html.contains("Device Login Successful") || html.contains("device-login-successful") || html.contains("successfully")) {
+                return;
+            }
+            Matcher action = Pattern.compile("<form[^>]*action=\"([^\"]+)\"").matcher(html);
+            assertThat(action.find()).as("a form on the verification page:%n%s", html).isTrue();
+            String form = html.contains("name=\"username\"")
+                    ? "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8)
+                    : html.contains("name=\"accept\"") ? "accept=Yes" : "device_user_code=";
+            page = browser.send(HttpRequest.newBuilder(page.uri().resolve(action.group(1).replace("&amp;", "&")))
+                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        }
+        throw new AssertionError("the verification page did not confirm the sign-in:\n" + page.body());
     }
 
     @Test

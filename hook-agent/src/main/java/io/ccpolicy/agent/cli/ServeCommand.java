@@ -8,6 +8,7 @@ import io.ccpolicy.agent.daemon.AuditLog;
 import io.ccpolicy.agent.daemon.AuditShipper;
 import io.ccpolicy.agent.daemon.BundleSync;
 import io.ccpolicy.agent.daemon.ClientCredentials;
+import io.ccpolicy.agent.daemon.DeveloperLogin;
 import io.ccpolicy.agent.daemon.ForwardClock;
 import io.ccpolicy.agent.daemon.HookGate;
 import io.ccpolicy.agent.daemon.SignedState;
@@ -225,7 +226,10 @@ public final class ServeCommand {
                 return null;
             }
         }
-        return new BundleSync(agent, policy, stateDir, keys, new ClientCredentials(agent.server(), clock), log, clock);
+        // The signed-in developer's token when there is one (login may happen while the agent runs), else the machine's client.
+        ClientCredentials machine = new ClientCredentials(agent.server(), clock);
+        DeveloperLogin developer = new DeveloperLogin(stateDir, agent.server().tokenUrl(), DeveloperLogin.DEFAULT_CLIENT, clock);
+        return new BundleSync(agent, policy, stateDir, keys, () -> DeveloperLogin.signedIn(stateDir) ? developer.get() : machine.get(), log, clock);
     }
 
     static int port(Args args) throws UsageException {

@@ -60,6 +60,7 @@ public final class StatusCommand {
             }
             out.println("OS sandbox:    " + health.get("osSandbox"));
             out.println("user:          " + health.get("user") + " on " + health.get("machineId"));
+            out.println("signed in:     " + signedIn(stateDir));
             out.println("exceptions:    " + health.get("exceptions"));
             out.println("audit:         " + health.get("auditEventsWritten") + " event(s) recorded since start, in " + health.get("auditLog"));
             if (health.get("auditShipping") instanceof Map<?, ?> shipping && !Boolean.FALSE.equals(shipping.get("enabled"))) {
@@ -102,6 +103,17 @@ public final class StatusCommand {
             return Files.exists(stateDir.resolve("hook-secret")) ? HookSecret.load(stateDir).value() : "";
         } catch (IOException e) {
             return "";
+        }
+    }
+
+    private static String signedIn(Path stateDir) {
+        try {
+            return io.ccpolicy.agent.daemon.DeveloperLogin.session(stateDir)
+                    .map(s -> s.email() + " since " + s.signedInAt() + (s.refreshExpiresAt() == null ? "" : ", until " + s.refreshExpiresAt()
+                            + " unless the agent syncs before"))
+                    .orElse("nobody ('hook-agent login'); a policy server issues the organisation's policies only");
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
         }
     }
 }

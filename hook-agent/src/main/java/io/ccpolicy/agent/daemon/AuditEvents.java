@@ -34,10 +34,17 @@ public final class AuditEvents {
     private final AgentConfig agent;
     private final Clock clock;
     private final AuditEvent.Machine machine;
+    private final java.util.function.Supplier<io.ccpolicy.engine.model.Identity> identity;
 
     public AuditEvents(AgentConfig agent, Clock clock) {
+        this(agent, clock, agent::identity);
+    }
+
+    /** Recording events for {@code identity} (the signed bundle's, when a server issues them). */
+    public AuditEvents(AgentConfig agent, Clock clock, java.util.function.Supplier<io.ccpolicy.engine.model.Identity> identity) {
         this.agent = agent;
         this.clock = clock;
+        this.identity = identity;
         this.machine = new AuditEvent.Machine(agent.machineId(), hostname(), System.getProperty("os.name") + " " + System.getProperty("os.version"));
     }
 
@@ -130,8 +137,12 @@ public final class AuditEvents {
             }
         }
         return AuditEvent.of(clock.instant(), "evt_" + UUID.randomUUID(), name,
-                new AuditEvent.User(agent.identity().email(), agent.identity().teams(), agent.identity().department()), machine,
+                user(identity.get()), machine,
                 new AuditEvent.Session(event.sessionId(), event.cwd(), project), action, check, decision, context, joinKeys);
+    }
+
+    private static AuditEvent.User user(io.ccpolicy.engine.model.Identity who) {
+        return new AuditEvent.User(who.email(), who.teams(), who.department());
     }
 
     private static Map<String, Object> params(HookEvent event) {

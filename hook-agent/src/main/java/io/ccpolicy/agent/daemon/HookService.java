@@ -15,6 +15,7 @@ import io.ccpolicy.engine.audit.SandboxViolations;
 import io.ccpolicy.engine.config.ConfigurationMerger;
 import io.ccpolicy.engine.config.EffectiveConfiguration;
 import io.ccpolicy.engine.model.AuditSettings;
+import io.ccpolicy.engine.model.Identity;
 import io.ccpolicy.engine.model.PolicyDocument;
 import io.ccpolicy.engine.model.PolicyException;
 import io.ccpolicy.engine.settings.SandboxCompiler;
@@ -59,7 +60,12 @@ public final class HookService implements HookServer.Handler {
         this.audit = audit;
         this.log = log;
         this.clock = clock;
-        this.events = new AuditEvents(agent, clock);
+        this.events = new AuditEvents(agent, clock, this::identity);
+    }
+
+    /** Who decisions and audit are for: the signed bundle's identity when a server issues bundles, agent.yaml's otherwise. */
+    private Identity identity() {
+        return policy.active().identityOr(agent.identity());
     }
 
     /** Lets /health and status report the policy server sync (bundle revision, age, last result). */
@@ -121,7 +127,7 @@ public final class HookService implements HookServer.Handler {
         ConfigurationSnapshot snapshot = ConfigurationSnapshot.NONE;
         switch (name) {
             case "SessionStart", "ConfigChange" -> {
-                effective = ConfigurationMerger.merge(engine, agent.identity(), project, workspace.home(), workspace.layers(cwd));
+                effective = ConfigurationMerger.merge(engine, identity(), project, workspace.home(), workspace.layers(cwd));
                 // The decision sees everything configured, rejected entries included, so they are recorded as violations.
                 List<String> servers = new ArrayList<>(effective.mcpServers().stream().map(EffectiveConfiguration.Item::name).toList());
                 List<String> skills = new ArrayList<>(effective.skills().stream().map(EffectiveConfiguration.Item::name).toList());
@@ -140,7 +146,7 @@ public final class HookService implements HookServer.Handler {
             default -> {
             }
         }
-        Decision decision = engine.evaluate(new DecisionRequest(event, agent.identity(), project, new SessionState(tokens), snapshot,
+        Decision decision = engine.evaluate(new DecisionRequest(event, identity(), project, new SessionState(tokens), snapshot,
                 workspace.home(), paths));
         long micros = (System.nanoTime() - started) / 1000;
         Map<String, Object> response = switch (name) {
@@ -192,7 +198,7 @@ public final class HookService implements HookServer.Handler {
     private Map<String, Object> sessionStart(PolicyDocument document, String project, Decision decision, EffectiveConfiguration effective) {
         Instant now = clock.instant();
         List<PolicyException> mine = document.exceptions().stream()
-                .filter(e -> e.concerns(agent.identity(), project) && !e.isExpiredAt(now)).toList();
+                .filter(e -> e.concerns(identity(), project) && !e.isExpiredAt(now)).toList();
         StringBuilder text = new StringBuilder("Enterprise Policy Active: ").append(document.organization()).append('\n')
                 .append("Policies: ").append(document.policies().size()).append(" active, ").append(mine.size())
                 .append(mine.size() == 1 ? " exception" : " exceptions").append(" applied");
@@ -202,6 +208,11 @@ public final class HookService implements HookServer.Handler {
         OsSandbox sandbox = OsSandbox.of(document);
         if (sandbox.mode() != io.ccpolicy.engine.settings.SandboxPlan.Mode.OFF) {
             text.append("\nOS sandbox: ").append(sandbox.summary());
+        }
+        Identity signed = policy.active().signedIdentity();
+        if (signed != null && !signed.email().contains("@")) {
+            text.append("\nNot signed in: only the organisation's policies apply, with no exception granted to you."
+                    + " Run 'hook-agent login' to sign in.");
         }
         if (policy.active().revision().endsWith(PolicyHolder.STRICT)) {
             text.append("\nThe policy server has not been reached for too long: a stricter profile is in force (warn and audit policies block).");
@@ -233,7 +244,7 @@ public final class HookService implements HookServer.Handler {
             return;
         }
         List<SandboxViolations.Finding> findings = SandboxViolations.find(event, document,
-                () -> SandboxCompiler.plan(document, agent.identity(), project, clock.instant(), SandboxCompiler.GlobExpander.NONE));
+                () -> SandboxCompiler.plan(document, identity(), project, clock.instant(), SandboxCompiler.GlobExpander.NONE));
         if (!findings.isEmpty()) {
             audit.append(events.sandboxViolation(name, event, project, findings, decision.policyRevision(), decision.policySha256()));
             log.warn("the OS sandbox stopped " + findings.size() + " access(es) in a Bash call: " + findings.get(0).detail());
@@ -256,7 +267,7 @@ public final class HookService implements HookServer.Handler {
         health.put("policyRevision", active.revision());
         health.put("policySha256", active.engine().document().sha256());
         health.put("policies", active.engine().document().policies().size());
-        health.put("user", agent.identity().email());
+        health.put("user", identity().email());
         health.put("machineId", agent.machineId());
         health.put("auditLog", audit.file().toString());
         health.put("auditEventsWritten", audit.written());
@@ -270,7 +281,7 @@ public final class HookService implements HookServer.Handler {
         }
         Instant now = clock.instant();
         health.put("exceptions", active.engine().document().exceptions().stream()
-                .filter(e -> e.concerns(agent.identity(), "") || e.scope() == PolicyException.Scope.PROJECT)
+                .filter(e -> e.concerns(identity(), "") || e.scope() == PolicyException.Scope.PROJECT)
                 .map(e -> e.id() + (e.isExpiredAt(now) ? " (expired)" : e.expires().map(x -> " (until " + x + ")").orElse(" (permanent)")))
                 .toList());
         return health;

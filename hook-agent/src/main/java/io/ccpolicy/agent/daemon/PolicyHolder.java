@@ -2,6 +2,7 @@ package io.ccpolicy.agent.daemon;
 
 import io.ccpolicy.engine.PolicyEngine;
 import io.ccpolicy.engine.bundle.PolicyBundle;
+import io.ccpolicy.engine.model.Identity;
 import io.ccpolicy.engine.model.PolicyDocument;
 import io.ccpolicy.engine.parse.PolicyParser;
 import io.ccpolicy.engine.parse.PolicyProblem;
@@ -25,7 +26,16 @@ import java.util.stream.Stream;
 public final class PolicyHolder {
 
     /** The active engine, where it came from and when it was loaded. */
-    public record Active(PolicyEngine engine, Path file, String revision, FileTime modified) {
+    /**
+     * The policy in force. {@code signedIdentity}: whom a bundle was issued for (the signed-in developer, or the
+     * machine's client before sign-in), which decisions and audit use instead of agent.yaml's claims; null for local files.
+     */
+    public record Active(PolicyEngine engine, Path file, String revision, FileTime modified, Identity signedIdentity) {
+
+        /** The bundle's identity, else (local policy files) the configured one. */
+        public Identity identityOr(Identity configured) {
+            return signedIdentity == null ? configured : signedIdentity;
+        }
     }
 
     /** Marks the revision of a bundle enforced with the stricter profile. */
@@ -63,7 +73,7 @@ public final class PolicyHolder {
         PolicyDocument document = bundle.effective(strict);
         String revision = "bundle:" + bundle.revision() + (strict ? STRICT : "");
         Active next = new Active(PolicyEngine.compile(document, revision, clock, () -> UUID.randomUUID().toString()), persisted, revision,
-                FileTime.from(bundle.createdAt()));
+                FileTime.from(bundle.createdAt()), new Identity(bundle.email(), bundle.teams(), ""));
         active.set(next);
         return next;
     }
@@ -82,7 +92,7 @@ public final class PolicyHolder {
             }
             String text = Files.readString(file);
             if (PolicyParser.sha256(text).equals(current.engine().document().sha256()) && file.equals(current.file())) {
-                active.set(new Active(current.engine(), file, current.revision(), modified));
+                active.set(new Active(current.engine(), file, current.revision(), modified, current.signedIdentity()));
                 return false;
             }
             try {
@@ -95,7 +105,7 @@ public final class PolicyHolder {
                 log.error("policy edit refused, the previous version stays active (" + e.problems().size() + " problem(s)):");
                 e.problems().forEach(p -> log.error("  " + p));
                 // remember the time so the same broken edit is reported once
-                active.set(new Active(current.engine(), current.file(), current.revision(), modified));
+                active.set(new Active(current.engine(), current.file(), current.revision(), modified, current.signedIdentity()));
                 onRejected.accept(e.problems());
                 return false;
             }
@@ -108,7 +118,7 @@ public final class PolicyHolder {
     private Active compile(Path file, String text, FileTime modified) throws PolicyValidationException {
         PolicyDocument document = PolicyParser.parse(file.toString(), text);
         String revision = "file:" + document.sha256().substring(0, 12);
-        return new Active(PolicyEngine.compile(document, revision, clock, () -> UUID.randomUUID().toString()), file, revision, modified);
+        return new Active(PolicyEngine.compile(document, revision, clock, () -> UUID.randomUUID().toString()), file, revision, modified, null);
     }
 
     private Path resolve() throws IOException {

@@ -24,7 +24,7 @@ public final class ManagedSettingsFollower {
             AgentLog log) {
         Consumer<PolicyDocument> write = document -> {
             try {
-                managed.installOver(AgentSettings.build(port, document, agent.identity(), agent.server().project(), Instant.now(),
+                managed.installOver(AgentSettings.build(port, document, policy.active().identityOr(agent.identity()), agent.server().project(), Instant.now(),
                         new ExistingPaths(home)));
                 log.info("managed settings in " + managed.settingsFile() + " follow " + document.source());
             } catch (IOException e) {

@@ -60,7 +60,7 @@ public class BundleResource {
     @Path("current")
     @Blocking
     @Produces(MediaType.APPLICATION_JSON)
-    @RolesAllowed({"agent", "policy-admin", "policy-viewer"})
+    @RolesAllowed({"agent", "developer", "policy-admin", "policy-viewer"})
     @Operation(summary = "The signed bundle in force for the caller's identity on this machine (ETag, long poll with wait)")
     public Uni<Response> current(@QueryParam("machine") @NotBlank String machine, @QueryParam("project") String project,
             @QueryParam("wait") @Min(0) @Max(300) Integer waitSeconds, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
@@ -93,7 +93,7 @@ public class BundleResource {
     @GET
     @Path("public-key")
     @Produces("application/x-pem-file")
-    @RolesAllowed({"agent", "policy-admin", "policy-viewer"})
+    @RolesAllowed({"agent", "developer", "policy-admin", "policy-viewer"})
     @Operation(summary = "The public key bundles are signed with (agents should pin it at install time)")
     public String publicKey() {
         return Ed25519.publicKeyPem(key.publicKey());

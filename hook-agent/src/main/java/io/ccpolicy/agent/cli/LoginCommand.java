@@ -1,0 +1,94 @@
+package io.ccpolicy.agent.cli;
+
+import io.ccpolicy.agent.daemon.AgentConfig;
+import io.ccpolicy.agent.daemon.AgentPaths;
+import io.ccpolicy.agent.daemon.DeveloperLogin;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code login [--client-id ID] [--config agent.yaml] [--state-dir DIR]}: signs the developer in with the device
+ * authorization grant against the identity provider of agent.yaml's server section; {@code logout} forgets the sign-in.
+ */
+public final class LoginCommand {
+
+    private LoginCommand() {
+    }
+
+    public static int login(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
+        Args args = Args.parse(argv, Set.of("client-id", "config", "state-dir"), Set.of());
+        Path stateDir = AgentPaths.stateDir(args.option("state-dir").orElse(null));
+        AgentConfig agent = config(args, stateDir, err);
+        if (agent == null) {
+            return 1;
+        }
+        if (!agent.server().enabled()) {
+            err.println("hook-agent: login needs agent.yaml's server section (the identity provider's token_url): without a policy server "
+                    + "the agent enforces local files and has nobody to sign in to");
+            return 1;
+        }
+        DeveloperLogin login = new DeveloperLogin(stateDir, agent.server().tokenUrl(), args.option("client-id").orElse(DeveloperLogin.DEFAULT_CLIENT),
+                Clock.systemUTC());
+        try {
+            DeveloperLogin.Started started = login.start();
+            out.println("To sign in, open " + started.verificationUri() + " and enter the code " + started.userCode());
+            if (started.verificationUriComplete() != null) {
+                out.println("(or open " + started.verificationUriComplete() + ")");
+            }
+            out.println("Waiting for the sign-in to be approved...");
+            out.flush();
+            DeveloperLogin.Session session = login.complete(started);
+            out.println("Signed in as " + session.email() + (session.teams().isEmpty() ? "" : " (teams " + String.join(", ", session.teams()) + ")")
+                    + (session.refreshExpiresAt() == null ? "" : ", until " + session.refreshExpiresAt() + " unless used before")
+                    + ". The running agent takes this identity at its next sync; bundles are now issued for you.");
+            return 0;
+        } catch (IOException e) {
+            err.println("hook-agent: identity provider not reachable: " + e.getMessage());
+            return 1;
+        } catch (IllegalStateException e) {
+            err.println("hook-agent: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    public static int logout(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
+        Args args = Args.parse(argv, Set.of("state-dir"), Set.of());
+        Path stateDir = AgentPaths.stateDir(args.option("state-dir").orElse(null));
+        try {
+            if (DeveloperLogin.logout(stateDir)) {
+                out.println("Signed out: the agent uses the machine's own credentials (organisation policies only) from its next sync");
+                return 0;
+            }
+            err.println("hook-agent: nobody is signed in on this machine");
+            return 1;
+        } catch (IOException e) {
+            err.println("hook-agent: cannot sign out: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static AgentConfig config(Args args, Path stateDir, PrintStream err) {
+        Path file = Path.of(args.option("config").orElse(stateDir.resolve("agent.yaml").toString()));
+        if (!Files.isRegularFile(file)) {
+            err.println("hook-agent: no agent configuration at " + file + " (--config FILE)");
+            return null;
+        }
+        try {
+            return AgentConfig.load(file, stateDir);
+        } catch (AgentConfig.InvalidConfig e) {
+            err.println("hook-agent: " + e.getMessage());
+            return null;
+        } catch (IOException e) {
+            err.println("hook-agent: cannot read " + file + ": " + e.getMessage());
+            return null;
+        }
+    }
+}
