@@ -10,8 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -178,14 +176,7 @@ public final class DeveloperLogin implements Supplier<String> {
     }
 
     private void write(Map<String, Object> stored) throws IOException {
-        Files.createDirectories(stateDir);
-        Path temp = stateDir.resolve(FILE + ".tmp");
-        Files.deleteIfExists(temp);
-        if (Files.getFileStore(stateDir).supportsFileAttributeView("posix")) {
-            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
-        Files.writeString(temp, Json.write(stored) + "\n");
-        Files.move(temp, stateDir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        OwnerOnlyFiles.replace(stateDir.resolve(FILE), Json.write(stored) + "\n");
     }
 
     private static Map<String, Object> read(Path stateDir) throws IOException {

@@ -2,10 +2,8 @@ package io.ccpolicy.agent.daemon;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -30,18 +28,8 @@ public record HookSecret(String value) {
         if (!Files.exists(file)) {
             byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
-            String value = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-            Files.createDirectories(stateDir);
-            try {
-                if (Files.getFileStore(stateDir).supportsFileAttributeView("posix")) {
-                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                } else {
-                    Files.createFile(file);
-                }
-                Files.writeString(file, value + "\n");
-            } catch (FileAlreadyExistsException raced) {
-                // another process created it first: use theirs
-            }
+            // when another process created it first, theirs is used
+            OwnerOnlyFiles.create(file, Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n");
         }
         String value = Files.readString(file).trim();
         if (value.length() < 32) {

@@ -2,11 +2,8 @@ package io.ccpolicy.agent.daemon;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -43,17 +40,7 @@ public final class SignedState {
         if (!Files.exists(keyFile)) {
             byte[] random = new byte[32];
             new SecureRandom().nextBytes(random);
-            Files.createDirectories(stateDir);
-            try {
-                if (Files.getFileStore(stateDir).supportsFileAttributeView("posix")) {
-                    Files.createFile(keyFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                } else {
-                    Files.createFile(keyFile);
-                }
-                Files.writeString(keyFile, HexFormat.of().formatHex(random) + "\n");
-            } catch (FileAlreadyExistsException raced) {
-                // another process created it first
-            }
+            OwnerOnlyFiles.create(keyFile, HexFormat.of().formatHex(random) + "\n");
         }
         byte[] key = HexFormat.of().parseHex(Files.readString(keyFile).trim());
         return new SignedState(Files.createDirectories(stateDir.resolve("signed")), key);
@@ -88,10 +75,7 @@ public final class SignedState {
         if (stored.isPresent() && stored.getAsLong() >= value) {
             return stored.getAsLong();
         }
-        Path file = dir.resolve(name);
-        Path temp = dir.resolve(name + ".tmp");
-        Files.writeString(temp, value + " " + mac(name, Long.toString(value)) + "\n");
-        Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        OwnerOnlyFiles.replace(dir.resolve(name), value + " " + mac(name, Long.toString(value)) + "\n");
         return value;
     }
 

@@ -2,12 +2,10 @@ package io.ccpolicy.agent.install;
 
 import io.ccpolicy.agent.cli.Json;
 import io.ccpolicy.agent.daemon.HookSecret;
+import io.ccpolicy.agent.daemon.OwnerOnlyFiles;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,14 +41,7 @@ public final class ClaudeUserSettings {
         env.put(HookSecret.ENV, secret.value());
         settings.put("env", env);
         boolean newDir = !Files.isDirectory(file.getParent());
-        Files.createDirectories(file.getParent());
-        Path next = file.resolveSibling("settings.json.ccpolicy-tmp");
-        Files.deleteIfExists(next);
-        if (Files.getFileStore(file.getParent()).supportsFileAttributeView("posix")) {
-            Files.createFile(next, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
-        Files.write(next, (Json.write(settings) + "\n").getBytes(StandardCharsets.UTF_8));
-        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        OwnerOnlyFiles.replace(file, Json.write(settings) + "\n");
         // A daemon running as root for a developer's home writes files the developer's Claude Code must read.
         UserPrincipal owner = Files.getOwner(home);
         if (!Files.getOwner(file).equals(owner)) {
