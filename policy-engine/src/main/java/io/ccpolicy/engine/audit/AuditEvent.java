@@ -191,9 +191,10 @@ public record AuditEvent(String version, Instant timestamp, String eventId, Stri
     }
 
     /**
-     * Reads the wire form. What the audit store keys on is required (eventId, timestamp, machine.id, action.type);
-     * everything else may be absent (an event without a user is kept, and counted as such) but not mistyped. A missing
-     * or mistyped field is named by its JSON pointer in the exception.
+     * Reads the wire form. What the audit store keys on is required (eventId, timestamp, machine.id, action.type), and
+     * a missing or mistyped one is named by its JSON pointer in the exception. Everything else is read where its type
+     * is right and left out where it is not (an event without a user, or with a number where a string belongs, is still
+     * evidence: the trail keeps it whole, and readers see what could be read).
      */
     public static AuditEvent fromMap(Map<?, ?> map) {
         Fields top = new Fields(map, "");
@@ -279,7 +280,7 @@ public record AuditEvent(String version, Instant timestamp, String eventId, Stri
 
         Fields object(String field, boolean required) {
             Object value = map.get(field);
-            if (value == null && !required) {
+            if (!required && !(value instanceof Map<?, ?>)) {
                 return null;
             }
             if (!(value instanceof Map<?, ?> nested)) {
@@ -290,7 +291,7 @@ public record AuditEvent(String version, Instant timestamp, String eventId, Stri
 
         String text(String field, boolean required) {
             Object value = map.get(field);
-            if (value == null && !required) {
+            if (!required && !(value instanceof String)) {
                 return null;
             }
             if (!(value instanceof String text) || (required && text.isBlank())) {
@@ -304,10 +305,10 @@ public record AuditEvent(String version, Instant timestamp, String eventId, Stri
             if (value == null) {
                 return null;
             }
-            if (!(value instanceof List<?> list) || !list.stream().allMatch(String.class::isInstance)) {
-                throw new IllegalArgumentException(pointer + "/" + field + " is not a list of strings");
+            if (!(value instanceof List<?> list)) {
+                return null;
             }
-            return list.stream().map(String.class::cast).toList();
+            return list.stream().filter(String.class::isInstance).map(String.class::cast).toList();
         }
 
         long number(String field) {
@@ -318,32 +319,23 @@ public record AuditEvent(String version, Instant timestamp, String eventId, Stri
         }
 
         long optionalNumber(String field) {
-            return map.get(field) == null ? 0 : number(field);
+            return map.get(field) instanceof Number n ? n.longValue() : 0;
         }
 
         @SuppressWarnings("unchecked")
         Map<String, Object> map(String field) {
             Object value = map.get(field);
-            if (value == null) {
-                return null;
-            }
-            if (!(value instanceof Map<?, ?> nested)) {
-                throw new IllegalArgumentException(pointer + "/" + field + " is not an object");
-            }
-            return (Map<String, Object>) nested;
+            return value instanceof Map<?, ?> nested ? (Map<String, Object>) nested : null;
         }
 
         List<Violation> violations() {
-            if (map.get("violations") == null) {
-                return List.of();
-            }
             if (!(map.get("violations") instanceof List<?> list)) {
-                throw new IllegalArgumentException(pointer + "/violations is not a list");
+                return List.of();
             }
             List<Violation> violations = new ArrayList<>();
             for (int i = 0; i < list.size(); i++) {
                 if (!(list.get(i) instanceof Map<?, ?> v)) {
-                    throw new IllegalArgumentException(pointer + "/violations/" + i + " is not an object");
+                    continue;
                 }
                 Fields f = new Fields(v, pointer + "/violations/" + i);
                 violations.add(new Violation(f.text("policy", false), f.text("severity", false), f.text("mode", false), f.text("effect", false),

@@ -62,7 +62,7 @@ class AuditEventTest {
     }
 
     @Test
-    void whatIsMissingOrMistypedIsNamedByItsPointer() {
+    void aMissingKeyIsNamedByItsPointerAndAMistypedFieldIsLeftOut() {
         Map<String, Object> event = new LinkedHashMap<>(toolCall().toMap());
         event.put("machine", Map.of("hostname", "laptop"));
         assertThatThrownBy(() -> AuditEvent.fromMap(event)).hasMessage("/machine/id is missing or not a non-empty string");
@@ -70,8 +70,15 @@ class AuditEventTest {
         event.put("timestamp", "yesterday");
         assertThatThrownBy(() -> AuditEvent.fromMap(event)).hasMessage("/timestamp is not an ISO-8601 instant: yesterday");
         event.put("timestamp", AT.toString());
+        event.put("action", Map.of("tool", "Bash"));
+        assertThatThrownBy(() -> AuditEvent.fromMap(event)).hasMessage("/action/type is missing or not a non-empty string");
+        event.put("action", Map.of("type", "tool_execution"));
         event.put("policyCheck", Map.of("policies", List.of(), "violations", List.of("no-rm")));
-        assertThatThrownBy(() -> AuditEvent.fromMap(event)).hasMessage("/policyCheck/violations/0 is not an object");
+        event.put("decision", Map.of("verdict", "deny", "policyRevision", 42));
+        AuditEvent mistyped = AuditEvent.fromMap(event);
+        assertThat(mistyped.verdict()).as("a field of the wrong type is left out, the event kept").isEqualTo("deny");
+        assertThat(mistyped.decision().policyRevision()).isNull();
+        assertThat(mistyped.standingViolations()).isEmpty();
         event.remove("policyCheck");
         event.remove("user");
         assertThat(AuditEvent.fromMap(event).email()).as("an event without an identity is kept, and reads as such").isEmpty();
