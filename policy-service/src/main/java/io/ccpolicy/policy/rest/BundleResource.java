@@ -3,9 +3,11 @@ package io.ccpolicy.policy.rest;
 import io.ccpolicy.engine.sign.Ed25519;
 import io.ccpolicy.policy.config.PolicyServiceConfig;
 import io.ccpolicy.policy.service.BundleService;
+import io.ccpolicy.policy.service.EnrolmentService;
 import io.ccpolicy.policy.service.BundleSigningKey;
 import io.ccpolicy.policy.service.PublicationWatch;
 import io.ccpolicy.service.rest.Actors;
+import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
@@ -42,14 +44,16 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 public class BundleResource {
 
     private final BundleService bundles;
+    private final EnrolmentService enrolments;
     private final PublicationWatch watch;
     private final BundleSigningKey key;
     private final SecurityIdentity identity;
     private final Duration maxWait;
 
-    public BundleResource(BundleService bundles, PublicationWatch watch, BundleSigningKey key, SecurityIdentity identity,
-            PolicyServiceConfig config) {
+    public BundleResource(BundleService bundles, EnrolmentService enrolments, PublicationWatch watch, BundleSigningKey key,
+            SecurityIdentity identity, PolicyServiceConfig config) {
         this.bundles = bundles;
+        this.enrolments = enrolments;
         this.watch = watch;
         this.key = key;
         this.identity = identity;
@@ -79,6 +83,10 @@ public class BundleResource {
      */
     private Uni<Response> hold(String email, List<String> teams, String project, String machine, String known, long deadlineNanos) {
         CompletableFuture<Void> next = watch.nextPublication();
+        enrolments.of(machine).filter(e -> e.revokedAt() != null).ifPresent(revoked -> {
+            throw new ForbiddenException("Machine " + machine + " was revoked by " + revoked.revokedBy() + " at " + revoked.revokedAt()
+                    + " (" + revoked.revokeReason() + "); it gets no policy bundle.");
+        });
         Optional<BundleService.Signed> now = bundles.bundleFor(email, teams, project, machine, known);
         long left = deadlineNanos - System.nanoTime();
         if (!matches(now, known) || left <= 0) {

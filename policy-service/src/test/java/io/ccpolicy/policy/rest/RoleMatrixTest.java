@@ -33,6 +33,9 @@ class RoleMatrixTest {
                 Map.entry("POST /api/v1/policies/publications/rollback", Set.of("policy-admin")),
                 Map.entry("GET /api/v1/policies/publications/{scopeType}/{scopeValue}/revision", Set.of("policy-admin", "policy-viewer", "agent")),
                 Map.entry("GET /api/v1/bundles/current", Set.of("policy-admin", "policy-viewer", "agent", "developer")),
-                Map.entry("GET /api/v1/bundles/public-key", Set.of("policy-admin", "policy-viewer", "agent", "developer"))))).isEmpty();
+                Map.entry("GET /api/v1/bundles/public-key", Set.of("policy-admin", "policy-viewer", "agent", "developer")),
+                Map.entry("POST /api/v1/enrolments", Set.of("developer", "agent")),
+                Map.entry("GET /api/v1/enrolments", READERS),
+                Map.entry("POST /api/v1/enrolments/{machineId}/revoke", Set.of("policy-admin"))))).isEmpty();
     }
 }

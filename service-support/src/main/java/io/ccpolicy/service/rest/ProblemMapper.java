@@ -36,7 +36,9 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e, UriInfo uri) {
-        return problem(403, "forbidden", "Forbidden", "Your roles do not allow this operation.", uri, List.of());
+        // a role check says nothing; a service that refuses for a reason (a revoked machine, one's own request) says it
+        String why = e.getMessage() == null || e.getMessage().isBlank() ? "Your roles do not allow this operation." : e.getMessage();
+        return problem(403, "forbidden", "Forbidden", why, uri, List.of());
     }
 
     @ServerExceptionMapper
