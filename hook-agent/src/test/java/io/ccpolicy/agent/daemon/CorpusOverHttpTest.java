@@ -138,8 +138,8 @@ class CorpusOverHttpTest {
     }
 
     /**
-     * The case's world on disk, under a temporary home: its home and working directory are mapped there (the working
-     * directory renamed after the project when they differ, since the daemon names projects after their directory),
+     * The case's world on disk, under a temporary home: its home and working directory are mapped there (a git
+     * repository whose origin is named after the case's project, since the daemon takes the project from the remote),
      * every path in the payload follows, and the configuration the case describes is written where Claude Code keeps it.
      */
     private static final class Sandbox {
@@ -158,6 +158,10 @@ class CorpusOverHttpTest {
             this.cwd = project.isEmpty() || mapped.endsWith("/" + project) ? mapped
                     : Path.of(mapped).resolveSibling(project).toString();
             Path root = Files.createDirectories(Path.of(cwd));
+            if (!project.isEmpty()) {
+                Files.createDirectories(root.resolve(".git"));
+                Files.writeString(root.resolve(".git/config"), "[remote \"origin\"]\n\turl = git@github.com:acme/" + project + ".git\n");
+            }
             var config = testCase.request().configuration();
             StringBuilder stray = new StringBuilder();
             for (var file : config.claudeMd()) {

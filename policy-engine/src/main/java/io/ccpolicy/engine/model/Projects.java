@@ -8,9 +8,10 @@ import java.util.regex.Pattern;
 
 /**
  * A session's project is the normalised remote URL of its git repository's {@code origin} ({@code github.com/acme/app}),
- * not the name of a directory anyone can create. Policies, exceptions and publications name projects by pattern
- * ({@code github.com/acme/legacy-*}). A checkout without a remote has no project (""): only the organisation and team
- * layers apply to it. When the remote cannot be known for sure (the git configuration rewrites or includes), the
+ * not the name of a directory anyone can create. Policies, exceptions and publications name projects by pattern:
+ * {@code github.com/acme/legacy-*} against the whole remote, or a bare repository name as the guide writes it
+ * ({@code legacy-system}), against the remote's last segment on any host. A checkout without a remote has no project
+ * (""): only the organisation and team layers apply to it. When the remote cannot be known for sure (the git configuration rewrites or includes), the
  * project is opaque: project-targeted restrictions apply to it, project exceptions do not.
  */
 public final class Projects {
@@ -64,12 +65,18 @@ public final class Projects {
         if (project == null || project.isEmpty()) {
             return false;
         }
-        return isOpaque(project) || Wildcard.matches(pattern.toLowerCase(Locale.ROOT), project.toLowerCase(Locale.ROOT));
+        return isOpaque(project) || named(pattern, project);
     }
 
     /** Whether a project exception exempts this project: never an opaque one or none. */
     public static boolean exempts(String pattern, String project) {
-        return project != null && !project.isEmpty() && !isOpaque(project)
-                && Wildcard.matches(pattern.toLowerCase(Locale.ROOT), project.toLowerCase(Locale.ROOT));
+        return project != null && !project.isEmpty() && !isOpaque(project) && named(pattern, project);
+    }
+
+    /** A pattern with a slash against the whole remote; a bare one against the repository name (the last segment). */
+    private static boolean named(String pattern, String project) {
+        String p = pattern.toLowerCase(Locale.ROOT);
+        String name = project.toLowerCase(Locale.ROOT);
+        return Wildcard.matches(p, p.indexOf('/') >= 0 ? name : name.substring(name.lastIndexOf('/') + 1));
     }
 }

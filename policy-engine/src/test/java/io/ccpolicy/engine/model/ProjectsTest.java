@@ -24,7 +24,10 @@ class ProjectsTest {
         assertThat(Projects.exempts("github.com/acme/legacy-*", "github.com/acme/legacy-app")).isTrue();
         assertThat(Projects.exempts("github.com/acme/legacy-*", "github.com/evil/legacy-app")).isFalse();
         assertThat(Projects.exempts("github.com/acme/legacy-*", "")).as("a checkout without a remote").isFalse();
-        assertThat(Projects.exempts("legacy-app", "github.com/acme/legacy-app")).isFalse();
+        assertThat(Projects.exempts("legacy-app", "github.com/acme/legacy-app")).as("the guide's bare repository name").isTrue();
+        assertThat(Projects.exempts("legacy-*", "gitlab.acme.com/platform/legacy-billing")).isTrue();
+        assertThat(Projects.exempts("legacy-app", "github.com/acme/legacy-app-fork")).isFalse();
+        assertThat(Projects.exempts("legacy-app", "")).as("mkdir legacy-app && git init: no remote, no project").isFalse();
 
         String opaque = Projects.opaque("the git config rewrites URLs");
         assertThat(Projects.exempts("github.com/acme/legacy-*", opaque)).as("no exemption for what cannot be known").isFalse();
