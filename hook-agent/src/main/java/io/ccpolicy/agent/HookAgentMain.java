@@ -50,6 +50,7 @@ public final class HookAgentMain {
                 case "status" -> StatusCommand.run(rest, out, err);
                 case "login" -> LoginCommand.login(rest, out, err);
                 case "logout" -> LoginCommand.logout(rest, out, err);
+                case "enroll" -> LoginCommand.enroll(rest, out, err);
                 case "verify-audit" -> VerifyAuditCommand.run(rest, out, err);
                 case "request-exception" -> RequestExceptionCommand.run(rest, out, err, System.getenv());
                 default -> throw new UsageException("unknown command '" + args[0] + "'");
@@ -88,6 +89,7 @@ public final class HookAgentMain {
                   status [--port N]                     daemon health, who is signed in, policy version, exceptions, audit
                   login [--client-id ID]                sign in as the developer (device code from the identity provider);
                                                         bundles are then issued for you, with your teams
+                  enroll                                enrol this machine's signing key again for the signed-in developer
                   logout                                forget the sign-in (organisation policies only)
                   verify-audit FILE                     recompute the audit hash chains; name what was altered
                   request-exception --policy NAME --reason TEXT [--value V] [--duration 24h] [--scope user|team|project]

@@ -22,6 +22,15 @@ public interface AuditIngestConfig {
     /** How far an agent's timestamp may lie from ingest time before the event is flagged (kind {@code clock}). */
     Clock clock();
 
+    /** How events are checked against machine enrolments (EventAuthenticity). */
+    Enrolment enrolment();
+
+    interface Enrolment {
+        /** {@code enforce}: unsigned events and unknown machines are refused; {@code record}: they are kept and counted. */
+        @WithDefault("record")
+        String mode();
+    }
+
     /** Events older than this many days are deleted (the organisation's retention setting). */
     @WithDefault("400")
     int retentionDays();

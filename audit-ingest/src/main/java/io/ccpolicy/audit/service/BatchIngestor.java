@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -40,9 +41,10 @@ public class BatchIngestor {
     private final ArchiveStore store;
     private final Clock clock;
     private final AuditIngestConfig.Clock tolerance;
+    private final EventAuthenticity authenticity;
 
     public BatchIngestor(AuditEventRecords parser, DeadLetters deadLetters, IngestRepository events, ChainVerifier chains,
-            ArchiveRepository archive, ArchiveStore store, Clock clock, AuditIngestConfig config) {
+            ArchiveRepository archive, ArchiveStore store, Clock clock, AuditIngestConfig config, EventAuthenticity authenticity) {
         this.parser = parser;
         this.deadLetters = deadLetters;
         this.events = events;
@@ -51,18 +53,31 @@ public class BatchIngestor {
         this.store = store;
         this.clock = clock;
         this.tolerance = config.clock();
+        this.authenticity = authenticity;
     }
 
     @Transactional(rollbackOn = Exception.class)
     public Result ingest(List<ConsumerRecord<String, String>> records) throws Exception {
         Instant now = clock.instant();
-        List<IncomingEvent> valid = new ArrayList<>(records.size());
+        List<IncomingEvent> parsed = new ArrayList<>(records.size());
+        List<ConsumerRecord<String, String>> parsedFrom = new ArrayList<>(records.size());
         List<DeadLetters.DeadLetter> refused = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
             try {
-                valid.add(parser.parse(record.value(), record.partition(), record.offset()));
+                parsed.add(parser.parse(record.value(), record.partition(), record.offset()));
+                parsedFrom.add(record);
             } catch (InvalidAuditEventException e) {
                 refused.add(new DeadLetters.DeadLetter(record, e.getMessage()));
+            }
+        }
+        List<IncomingEvent> valid = new ArrayList<>(parsed.size());
+        Map<String, io.ccpolicy.engine.audit.EnrolmentChange> enrolled = parsed.isEmpty() ? Map.of() : authenticity.enrolmentsOf(parsed);
+        for (int i = 0; i < parsed.size(); i++) {
+            Optional<String> refusal = authenticity.refusal(parsed.get(i), enrolled);
+            if (refusal.isPresent()) {
+                refused.add(new DeadLetters.DeadLetter(parsedFrom.get(i), refusal.get()));
+            } else {
+                valid.add(parsed.get(i));
             }
         }
         deadLetters.send(refused);

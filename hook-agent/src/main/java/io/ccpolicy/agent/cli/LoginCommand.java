@@ -3,6 +3,7 @@ package io.ccpolicy.agent.cli;
 import io.ccpolicy.agent.daemon.AgentConfig;
 import io.ccpolicy.agent.daemon.AgentPaths;
 import io.ccpolicy.agent.daemon.DeveloperLogin;
+import io.ccpolicy.agent.daemon.MachineEnrolment;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -13,7 +14,8 @@ import java.util.Set;
 
 /**
  * {@code login [--client-id ID] [--config agent.yaml] [--state-dir DIR]}: signs the developer in with the device
- * authorization grant against the identity provider of agent.yaml's server section; {@code logout} forgets the sign-in.
+ * authorization grant against the identity provider of agent.yaml's server section, then enrols the machine's key for
+ * the developer; {@code enroll} enrols it again (a new key, or after a failed attempt); {@code logout} forgets the sign-in.
  */
 public final class LoginCommand {
 
@@ -46,9 +48,39 @@ public final class LoginCommand {
             out.println("Signed in as " + session.email() + (session.teams().isEmpty() ? "" : " (teams " + String.join(", ", session.teams()) + ")")
                     + (session.refreshExpiresAt() == null ? "" : ", until " + session.refreshExpiresAt() + " unless used before")
                     + ". The running agent takes this identity at its next sync; bundles are now issued for you.");
+            String keyId = MachineEnrolment.enrol(agent, stateDir, login.get());
+            out.println("Machine " + agent.machineId() + " enrolled for " + session.email() + " (key " + keyId + "): its audit events are signed with it");
             return 0;
         } catch (IOException e) {
             err.println("hook-agent: identity provider not reachable: " + e.getMessage());
+            return 1;
+        } catch (IllegalStateException e) {
+            err.println("hook-agent: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    public static int enroll(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
+        Args args = Args.parse(argv, Set.of("client-id", "config", "state-dir"), Set.of());
+        Path stateDir = AgentPaths.stateDir(args.option("state-dir").orElse(null));
+        AgentConfig agent = config(args, stateDir, err);
+        if (agent == null) {
+            return 1;
+        }
+        if (!agent.server().enabled() || !DeveloperLogin.signedIn(stateDir)) {
+            err.println("hook-agent: enroll needs agent.yaml's server section and a signed-in developer ('hook-agent login' enrols too)");
+            return 1;
+        }
+        try {
+            String token = new DeveloperLogin(stateDir, agent.server().tokenUrl(), args.option("client-id").orElse(DeveloperLogin.DEFAULT_CLIENT),
+                    Clock.systemUTC()).get();
+            out.println("Machine " + agent.machineId() + " enrolled (key " + MachineEnrolment.enrol(agent, stateDir, token) + ")");
+            return 0;
+        } catch (IOException e) {
+            err.println("hook-agent: policy-service not reachable: " + e.getMessage());
             return 1;
         } catch (IllegalStateException e) {
             err.println("hook-agent: " + e.getMessage());

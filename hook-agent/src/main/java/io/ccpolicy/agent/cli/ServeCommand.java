@@ -14,6 +14,7 @@ import io.ccpolicy.agent.daemon.HookGate;
 import io.ccpolicy.agent.daemon.SignedState;
 import io.ccpolicy.agent.daemon.HookSecret;
 import io.ccpolicy.agent.daemon.HookService;
+import io.ccpolicy.agent.daemon.MachineKey;
 import io.ccpolicy.agent.install.ClaudeUserSettings;
 import io.ccpolicy.agent.daemon.PolicyHolder;
 import io.ccpolicy.agent.daemon.Workspace;
@@ -84,6 +85,7 @@ public final class ServeCommand {
         // Grants expire by a clock that never runs back: not before the latest time this agent saw, plus monotonic time.
         ForwardClock clock = new ForwardClock(Clock.systemUTC(), signed, log);
         try (AuditLog audit = new AuditLog(stateDir)) {
+            audit.signWith(MachineKey.load(stateDir));
             AuditEvents events = new AuditEvents(agent, clock);
             if (args.option("server").isPresent()) {
                 if (!agent.server().enabled()) {

@@ -3,6 +3,7 @@ package io.ccpolicy.agent.daemon;
 import io.ccpolicy.agent.cli.Json;
 import io.ccpolicy.engine.audit.AuditBounds;
 import io.ccpolicy.engine.audit.AuditChain;
+import io.ccpolicy.engine.audit.EventSignature;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -29,6 +30,7 @@ public final class AuditLog implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean dirty = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile long shippedOffset = -1;
     private AuditChain.Head head;
+    private volatile java.security.PrivateKey signer;
 
     public AuditLog(Path stateDir) throws IOException {
         Path dir = Files.createDirectories(stateDir.resolve("audit"));
@@ -76,6 +78,11 @@ public final class AuditLog implements AutoCloseable {
         return file;
     }
 
+    /** Signs every event appended from now on with this machine's key (EventSignature). */
+    public void signWith(MachineKey key) {
+        this.signer = key.privateKey();
+    }
+
     public long written() {
         return written.get();
     }
@@ -93,6 +100,10 @@ public final class AuditLog implements AutoCloseable {
             }
             synchronized (channel) {
                 Map<String, Object> sealed = AuditChain.seal(bounded, head);
+                java.security.PrivateKey key = signer;
+                if (key != null) {
+                    sealed = EventSignature.sign(sealed, key);
+                }
                 ByteBuffer buffer = ByteBuffer.wrap((Json.compact(sealed) + "\n").getBytes(StandardCharsets.UTF_8));
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);

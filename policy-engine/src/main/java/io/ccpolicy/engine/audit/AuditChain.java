@@ -37,6 +37,7 @@ public final class AuditChain {
     public static Map<String, Object> seal(Map<String, Object> event, Head head) {
         Map<String, Object> sealed = new LinkedHashMap<>(event);
         sealed.remove("hash");
+        sealed.remove(EventSignature.FIELD);
         sealed.put("seq", head.seq() + 1);
         sealed.put("prev_hash", head.hash());
         sealed.put("hash", hash(sealed));
@@ -47,8 +48,13 @@ public final class AuditChain {
         return new Head(((Number) sealed.get("seq")).longValue(), (String) sealed.get("hash"));
     }
 
-    /** SHA-256 (hex) of the canonical form without the hash field. */
+    /** SHA-256 (hex) of the canonical form without the hash field (nor the signature, which signs the hash). */
     public static String hash(Map<String, Object> event) {
+        if (event.containsKey(EventSignature.FIELD)) {
+            Map<String, Object> unsigned = new LinkedHashMap<>(event);
+            unsigned.remove(EventSignature.FIELD);
+            return Sha256.hex(CanonicalJson.writeWithout(unsigned, "hash"));
+        }
         return Sha256.hex(CanonicalJson.writeWithout(event, "hash"));
     }
 

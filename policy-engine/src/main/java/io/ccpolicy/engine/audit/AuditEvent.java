@@ -40,7 +40,7 @@ public record AuditEvent(String version, Instant timestamp, String eventId, Stri
     /** The top-level fields of version 1 (the schema's properties). */
     public static final Set<String> FIELDS = Set.of("version", "timestamp", "eventId", "eventType", "user", "machine", "session", "action",
             "policyCheck", "decision", "context", "error", "change", "tool_use_id", "prompt_id", "agent_id", "agent_type", "permission_mode",
-            "seq", "prev_hash", "hash");
+            "seq", "prev_hash", "hash", "signature");
 
     public AuditEvent {
         context = context == null ? null : copy(context);
@@ -93,7 +93,11 @@ public record AuditEvent(String version, Instant timestamp, String eventId, Stri
         }
     }
 
-    public record Chain(long seq, String prevHash, String hash) {
+    /** The event's place in its machine's chain, and the machine's signature over its hash (null when unsigned). */
+    public record Chain(long seq, String prevHash, String hash, Map<String, Object> signature) {
+        public Chain {
+            signature = signature == null ? null : copy(signature);
+        }
     }
 
     /** An unsealed event with the given parts (no error, change, or unknown fields). */
@@ -173,6 +177,7 @@ public record AuditEvent(String version, Instant timestamp, String eventId, Stri
             map.put("seq", chain.seq());
             map.put("prev_hash", chain.prevHash());
             map.put("hash", chain.hash());
+            putIfPresent(map, "signature", chain.signature());
         }
         return map;
     }
@@ -220,7 +225,7 @@ public record AuditEvent(String version, Instant timestamp, String eventId, Stri
         });
         Chain chain = null;
         if (map.containsKey("seq") || map.containsKey("hash")) {
-            chain = new Chain(top.number("seq"), top.text("prev_hash", true), top.text("hash", true));
+            chain = new Chain(top.number("seq"), top.text("prev_hash", true), top.text("hash", true), top.map("signature"));
         }
         Map<String, Object> extra = new LinkedHashMap<>();
         map.forEach((k, v) -> {

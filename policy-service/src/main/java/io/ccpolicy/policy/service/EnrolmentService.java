@@ -1,10 +1,13 @@
 package io.ccpolicy.policy.service;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ccpolicy.engine.audit.EnrolmentChange;
 import io.ccpolicy.engine.sign.Ed25519;
 import io.ccpolicy.policy.entity.MachineEnrolmentEntity;
 import io.ccpolicy.policy.repository.MachineEnrolmentRepository;
 import io.ccpolicy.policy.rest.dto.EnrolmentView;
 import io.ccpolicy.service.audit.AdminAuditEvents;
+import io.ccpolicy.service.messaging.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.BadRequestException;
@@ -27,12 +30,27 @@ public class EnrolmentService {
 
     private final MachineEnrolmentRepository enrolments;
     private final AdminAuditEvents audit;
+    private final Outbox outbox;
+    private final ObjectMapper json;
     private final Clock clock;
 
-    public EnrolmentService(MachineEnrolmentRepository enrolments, AdminAuditEvents audit, Clock clock) {
+    public EnrolmentService(MachineEnrolmentRepository enrolments, AdminAuditEvents audit, Outbox outbox, ObjectMapper json, Clock clock) {
         this.enrolments = enrolments;
         this.audit = audit;
+        this.outbox = outbox;
+        this.json = json;
         this.clock = clock;
+    }
+
+    /** Sends the machine's new state to machine.enrolments.v1 in the change's transaction (audit-ingest verifies events by it). */
+    private void publish(MachineEnrolmentEntity e) {
+        EnrolmentChange change = new EnrolmentChange(e.machineId, e.email, e.publicKey, e.keyId, clock.instant(), e.revokedAt, e.revokedBy);
+        try {
+            outbox.add(EnrolmentChange.TOPIC, e.machineId, "enrolment-" + e.machineId + "-" + change.changedAt().toEpochMilli() + "-"
+                    + java.util.UUID.randomUUID(), json.writeValueAsString(change.toMap()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+            throw new IllegalStateException("an enrolment of plain values is always JSON", ex);
+        }
     }
 
     @Transactional
@@ -67,6 +85,7 @@ public class EnrolmentService {
         change.put("keyId", enrolment.keyId);
         change.put("identity", email);
         audit.record(email, "machine_enrolled", change);
+        publish(enrolment);
         return view(enrolment);
     }
 
@@ -85,6 +104,7 @@ public class EnrolmentService {
             change.put("identity", enrolment.email);
             change.put("reason", reason);
             audit.record(actor, "machine_revoked", change);
+            publish(enrolment);
         }
         return view(enrolment);
     }

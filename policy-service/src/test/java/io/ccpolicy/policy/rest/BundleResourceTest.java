@@ -133,9 +133,9 @@ class BundleResourceTest {
     }
 
     @Test
-    void bundlesNeedTheAgentRole() {
+    void bundlesNeedAnAgentOrADeveloper() {
         given().queryParam("machine", "m").get("/api/v1/bundles/current").then().statusCode(401).contentType("application/problem+json");
-        given().auth().oauth2(OidcWiremockTestResource.getAccessToken("dev", Set.of("developer"))).queryParam("machine", "m")
+        given().auth().oauth2(OidcWiremockTestResource.getAccessToken("approver", Set.of("exception-approver"))).queryParam("machine", "m")
                 .get("/api/v1/bundles/current").then().statusCode(403).contentType("application/problem+json");
         given().auth().oauth2(agent("dan@acme.com", List.of())).get("/api/v1/bundles/current").then().statusCode(400)
                 .contentType("application/problem+json");
