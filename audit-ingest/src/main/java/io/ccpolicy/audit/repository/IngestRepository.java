@@ -30,6 +30,8 @@ public class IngestRepository {
     public record Finding(String machineId, String eventId, Long seq, String kind, String problem) {
         public static final String CHAIN = "chain";
         public static final String CLOCK = "clock";
+        /** An event refused for its authenticity (signature, machine, user): it is in the dead-letter topic, not the trail. */
+        public static final String REJECTED = "rejected";
     }
 
     private final DataSource dataSource;

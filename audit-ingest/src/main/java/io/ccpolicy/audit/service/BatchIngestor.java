@@ -71,15 +71,21 @@ public class BatchIngestor {
             }
         }
         List<IncomingEvent> valid = new ArrayList<>(parsed.size());
+        List<IngestRepository.Finding> forged = new ArrayList<>();
         Map<String, io.ccpolicy.engine.audit.EnrolmentChange> enrolled = parsed.isEmpty() ? Map.of() : authenticity.enrolmentsOf(parsed);
         for (int i = 0; i < parsed.size(); i++) {
-            Optional<String> refusal = authenticity.refusal(parsed.get(i), enrolled);
+            IncomingEvent event = parsed.get(i);
+            Optional<String> refusal = authenticity.refusal(event, enrolled);
             if (refusal.isPresent()) {
                 refused.add(new DeadLetters.DeadLetter(parsedFrom.get(i), refusal.get()));
+                // reports list refused events as integrity findings: a forgery attempt is evidence too
+                forged.add(new IngestRepository.Finding(event.machineId(), event.eventId(),
+                        event.event().get("seq") instanceof Number seq ? seq.longValue() : null, IngestRepository.Finding.REJECTED, refusal.get()));
             } else {
-                valid.add(parsed.get(i));
+                valid.add(event);
             }
         }
+        events.recordFindings(forged, now);
         deadLetters.send(refused);
         if (valid.isEmpty()) {
             return new Result(records.size(), 0, 0, refused.size(), 0, 0);

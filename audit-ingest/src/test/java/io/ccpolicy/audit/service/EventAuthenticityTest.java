@@ -118,6 +118,9 @@ class EventAuthenticityTest {
         for (Map<String, Object> e : List.of(forged, unknown, otherKey, otherUser)) {
             assertThat(stored(e.get("eventId"))).isFalse();
         }
+        assertThat(QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "select kind || ': ' || problem from integrity_finding where event_id = ?1").setParameter(1, forged.get("eventId")).getResultList()))
+                .as("a refused event is an integrity finding, for reports").singleElement().asString().startsWith("rejected: the event is not signed");
 
         enrol(machine, "bob@acme.com", Instant.now());
         Map<String, Object> afterRevocation = EventSignature.sign(event(machine, "bob@acme.com", AuditChain.headOf(genuine)), machineKey.getPrivate());

@@ -21,7 +21,9 @@ import java.util.stream.StreamSupport;
 public final class ComplianceReportBuilder {
 
     private static final int LISTED = 25;
+    private static final String CHAIN = "chain";
     private static final String CLOCK = "clock";
+    private static final String REJECTED = "rejected";
 
     private ComplianceReportBuilder() {
     }
@@ -79,7 +81,7 @@ public final class ComplianceReportBuilder {
                 metric("events recorded", t.path("events").asLong()), metric("tool executions", t.path("toolCalls").asLong()),
                 metric("file modifications", t.path("fileModifications").asLong()), metric("MCP calls", t.path("mcpCalls").asLong()),
                 metric("sessions", t.path("sessions").asLong()), metric("machines", t.path("machines").asLong()),
-                metric("hash-chain breaks", chainBreaks(e).size())), evidence, gaps);
+                metric("hash-chain breaks", findings(e, CHAIN).size())), evidence, gaps);
     }
 
     private static Control cc81(Evidence e) {
@@ -205,7 +207,7 @@ public final class ComplianceReportBuilder {
             gaps.add("Archive: " + f.path("where").asText() + ": " + f.path("problem").asText());
         }
         return control("164.312(c)(1)", "Integrity: audit records protected from alteration and destruction", List.of(
-                metric("hash-chain breaks", chainBreaks(e).size()), metric("archive hours verified", verified),
+                metric("hash-chain breaks", findings(e, CHAIN).size()), metric("archive hours verified", verified),
                 metric("archive objects verified", objects), metric("archived events re-hashed", verifiedEvents),
                 metric("archive findings", v.path("findings").size())), evidence, gaps);
     }
@@ -255,31 +257,31 @@ public final class ComplianceReportBuilder {
     }
 
     private static void chainFindings(Evidence e, List<String> evidence, List<String> gaps) {
-        List<JsonNode> breaks = chainBreaks(e);
+        List<JsonNode> breaks = findings(e, CHAIN);
         evidence.add("Per-machine hash chains checked on ingest: " + (breaks.isEmpty() ? "no break" : breaks.size() + " breaks"));
         listed(breaks, "chain breaks", f -> "Chain break on " + f.path("machineId").asText() + " at event " + f.path("eventId").asText() + ": "
                 + f.path("problem").asText(), gaps);
-        List<JsonNode> clocks = new ArrayList<>();
-        e.summary().path("integrityFindings").forEach(f -> {
-            if (CLOCK.equals(f.path("kind").asText())) {
-                clocks.add(f);
-            }
-        });
+        List<JsonNode> rejected = findings(e, REJECTED);
+        evidence.add("Events checked against their machine's enrolled key and identity: "
+                + (rejected.isEmpty() ? "none refused" : rejected.size() + " refused (kept in the dead-letter topic, not counted)"));
+        listed(rejected, "refused events", f -> "Refused event " + f.path("eventId").asText() + " from " + f.path("machineId").asText() + ": "
+                + f.path("problem").asText(), gaps);
+        List<JsonNode> clocks = findings(e, CLOCK);
         evidence.add("Agent timestamps compared with ingest time (events are kept by ingest time): "
                 + (clocks.isEmpty() ? "none far off" : clocks.size() + " far off"));
         listed(clocks, "timestamps far off", f -> "Clock on " + f.path("machineId").asText() + " at event " + f.path("eventId").asText() + ": "
                 + f.path("problem").asText(), gaps);
     }
 
-    /** The ingest findings that are breaks in a hash chain (the others flag a timestamp). */
-    private static List<JsonNode> chainBreaks(Evidence e) {
-        List<JsonNode> breaks = new ArrayList<>();
+    /** The ingest findings of one kind (a finding from before kinds existed is a chain break). */
+    private static List<JsonNode> findings(Evidence e, String kind) {
+        List<JsonNode> found = new ArrayList<>();
         e.summary().path("integrityFindings").forEach(f -> {
-            if (!CLOCK.equals(f.path("kind").asText())) {
-                breaks.add(f);
+            if (kind.equals(f.path("kind").asText(CHAIN))) {
+                found.add(f);
             }
         });
-        return breaks;
+        return found;
     }
 
     private static void listed(List<JsonNode> findings, String what, java.util.function.Function<JsonNode, String> line, List<String> gaps) {

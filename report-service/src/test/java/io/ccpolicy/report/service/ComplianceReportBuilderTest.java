@@ -33,7 +33,9 @@ class ComplianceReportBuilderTest {
                  'integrityFindings': [{'machineId': 'm-7', 'eventId': 'evt_9', 'seq': 41, 'problem': 'sequence gap: 39 -> 41 (event missing)',
                                         'detectedAt': '2026-11-03T10:00:00Z', 'kind': 'chain'},
                                        {'machineId': 'm-8', 'eventId': 'evt_2001', 'seq': 3, 'kind': 'clock', 'detectedAt': '2026-11-04T10:00:00Z',
-                                        'problem': 'timestamp 2001-03-04T05:06:07Z is 9407 days behind ingest time 2026-11-04T10:00:00Z'}],
+                                        'problem': 'timestamp 2001-03-04T05:06:07Z is 9407 days behind ingest time 2026-11-04T10:00:00Z'},
+                                       {'machineId': 'm-9', 'eventId': 'evt_forged', 'kind': 'rejected', 'detectedAt': '2026-11-05T10:00:00Z',
+                                        'problem': 'the event is not signed, but machine m-9 is enrolled'}],
                  'archive': {'sealedHours': 700, 'knownHours': 720}}
                 """);
         JsonNode archive = node("""
@@ -61,6 +63,7 @@ class ComplianceReportBuilderTest {
         ComplianceReport.Control integrity = hipaa.controls().get(2);
         assertThat(integrity.status()).isEqualTo("gaps");
         assertThat(integrity.gaps()).containsExactly("Chain break on m-7 at event evt_9: sequence gap: 39 -> 41 (event missing)",
+                "Refused event evt_forged from m-9: the event is not signed, but machine m-9 is enrolled",
                 "Clock on m-8 at event evt_2001: timestamp 2001-03-04T05:06:07Z is 9407 days behind ingest time 2026-11-04T10:00:00Z",
                 "Archive: events/2026-11-05T10/audit.events.v1/p0/1-9.ndjson.gz: altered: SHA-256 is 1ab, the manifest says 2cd");
         assertThat(integrity.metrics()).contains(new ComplianceReport.Metric("hash-chain breaks", 1),
