@@ -23,7 +23,9 @@ import java.util.Set;
 /**
  * {@code verify-audit FILE [--from-first]} or {@code verify-audit --s3 s3://BUCKET[/PREFIX] --public-key FILE ...}.
  * For a file: recomputes every machine's hash chain in an audit file (JSON lines, as the
- * agent writes and as audit-ingest exports) and names each event that was altered, removed, reordered or replaced. A
+ * agent writes and as audit-ingest exports) and names each event that was altered, removed, reordered or replaced; with
+ * {@code --enrolments FILE} (policy-service's {@code GET /api/v1/enrolments}) it also checks each event's signature
+ * against its machine's enrolled key, so a chain rebuilt without the machine's key is named too. A
  * complete chain starts at seq 1; {@code --from-first} checks an agent spool that was compacted from its first event on.
  * For the S3 archive: checks every hourly manifest's signature and link to the previous hour, every object's presence
  * and SHA-256, objects no manifest lists, and the event chains inside the objects. Exit 1 on any finding.
@@ -34,7 +36,7 @@ public final class VerifyAuditCommand {
     }
 
     public static int run(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
-        Args args = Args.parse(argv, Set.of("s3", "endpoint", "region", "public-key", "from", "to"), Set.of("from-first"));
+        Args args = Args.parse(argv, Set.of("s3", "endpoint", "region", "public-key", "from", "to", "enrolments"), Set.of("from-first"));
         if (args.option("s3").isPresent()) {
             return verifyArchive(args, out, err);
         }
@@ -43,6 +45,8 @@ public final class VerifyAuditCommand {
         }
         Path file = Path.of(args.positionals().get(0));
         try {
+            Map<String, java.security.PublicKey> enrolled = args.option("enrolments").isPresent()
+                    ? enrolments(Path.of(args.option("enrolments").get()), err) : null;
             List<String> lines = PolicyFiles.read(file, err).lines().toList();
             Map<String, List<Map<String, Object>>> machines = new LinkedHashMap<>();
             int unreadable = 0;
@@ -76,7 +80,10 @@ public final class VerifyAuditCommand {
                     from = new AuditChain.Head(seq.longValue() - 1, prev);
                     out.println("machine " + machine.getKey() + ": starts at seq " + seq + " (earlier events were shipped and compacted)");
                 }
-                List<AuditChain.Finding> broken = AuditChain.verify(machine.getValue(), from);
+                List<String> broken = new ArrayList<>(AuditChain.verify(machine.getValue(), from).stream().map(Object::toString).toList());
+                if (enrolled != null) {
+                    broken.addAll(signatureFindings(machine.getKey(), machine.getValue(), enrolled));
+                }
                 findings += broken.size();
                 if (broken.isEmpty()) {
                     out.println("machine " + machine.getKey() + ": " + machine.getValue().size() + " events, chain intact");
@@ -90,6 +97,41 @@ public final class VerifyAuditCommand {
         } catch (PolicyFiles.Reported e) {
             return e.exitCode();
         }
+    }
+
+    /** Machine id to enrolled public key, from policy-service's enrolment list (JSON). */
+    private static Map<String, java.security.PublicKey> enrolments(Path file, PrintStream err) throws PolicyFiles.Reported {
+        Object parsed;
+        try {
+            parsed = new org.snakeyaml.engine.v2.api.Load(org.snakeyaml.engine.v2.api.LoadSettings.builder().build())
+                    .loadFromString(PolicyFiles.read(file, err));
+        } catch (RuntimeException e) {
+            err.println("hook-agent: " + file + " is not the JSON list GET /api/v1/enrolments returns: " + e.getMessage());
+            throw new PolicyFiles.Reported(2);
+        }
+        Map<String, java.security.PublicKey> keys = new java.util.HashMap<>();
+        if (parsed instanceof List<?> list) {
+            for (Object item : list) {
+                if (item instanceof Map<?, ?> e && e.get("machineId") instanceof String machine && e.get("publicKey") instanceof String pem) {
+                    keys.put(machine, io.ccpolicy.engine.sign.Ed25519.publicKey(pem));
+                }
+            }
+        }
+        return keys;
+    }
+
+    private static List<String> signatureFindings(String machine, List<Map<String, Object>> events, Map<String, java.security.PublicKey> enrolled) {
+        java.security.PublicKey key = enrolled.get(machine);
+        if (key == null) {
+            return machine.startsWith("service:") ? List.of() : List.of("machine " + machine + " is not in the enrolments: its events cannot be authenticated");
+        }
+        List<String> findings = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            int index = i;
+            io.ccpolicy.engine.audit.EventSignature.problem(events.get(i), key).ifPresent(problem ->
+                    findings.add("event " + (index + 1) + " (" + events.get(index).get("eventId") + "): " + problem));
+        }
+        return findings;
     }
 
     private static int verifyArchive(Args args, PrintStream out, PrintStream err) throws UsageException {
