@@ -123,6 +123,16 @@ class PlatformIT {
         if (bundle.statusCode() == 200) {
             assertThat(bundle.body()).contains("\"teams\":[\"payments\"]");
         }
+        // request-exception as the signed-in developer, at the exception-service agent.yaml names: no token to paste
+        Files.writeString(agentState.resolve("agent.yaml"), "organization: Acme\nuser:\n  email: bob@acme.com\nserver:\n"
+                + "  url: http://127.0.0.1:" + env.get("CCPOLICY_POLICY_SERVICE_PORT") + "\n  public_key: bundle.pub\n  token_url: " + tokenUrl + "\n"
+                + "  client_id: hook-agent\n  client_secret: unused\n  exceptions_url: http://127.0.0.1:" + env.get("CCPOLICY_EXCEPTION_SERVICE_PORT") + "\n");
+        java.io.ByteArrayOutputStream requested = new java.io.ByteArrayOutputStream();
+        int exit = io.ccpolicy.agent.cli.RequestExceptionCommand.run(List.of("--state-dir", agentState.toString(), "--policy", "no-rm",
+                "--value", "rm -rf build", "--reason", "release cleanup"), new java.io.PrintStream(requested, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(requested, true, StandardCharsets.UTF_8), Map.of());
+        assertThat(exit).as(requested.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(requested.toString(StandardCharsets.UTF_8)).contains("is pending");
         assertThat(DeveloperLogin.logout(agentState)).isTrue();
         assertThat(DeveloperLogin.session(agentState)).isEmpty();
     }

@@ -1,11 +1,15 @@
 package io.ccpolicy.agent.cli;
 
+import io.ccpolicy.agent.daemon.AgentConfig;
+import io.ccpolicy.agent.daemon.AgentPaths;
+import io.ccpolicy.agent.daemon.DeveloperLogin;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +19,9 @@ import java.util.Set;
 /**
  * {@code request-exception --policy NAME [--value V] --reason TEXT [--duration 24h] [--scope user|team|project
  * --scope-value X]}: asks exception-service for an exception, as the developer whose token is in
- * {@code CCPOLICY_TOKEN} (or {@code --token-file}); {@code request-exception --list} shows the developer's requests and
- * their state. The service is {@code --server URL} or {@code CCPOLICY_EXCEPTIONS_URL}.
+ * {@code CCPOLICY_TOKEN} (or {@code --token-file}), else the developer signed in with {@code hook-agent login};
+ * {@code request-exception --list} shows the developer's requests and their state. The service is {@code --server URL},
+ * {@code CCPOLICY_EXCEPTIONS_URL}, or agent.yaml's {@code server.exceptions_url}.
  */
 public final class RequestExceptionCommand {
 
@@ -24,12 +29,17 @@ public final class RequestExceptionCommand {
     }
 
     public static int run(List<String> argv, PrintStream out, PrintStream err, Map<String, String> env) throws UsageException {
-        Args args = Args.parse(argv, Set.of("policy", "value", "reason", "duration", "scope", "scope-value", "server", "token-file"), Set.of("list"));
-        String server = args.option("server").orElse(env.getOrDefault("CCPOLICY_EXCEPTIONS_URL", ""));
+        Args args = Args.parse(argv, Set.of("policy", "value", "reason", "duration", "scope", "scope-value", "server", "token-file", "state-dir"),
+                Set.of("list"));
+        Path stateDir = AgentPaths.stateDir(args.option("state-dir").orElse(null));
+        AgentConfig agent = agentConfig(stateDir);
+        String server = args.option("server").orElse(env.getOrDefault("CCPOLICY_EXCEPTIONS_URL",
+                agent != null && agent.server().exceptionsUrl() != null ? agent.server().exceptionsUrl().toString() : ""));
         if (server.isBlank()) {
-            throw new UsageException("request-exception needs --server URL (exception-service) or CCPOLICY_EXCEPTIONS_URL");
+            throw new UsageException("request-exception needs --server URL (exception-service), CCPOLICY_EXCEPTIONS_URL, or server.exceptions_url "
+                    + "in agent.yaml");
         }
-        String token = token(args, env);
+        String token = token(args, env, agent, stateDir);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         String base = server.replaceAll("/+$", "") + "/api/v1/exceptions";
         try {
@@ -76,7 +86,17 @@ public final class RequestExceptionCommand {
         }
     }
 
-    private static String token(Args args, Map<String, String> env) throws UsageException {
+    /** The agent's configuration, if this machine has one (for the exception-service URL and the signed-in developer). */
+    private static AgentConfig agentConfig(Path stateDir) {
+        Path file = stateDir.resolve("agent.yaml");
+        try {
+            return java.nio.file.Files.isRegularFile(file) ? AgentConfig.load(file, stateDir) : null;
+        } catch (IOException | AgentConfig.InvalidConfig e) {
+            return null;
+        }
+    }
+
+    private static String token(Args args, Map<String, String> env, AgentConfig agent, Path stateDir) throws UsageException {
         if (args.option("token-file").isPresent()) {
             try {
                 return java.nio.file.Files.readString(java.nio.file.Path.of(args.option("token-file").get())).trim();
@@ -85,8 +105,15 @@ public final class RequestExceptionCommand {
             }
         }
         String token = env.getOrDefault("CCPOLICY_TOKEN", "");
+        if (token.isBlank() && agent != null && agent.server().enabled() && DeveloperLogin.signedIn(stateDir)) {
+            try {
+                return new DeveloperLogin(stateDir, agent.server().tokenUrl(), DeveloperLogin.DEFAULT_CLIENT, java.time.Clock.systemUTC()).get();
+            } catch (IllegalStateException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
         if (token.isBlank()) {
-            throw new UsageException("request-exception needs your access token in CCPOLICY_TOKEN or --token-file FILE");
+            throw new UsageException("request-exception needs you signed in ('hook-agent login'), or your access token in CCPOLICY_TOKEN or --token-file FILE");
         }
         return token;
     }

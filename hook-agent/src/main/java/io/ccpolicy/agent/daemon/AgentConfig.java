@@ -26,19 +26,26 @@ public record AgentConfig(String organization, Identity identity, String machine
      * (the bundle signing key, PEM file, pinned at install), {@code project}, and the OAuth2 client credentials the agent
      * authenticates with: {@code token_url}, {@code client_id}, {@code client_secret} or {@code client_secret_file};
      * {@code wait_seconds} of each long poll (default 30); {@code max_staleness_hours} (default 168): past that long
-     * without the server confirming the bundle, the stricter profile applies (warn and audit policies enforced).
+     * without the server confirming the bundle, the stricter profile applies (warn and audit policies enforced);
+     * {@code exceptions_url}: exception-service, where {@code request-exception} sends the developer's requests.
      */
     public record ServerSync(URI url, List<Path> publicKeys, String project, URI tokenUrl, String clientId, String clientSecret, int waitSeconds,
-            java.time.Duration maxStaleness) {
+            java.time.Duration maxStaleness, URI exceptionsUrl) {
 
         public static final ServerSync NONE = new ServerSync(null, List.of(), "", null, "", "", 30, java.time.Duration.ofDays(7));
+
+        /** Without an exception-service URL. */
+        public ServerSync(URI url, List<Path> publicKeys, String project, URI tokenUrl, String clientId, String clientSecret, int waitSeconds,
+                java.time.Duration maxStaleness) {
+            this(url, publicKeys, project, tokenUrl, clientId, clientSecret, waitSeconds, maxStaleness, null);
+        }
 
         public boolean enabled() {
             return url != null;
         }
 
         public ServerSync withUrl(URI other) {
-            return new ServerSync(other, publicKeys, project, tokenUrl, clientId, clientSecret, waitSeconds, maxStaleness);
+            return new ServerSync(other, publicKeys, project, tokenUrl, clientId, clientSecret, waitSeconds, maxStaleness, exceptionsUrl);
         }
     }
 
@@ -70,7 +77,7 @@ public record AgentConfig(String organization, Identity identity, String machine
 
     private static final Set<String> TOP = Set.of("organization", "user", "machine_id", "audit", "server");
     private static final Set<String> SERVER = Set.of("url", "public_key", "project", "token_url", "client_id", "client_secret",
-            "client_secret_file", "wait_seconds", "max_staleness_hours");
+            "client_secret_file", "wait_seconds", "max_staleness_hours", "exceptions_url");
     private static final Set<String> AUDIT = Set.of("kafka", "topic", "spool_max_bytes");
     private static final Set<String> USER = Set.of("email", "teams", "department");
 
@@ -194,7 +201,8 @@ public record AgentConfig(String organization, Identity identity, String machine
             problems.add("server.max_staleness_hours must be a positive number of hours");
         }
         String project = section.get("project") instanceof String p ? p : "";
-        return new ServerSync(url, List.copyOf(publicKeys), project, tokenUrl, clientId, secret, wait, staleness);
+        URI exceptions = section.get("exceptions_url") == null ? null : uri(section.get("exceptions_url"), "server.exceptions_url", problems);
+        return new ServerSync(url, List.copyOf(publicKeys), project, tokenUrl, clientId, secret, wait, staleness, exceptions);
     }
 
     private static URI uri(Object value, String key, List<String> problems) {

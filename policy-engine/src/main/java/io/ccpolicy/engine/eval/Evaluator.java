@@ -192,7 +192,7 @@ public final class Evaluator {
                 text.append("Policy warning (").append(match.policy()).append("): ").append(match.message());
             } else {
                 Policy policy = document.policy(match.policy()).orElseThrow();
-                text.append(ViolationBox.render(policy, match.message(), verdict == Verdict.ASK, exceptionUrl));
+                text.append(ViolationBox.render(policy, match.message(), match.value(), verdict == Verdict.ASK, exceptionUrl));
             }
         }
         return text.toString();

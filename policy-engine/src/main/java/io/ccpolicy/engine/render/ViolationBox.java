@@ -16,11 +16,17 @@ public final class ViolationBox {
     /** Characters between "| " and " |". */
     static final int WIDTH = 62;
     private static final int MAX_LISTED = 10;
+    /** A matched value longer than this is left out of the command (the exception then covers the whole policy). */
+    private static final int MAX_VALUE = 300;
 
     private ViolationBox() {
     }
 
-    public static String render(Policy policy, String message, boolean ask, String exceptionUrl) {
+    /**
+     * The guide's box, then the exception request as one line a developer can copy and paste (a command inside the
+     * box would carry its borders and wrapping along). {@code value} is what matched (for {@code --value}), or empty.
+     */
+    public static String render(Policy policy, String message, String value, boolean ask, String exceptionUrl) {
         List<String> lines = new ArrayList<>();
         lines.add("Policy: " + policy.name());
         lines.add("Severity: " + policy.severity().yaml().toUpperCase(Locale.ROOT) + (ask ? " (confirmation required)" : ""));
@@ -44,11 +50,22 @@ public final class ViolationBox {
         if (exceptionUrl != null && !exceptionUrl.isEmpty()) {
             lines.add(step++ + ". Visit " + exceptionUrl);
         }
-        lines.add(step++ + ". Run: hook-agent request-exception");
-        lines.add("   --policy " + policy.name());
-        lines.add("   --reason \"<business justification>\"");
+        lines.add(step++ + ". Run the command below this box, with your reason");
         lines.add(step + ". Wait for security team approval");
-        return box(ask ? "POLICY CHECK: CONFIRMATION REQUIRED" : "POLICY VIOLATION", lines);
+        return box(ask ? "POLICY CHECK: CONFIRMATION REQUIRED" : "POLICY VIOLATION", lines) + "\n" + command(policy, value);
+    }
+
+    /** hook-agent request-exception with this policy and value, every argument quoted for a POSIX shell. */
+    static String command(Policy policy, String value) {
+        String line = "hook-agent request-exception --policy " + quoted(policy.name());
+        if (value != null && !value.isBlank() && value.length() <= MAX_VALUE) {
+            line += " --value " + quoted(value);
+        }
+        return line + " --reason '<business justification>'";
+    }
+
+    private static String quoted(String text) {
+        return text.matches("[A-Za-z0-9._/@:=+-]+") ? text : "'" + text.replace("'", "'\\''") + "'";
     }
 
     static String box(String title, List<String> lines) {
