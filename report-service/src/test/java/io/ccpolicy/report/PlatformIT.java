@@ -137,11 +137,14 @@ class PlatformIT {
         assertThat(DeveloperLogin.session(agentState)).isEmpty();
     }
 
-    /** What the developer does in a browser on the verification page: sign in to Keycloak (and confirm, if asked). */
+    /**
+     * What the developer does in a browser on the verification page: sign in to Keycloak (and confirm, if asked). Cookies
+     * are kept by hand: Keycloak marks them Secure, which java.net's cookie store then withholds over plain http.
+     */
     private static void approveInTheBrowsersPlace(URI verification, String user, String password) throws Exception {
-        HttpClient browser = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager()).followRedirects(HttpClient.Redirect.ALWAYS)
-                .connectTimeout(Duration.ofSeconds(5)).build();
-        HttpResponse<String> page = browser.send(HttpRequest.newBuilder(verification).build(), HttpResponse.BodyHandlers.ofString());
+        HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+        Map<String, String> cookies = new java.util.LinkedHashMap<>();
+        HttpResponse<String> page = visit(browser, cookies, HttpRequest.newBuilder(verification).GET());
         for (int step = 0; step < 5; step++) {
             String html = page.body();
             if (html.contains("Device Login Successful") || html.contains("device-login-successful") || html.contains("successfully")) {
@@ -152,11 +155,35 @@ class PlatformIT {
             String form = html.contains("name=\"username\"")
                     ? "username=" + URLEncoder.encode(user, StandardCharsets.UTF_8) + "&password=" + URLEncoder.encode(password, StandardCharsets.UTF_8)
                     : html.contains("name=\"accept\"") ? "accept=Yes" : "device_user_code=";
-            page = browser.send(HttpRequest.newBuilder(page.uri().resolve(action.group(1).replace("&amp;", "&")))
-                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            page = visit(browser, cookies, HttpRequest.newBuilder(page.uri().resolve(action.group(1).replace("&amp;", "&")))
+                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)));
         }
         throw new AssertionError("the verification page did not confirm the sign-in:\n" + page.body());
+    }
+
+    /** Sends the request with the cookies so far, keeps the ones it sets, and follows redirects with GET. */
+    private static HttpResponse<String> visit(HttpClient browser, Map<String, String> cookies, HttpRequest.Builder request) throws Exception {
+        for (int hop = 0; hop < 10; hop++) {
+            if (!cookies.isEmpty()) {
+                request.header("Cookie", String.join("; ", cookies.entrySet().stream().map(c -> c.getKey() + "=" + c.getValue()).toList()));
+            }
+            HttpResponse<String> response = browser.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            for (String set : response.headers().allValues("set-cookie")) {
+                String pair = set.substring(0, set.contains(";") ? set.indexOf(';') : set.length());
+                int eq = pair.indexOf('=');
+                if (eq > 0 && pair.substring(eq + 1).isBlank()) {
+                    cookies.remove(pair.substring(0, eq).trim()); // expired by the server
+                } else if (eq > 0) {
+                    cookies.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+                }
+            }
+            var location = response.headers().firstValue("location");
+            if (response.statusCode() / 100 != 3 || location.isEmpty()) {
+                return response;
+            }
+            request = HttpRequest.newBuilder(response.uri().resolve(location.get())).GET();
+        }
+        throw new AssertionError("too many redirects on the verification page");
     }
 
     @Test

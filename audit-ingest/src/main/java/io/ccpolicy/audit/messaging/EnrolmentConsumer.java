@@ -4,25 +4,23 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccpolicy.audit.repository.EnrolmentRepository;
 import io.ccpolicy.engine.audit.EnrolmentChange;
+import io.ccpolicy.service.messaging.StoreRetry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.jboss.logging.Logger;
 
 /**
  * Keeps the enrolment read model from policy-service's machine.enrolments.v1, one record at a time, in order; the
  * offset is committed after the write. While PostgreSQL is away the record is retried; a record that is not an
- * enrolment is thrown back, and the channel's dead-letter strategy sets it aside with the reason.
+ * enrolment, or whose data PostgreSQL refuses, is thrown back, and the channel's dead-letter strategy sets it aside
+ * with the reason.
  */
 @ApplicationScoped
 public class EnrolmentConsumer {
 
-    private static final Logger LOG = Logger.getLogger(EnrolmentConsumer.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final EnrolmentRepository enrolments;
     private final ObjectMapper json;
@@ -41,16 +39,11 @@ public class EnrolmentConsumer {
         } catch (JsonProcessingException | IllegalArgumentException | DateTimeParseException e) {
             throw new IllegalArgumentException("not an enrolment record: " + e.getMessage(), e);
         }
-        Duration backoff = Duration.ofMillis(200);
-        while (true) {
-            try {
-                QuarkusTransaction.requiringNew().call(() -> enrolments.storeIfNewer(change));
-                return;
-            } catch (RuntimeException e) {
-                LOG.warnf("enrolment of %s not stored yet, retrying in %d ms: %s", change.machineId(), backoff.toMillis(), e.getMessage());
-                Thread.sleep(backoff.toMillis());
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-            }
+        try {
+            StoreRetry.untilStored(() -> QuarkusTransaction.requiringNew().call(() -> enrolments.storeIfNewer(change)),
+                    "enrolment of " + change.machineId());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("PostgreSQL refused the enrolment of " + change.machineId() + ": " + e.getMessage(), e);
         }
     }
 }

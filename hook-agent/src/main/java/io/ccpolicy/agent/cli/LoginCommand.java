@@ -36,7 +36,7 @@ public final class LoginCommand {
         }
         DeveloperLogin login = new DeveloperLogin(stateDir, agent.server().tokenUrl(), args.option("client-id").orElse(DeveloperLogin.DEFAULT_CLIENT),
                 Clock.systemUTC());
-        try {
+        return reporting(err, () -> {
             DeveloperLogin.Started started = login.start();
             out.println("To sign in, open " + started.verificationUri() + " and enter the code " + started.userCode());
             if (started.verificationUriComplete() != null) {
@@ -50,17 +50,7 @@ public final class LoginCommand {
                     + ". The running agent takes this identity at its next sync; bundles are now issued for you.");
             String keyId = MachineEnrolment.enrol(agent, stateDir, login.get());
             out.println("Machine " + agent.machineId() + " enrolled for " + session.email() + " (key " + keyId + "): its audit events are signed with it");
-            return 0;
-        } catch (IOException e) {
-            err.println("hook-agent: identity provider not reachable: " + e.getMessage());
-            return 1;
-        } catch (IllegalStateException e) {
-            err.println("hook-agent: " + e.getMessage());
-            return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
-        }
+        });
     }
 
     public static int enroll(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
@@ -74,13 +64,25 @@ public final class LoginCommand {
             err.println("hook-agent: enroll needs agent.yaml's server section and a signed-in developer ('hook-agent login' enrols too)");
             return 1;
         }
-        try {
+        return reporting(err, () -> {
             String token = new DeveloperLogin(stateDir, agent.server().tokenUrl(), args.option("client-id").orElse(DeveloperLogin.DEFAULT_CLIENT),
                     Clock.systemUTC()).get();
             out.println("Machine " + agent.machineId() + " enrolled (key " + MachineEnrolment.enrol(agent, stateDir, token) + ")");
+        });
+    }
+
+    /** A step that talks to the identity provider and policy-service. */
+    private interface Remote {
+        void run() throws IOException, InterruptedException;
+    }
+
+    /** Runs {@code step}; 0 when it succeeded, else 1 with what went wrong said on {@code err}. */
+    private static int reporting(PrintStream err, Remote step) {
+        try {
+            step.run();
             return 0;
         } catch (IOException e) {
-            err.println("hook-agent: policy-service not reachable: " + e.getMessage());
+            err.println("hook-agent: not reachable: " + e.getMessage());
             return 1;
         } catch (IllegalStateException e) {
             err.println("hook-agent: " + e.getMessage());

@@ -90,7 +90,8 @@ public final class DeveloperLogin implements Supplier<String> {
 
     /** Asks for a user code. */
     public Started start() throws IOException, InterruptedException {
-        Map<String, Object> body = post(deviceEndpoint(), "client_id=" + encode(clientId) + "&scope=" + encode("openid offline_access"));
+        // A session-bound refresh token: the running agent keeps the session alive; offline tokens are often not allowed.
+        Map<String, Object> body = post(deviceEndpoint(), "client_id=" + encode(clientId) + "&scope=openid");
         if (!(body.get("device_code") instanceof String device) || !(body.get("user_code") instanceof String user)
                 || !(body.get("verification_uri") instanceof String uri)) {
             throw new IllegalStateException("the identity provider refused the sign-in: " + problem(body));

@@ -5,13 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccpolicy.engine.bundle.ExceptionStateChange;
 import io.ccpolicy.policy.repository.ExceptionStateRepository;
 import io.ccpolicy.policy.service.PublicationWatch;
-import io.ccpolicy.service.messaging.RecordFaults;
+import io.ccpolicy.service.messaging.StoreRetry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -29,7 +28,6 @@ import org.jboss.logging.Logger;
 public class ExceptionStateConsumer {
 
     private static final Logger LOG = Logger.getLogger(ExceptionStateConsumer.class);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     private final ExceptionStateRepository states;
     private final PublicationWatch watch;
@@ -60,21 +58,15 @@ public class ExceptionStateConsumer {
         } catch (JsonProcessingException | IllegalArgumentException | DateTimeParseException e) {
             throw refused("not a valid exception state: " + e.getMessage(), e, record);
         }
-        Duration backoff = Duration.ofMillis(200);
-        while (true) {
-            try {
-                if (QuarkusTransaction.requiringNew().call(() -> states.storeIfNewer(change))) {
-                    watch.published();
-                }
-                return;
-            } catch (RuntimeException e) {
-                if (RecordFaults.inRecord(e)) {
-                    throw refused("PostgreSQL refused exception " + change.id() + ": " + e.getMessage(), e, record);
-                }
-                LOG.warnf("exception %s (%s) not stored yet, retrying in %d ms: %s", change.id(), change.state(), backoff.toMillis(), e.getMessage());
-                Thread.sleep(backoff.toMillis());
-                backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-            }
+        boolean stored;
+        try {
+            stored = StoreRetry.untilStored(() -> QuarkusTransaction.requiringNew().call(() -> states.storeIfNewer(change)),
+                    "exception " + change.id() + " (" + change.state() + ")");
+        } catch (RuntimeException e) {
+            throw refused("PostgreSQL refused exception " + change.id() + ": " + e.getMessage(), e, record);
+        }
+        if (stored) {
+            watch.published();
         }
     }
 
