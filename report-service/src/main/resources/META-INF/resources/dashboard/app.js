@@ -106,6 +106,38 @@ function live() {
   };
 }
 
+async function machines() {
+  const list = await get('/enrolments');
+  const rows = $('machines');
+  rows.replaceChildren();
+  if (list.length === 0) {
+    const row = document.createElement('tr');
+    cell(row, 'No machine is enrolled yet (hook-agent login enrols one).').colSpan = 6;
+    rows.append(row);
+  }
+  for (const m of list) {
+    const row = document.createElement('tr');
+    row.dataset.machine = m.machineId;
+    cell(row, m.machineId); cell(row, m.email); cell(row, m.keyId); cell(row, when(m.enrolledAt));
+    cell(row, m.revokedAt ? 'revoked by ' + m.revokedBy + ' ' + when(m.revokedAt) + ': ' + m.revokeReason : 'active');
+    const actions = cell(row, '');
+    if (me.canPublish && !m.revokedAt) {
+      const button = document.createElement('button');
+      button.type = 'button'; button.textContent = 'Revoke'; button.className = 'deny';
+      button.setAttribute('aria-label', 'Revoke machine ' + m.machineId + ' of ' + m.email);
+      button.onclick = () => {
+        const reason = window.prompt('Why is ' + m.machineId + ' revoked?');
+        if (reason) {
+          guard(act('/enrolments/' + encodeURIComponent(m.machineId) + '/revoke', { reason })
+            .then(() => { say('Machine ' + m.machineId + ' revoked.'); return machines(); }), 'Revoke');
+        }
+      };
+      actions.append(button);
+    }
+    rows.append(row);
+  }
+}
+
 async function exceptions() {
   const list = await get('/exceptions');
   const pending = $('pending');
@@ -239,7 +271,7 @@ async function start() {
   };
   if (me.canReadAudit) { live(); await guard(overview(), 'Overview'); }
   if (me.canReadExceptions) { await guard(exceptions(), 'Exceptions'); }
-  if (me.canReadPolicies) { await guard(policies(), 'Policies'); }
+  if (me.canReadPolicies) { await guard(policies(), 'Policies'); await guard(machines(), 'Machines'); }
 }
 
 start().catch((e) => say('The dashboard could not load: ' + e.message));

@@ -140,6 +140,27 @@ public class DashboardResource {
     }
 
     @GET
+    @Path("enrolments")
+    @Blocking
+    @RolesAllowed({"policy-viewer", "policy-admin", "audit-reader"})
+    @Operation(summary = "Enrolled machines, revoked ones included (policy-service)")
+    public Response enrolments() {
+        return forward("policy-service", config.policyUrl(), "GET", "/api/v1/enrolments", null);
+    }
+
+    @POST
+    @Path("enrolments/{machineId}/revoke")
+    @Blocking
+    @RolesAllowed("policy-admin")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Revoke a machine as the signed-in admin (policy-service decides)")
+    public Response revoke(@PathParam("machineId") String machineId, @HeaderParam(ACTION_HEADER) String header, String body) {
+        requireActionHeader(header);
+        return forward("policy-service", config.policyUrl(), "POST", "/api/v1/enrolments/"
+                + java.net.URLEncoder.encode(machineId, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20") + "/revoke", body);
+    }
+
+    @GET
     @Path("policies")
     @Blocking
     @RolesAllowed({"policy-viewer", "policy-admin", "audit-reader"})

@@ -179,6 +179,25 @@ class DashboardTest {
     }
 
     @Test
+    void anAdminSeesEnrolledMachinesAndRevokesOneThroughTheDashboard() {
+        String machine = "m-dash-" + java.util.UUID.randomUUID();
+        given().baseUri("http://127.0.0.1:" + SiblingPorts.POLICY).auth().oauth2(TestTokens.of("erin@acme.com", "developer"))
+                .contentType(ContentType.JSON).body(Map.of("machineId", machine, "publicKey",
+                        io.ccpolicy.engine.sign.Ed25519.publicKeyPem(io.ccpolicy.engine.sign.Ed25519.generate().getPublic())))
+                .post("/api/v1/enrolments").then().statusCode(201);
+        String admin = TestTokens.of("pat@acme.com", "policy-admin");
+        given().auth().oauth2(TestTokens.of("viv@acme.com", "policy-viewer")).get("/api/v1/dashboard/enrolments").then().statusCode(200)
+                .body("find { it.machineId == '" + machine + "' }.email", equalTo("erin@acme.com"));
+        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("reason", "stolen"))
+                .post("/api/v1/dashboard/enrolments/" + machine + "/revoke").then().statusCode(400).body("detail", containsString("X-CCPolicy-Dashboard"));
+        given().auth().oauth2(admin).header("X-CCPolicy-Dashboard", "1").contentType(ContentType.JSON).body(Map.of("reason", "stolen"))
+                .post("/api/v1/dashboard/enrolments/" + machine + "/revoke").then().statusCode(200).body("revokedBy", equalTo("pat@acme.com"))
+                .body("revokeReason", equalTo("stolen"));
+        given().auth().oauth2(TestTokens.of("viv@acme.com", "policy-viewer")).header("X-CCPolicy-Dashboard", "1").contentType(ContentType.JSON)
+                .body(Map.of("reason", "x")).post("/api/v1/dashboard/enrolments/" + machine + "/revoke").then().statusCode(403);
+    }
+
+    @Test
     void thePageNeedsASignInAndLoadsNothingFromOutside() throws Exception {
         HttpResponse<String> page = HttpClient.newHttpClient().send(HttpRequest.newBuilder(reportService.toURI().resolve("/dashboard/index.html"))
                 .build(), HttpResponse.BodyHandlers.ofString());

@@ -36,6 +36,8 @@ class RoleMatrixTest {
                 Map.entry("GET /api/v1/dashboard/policies/{revision}/diff", POLICY_READERS),
                 Map.entry("GET /api/v1/dashboard/publications", POLICY_READERS),
                 Map.entry("POST /api/v1/dashboard/publications", Set.of("policy-admin")),
-                Map.entry("POST /api/v1/dashboard/publications/rollback", Set.of("policy-admin"))))).isEmpty();
+                Map.entry("POST /api/v1/dashboard/publications/rollback", Set.of("policy-admin")),
+                Map.entry("GET /api/v1/dashboard/enrolments", POLICY_READERS),
+                Map.entry("POST /api/v1/dashboard/enrolments/{machineId}/revoke", Set.of("policy-admin"))))).isEmpty();
     }
 }
