@@ -6,6 +6,7 @@ import io.smallrye.config.WithDefault;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 
 @ConfigMapping(prefix = "audit-ingest")
@@ -29,6 +30,12 @@ public interface AuditIngestConfig {
         /** {@code enforce}: unsigned events and unknown machines are refused; {@code record}: they are kept and counted. */
         @WithDefault("record")
         String mode();
+
+        /**
+         * The public keys (PEM) administrative events are signed with, by application name ({@code policy-service},
+         * {@code exception-service}): an event of machine {@code service:<name>} must verify with its service's key.
+         */
+        Map<String, String> serviceKeys();
     }
 
     /** Events older than this many days are deleted (the organisation's retention setting). */

@@ -18,7 +18,8 @@ import java.util.Optional;
  * machine is enrolled for, from a machine not revoked. Evidence of forgery (a signature that fails, a revoked machine,
  * another user) is always refused; an unsigned event or an unknown machine is refused under {@code enrolment.mode=enforce}
  * and counted ({@code audit_ingest_unverified_total}) under {@code record}, the mode for a fleet still enrolling.
- * Administrative events (machine {@code service:...}) are the services' own and are not checked here.
+ * Administrative events (machine {@code service:<name>}) must verify with the service's key in
+ * {@code enrolment.service-keys}.
  */
 @ApplicationScoped
 public class EventAuthenticity {
@@ -26,6 +27,7 @@ public class EventAuthenticity {
     private final EnrolmentRepository enrolments;
     private final boolean enforce;
     private final Counter unverified;
+    private final Map<String, java.security.PublicKey> serviceKeys = new java.util.HashMap<>();
 
     public EventAuthenticity(EnrolmentRepository enrolments, AuditIngestConfig config, MeterRegistry metrics) {
         this.enrolments = enrolments;
@@ -34,6 +36,13 @@ public class EventAuthenticity {
             case "record" -> false;
             default -> throw new IllegalArgumentException("audit-ingest.enrolment.mode is '" + config.enrolment().mode() + "'; expected enforce or record");
         };
+        config.enrolment().serviceKeys().forEach((service, pem) -> {
+            try {
+                serviceKeys.put("service:" + service, Ed25519.publicKey(pem));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("audit-ingest.enrolment.service-keys." + service + " is not an Ed25519 public key: " + e.getMessage(), e);
+            }
+        });
         this.unverified = Counter.builder("audit.ingest.unverified")
                 .description("events kept without a verified machine signature (enrolment.mode=record)").register(metrics);
     }
@@ -46,7 +55,7 @@ public class EventAuthenticity {
     /** Empty when the event may be stored; otherwise the reason it is refused. */
     public Optional<String> refusal(IncomingEvent event, Map<String, EnrolmentChange> enrolled) {
         if (event.machineId().startsWith("service:")) {
-            return Optional.empty();
+            return serviceRefusal(event);
         }
         EnrolmentChange enrolment = enrolled.get(event.machineId());
         boolean signed = event.event().get(EventSignature.FIELD) != null;
@@ -69,6 +78,19 @@ public class EventAuthenticity {
             return Optional.of("the event names user '" + user + "', but machine " + event.machineId() + " is enrolled for " + enrolment.email());
         }
         return Optional.empty();
+    }
+
+    /** An administrative event must verify with its service's configured key. */
+    private Optional<String> serviceRefusal(IncomingEvent event) {
+        java.security.PublicKey key = serviceKeys.get(event.machineId());
+        if (key == null) {
+            return unverified("no key is configured for " + event.machineId() + " (audit-ingest.enrolment.service-keys)");
+        }
+        if (event.event().get(EventSignature.FIELD) == null) {
+            return unverified("the administrative event of " + event.machineId() + " is not signed");
+        }
+        return EventSignature.problem(event.event(), key)
+                .map(bad -> "the administrative event fails its signature check against " + event.machineId() + "'s key (" + bad + ")");
     }
 
     private Optional<String> unverified(String why) {

@@ -45,10 +45,14 @@ import org.junit.jupiter.api.Test;
 @TestProfile(EventAuthenticityTest.Enforced.class)
 class EventAuthenticityTest {
 
+    /** policy-service's key for administrative events, as the platform team configures it. */
+    static final KeyPair SERVICE_KEY = Ed25519.generate();
+
     public static class Enforced implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("audit-ingest.enrolment.mode", "enforce");
+            return Map.of("audit-ingest.enrolment.mode", "enforce", "audit-ingest.enrolment.service-keys.policy-service",
+                    Ed25519.publicKeyPem(SERVICE_KEY.getPublic()));
         }
     }
 
@@ -126,6 +130,26 @@ class EventAuthenticityTest {
         Map<String, Object> afterRevocation = EventSignature.sign(event(machine, "bob@acme.com", AuditChain.headOf(genuine)), machineKey.getPrivate());
         send(AuditEvent.TOPIC, machine, afterRevocation);
         assertThat(deadLetters(List.of(afterRevocation)).get(afterRevocation.get("eventId"))).contains("was revoked by admin");
+    }
+
+    @Test
+    void administrativeEventsMustBeSignedByTheirServicesKey() throws Exception {
+        java.util.function.Function<String, Map<String, Object>> admin = source -> AuditChain.seal(AuditEvent.of(Instant.now(),
+                "evt_" + UUID.randomUUID(), "AdminChange", new AuditEvent.User("pat@acme.com", null, null), new AuditEvent.Machine(source, null, null),
+                null, new AuditEvent.Action("policy_change", "policy_published", null, "recorded"), null, null, null, Map.of())
+                .withChange(Map.of("revision", 4)).toMap(), AuditChain.Head.START);
+        Map<String, Object> genuine = EventSignature.sign(admin.apply("service:policy-service"), SERVICE_KEY.getPrivate());
+        Map<String, Object> unsigned = admin.apply("service:policy-service");
+        Map<String, Object> otherKey = EventSignature.sign(admin.apply("service:policy-service"), Ed25519.generate().getPrivate());
+        Map<String, Object> unknownService = EventSignature.sign(admin.apply("service:shadow-service"), SERVICE_KEY.getPrivate());
+        for (Map<String, Object> e : List.of(genuine, unsigned, otherKey, unknownService)) {
+            send(AuditEvent.TOPIC, String.valueOf(((Map<?, ?>) e.get("machine")).get("id")), e);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> stored(genuine.get("eventId")));
+        Map<String, String> reasons = deadLetters(List.of(unsigned, otherKey, unknownService));
+        assertThat(reasons.get(unsigned.get("eventId"))).contains("administrative event of service:policy-service is not signed");
+        assertThat(reasons.get(otherKey.get("eventId"))).contains("fails its signature check against service:policy-service's key");
+        assertThat(reasons.get(unknownService.get("eventId"))).contains("no key is configured for service:shadow-service");
     }
 
     private Map<String, String> deadLetters(List<Map<String, Object>> events) {

@@ -31,7 +31,7 @@ class EnrolmentResourceTest {
     }
 
     @Test
-    void aMachineIsEnrolledForItsDeveloperAndARevokedOneGetsNoBundle() {
+    void aMachineIsEnrolledForItsDeveloperAndARevokedOneGetsNoBundle() throws Exception {
         String machine = "m-" + UUID.randomUUID();
         String bob = TestTokens.of("bob@acme.com", "developer");
         given().auth().oauth2(bob).contentType(ContentType.JSON).body(Map.of("machineId", machine, "publicKey", publicKey()))
@@ -57,5 +57,18 @@ class EnrolmentResourceTest {
                 .post("/api/v1/enrolments").then().statusCode(409); // a revoked machine cannot enrol itself again
         given().auth().oauth2(admin()).contentType(ContentType.JSON).body(Map.of("reason", "x"))
                 .post("/api/v1/enrolments/m-unknown-" + UUID.randomUUID() + "/revoke").then().statusCode(404);
+
+        // the revocation's administrative audit event is signed with the service's key, which audit-ingest checks
+        String payload = (String) io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
+                "select payload from outbox where topic = 'audit.events.v1' and payload like ?1 order by id desc limit 1")
+                .setParameter(1, "%machine_revoked%" + machine + "%").getSingleResult());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> event = new com.fasterxml.jackson.databind.ObjectMapper().readValue(payload, Map.class);
+        java.security.PublicKey serviceKey = Ed25519.publicKey(java.nio.file.Files.readString(java.nio.file.Path.of(
+                System.getProperty("java.io.tmpdir"), "ccpolicy-policy-service-test", "admin-audit-signing.pem.pub")));
+        org.assertj.core.api.Assertions.assertThat(io.ccpolicy.engine.audit.EventSignature.problem(event, serviceKey)).isEmpty();
     }
+
+    @jakarta.inject.Inject
+    jakarta.persistence.EntityManager em;
 }

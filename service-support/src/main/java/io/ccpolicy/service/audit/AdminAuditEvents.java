@@ -4,15 +4,20 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccpolicy.engine.audit.AuditChain;
 import io.ccpolicy.engine.audit.AuditEvent;
+import io.ccpolicy.engine.audit.EventSignature;
+import io.ccpolicy.service.config.SigningKeys;
 import io.ccpolicy.service.messaging.Outbox;
 import io.quarkus.arc.properties.IfBuildProperty;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -34,16 +39,28 @@ public class AdminAuditEvents {
     private final Clock clock;
     private final String source;
     private final String topic;
+    private final PrivateKey signer;
 
+    /**
+     * {@code ccpolicy.admin-audit.signing-key} (PEM text) or {@code -file}: the service's Ed25519 key its events are
+     * signed with, so audit-ingest can tell them from events forged with Kafka credentials (its
+     * {@code service-keys.<application>} holds the public half). Without one the events go unsigned, and audit-ingest
+     * in enforce mode refuses them.
+     */
     public AdminAuditEvents(DataSource dataSource, Outbox outbox, ObjectMapper json, Clock clock,
             @ConfigProperty(name = "quarkus.application.name") String application,
-            @ConfigProperty(name = "ccpolicy.admin-audit.topic", defaultValue = AuditEvent.TOPIC) String topic) {
+            @ConfigProperty(name = "ccpolicy.admin-audit.topic", defaultValue = AuditEvent.TOPIC) String topic,
+            @ConfigProperty(name = "ccpolicy.admin-audit.signing-key") Optional<String> signingKey,
+            @ConfigProperty(name = "ccpolicy.admin-audit.signing-key-file") Optional<Path> signingKeyFile,
+            @ConfigProperty(name = "ccpolicy.admin-audit.generate-missing-key", defaultValue = "false") boolean generateMissingKey) {
         this.dataSource = dataSource;
         this.outbox = outbox;
         this.json = json;
         this.clock = clock;
         this.source = "service:" + application;
         this.topic = topic;
+        this.signer = signingKey.isPresent() || signingKeyFile.isPresent()
+                ? SigningKeys.load("ccpolicy.admin-audit", signingKey, signingKeyFile, generateMissingKey) : null;
     }
 
     /** Must run inside the transaction that makes the change. */
@@ -67,6 +84,9 @@ public class AdminAuditEvents {
                     new AuditEvent.Machine(source, null, null), null, new AuditEvent.Action("policy_change", change, null, "recorded"), null,
                     null, null, Map.of()).withChange(detail);
             Map<String, Object> sealed = AuditChain.seal(event.toMap(), head);
+            if (signer != null) {
+                sealed = EventSignature.sign(sealed, signer);
+            }
             AuditChain.Head next = AuditChain.headOf(sealed);
             try (PreparedStatement s = c.prepareStatement("update admin_audit_chain set last_seq = ?, last_hash = ? where source = ?")) {
                 s.setLong(1, next.seq());
