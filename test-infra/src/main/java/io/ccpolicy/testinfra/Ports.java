@@ -2,10 +2,14 @@ package io.ccpolicy.testinfra;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
 /** Loopback port helpers shared by the servers this module starts. */
@@ -14,9 +18,31 @@ public final class Ports {
     private Ports() {
     }
 
+    /** Below Linux's ephemeral range (32768-60999): no outgoing connection takes such a port between its choice and its use. */
+    private static final int LOWEST = 20_000;
+    private static final int HIGHEST = 32_000;
+    private static final Set<Integer> GIVEN = ConcurrentHashMap.newKeySet();
+
+    /**
+     * A loopback port nothing listens on, never handed out twice by this JVM. Chosen outside the ephemeral range: a port
+     * the kernel picked (bind to 0) can be taken by any outgoing connection before the server meant for it starts, which
+     * a clean-clone run met ("port ... is taken by another process").
+     */
     public static int freePort() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 500; attempt++) {
+            int port = LOWEST + random.nextInt(HIGHEST - LOWEST);
+            if (!GIVEN.add(port)) {
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                return port;
+            } catch (IOException taken) {
+                // in use: try another
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("no free loopback port", e);
