@@ -28,6 +28,8 @@ public class EventAuthenticity {
     private final boolean enforce;
     private final Counter unverified;
     private final Map<String, java.security.PublicKey> serviceKeys = new java.util.HashMap<>();
+    /** Enrolled keys by their PEM, parsed once rather than for every event of a batch. */
+    private final Map<String, java.security.PublicKey> machineKeys = new java.util.concurrent.ConcurrentHashMap<>();
 
     public EventAuthenticity(EnrolmentRepository enrolments, AuditIngestConfig config, MeterRegistry metrics) {
         this.enrolments = enrolments;
@@ -68,7 +70,7 @@ public class EventAuthenticity {
         if (!signed) {
             return unverified("the event is not signed, but machine " + event.machineId() + " is enrolled (forged with shared credentials?)");
         }
-        Optional<String> bad = EventSignature.problem(event.event(), Ed25519.publicKey(enrolment.publicKey()));
+        Optional<String> bad = EventSignature.problem(event.event(), machineKeys.computeIfAbsent(enrolment.publicKey(), Ed25519::publicKey));
         if (bad.isPresent()) {
             return Optional.of("the event fails its signature check against machine " + event.machineId() + "'s enrolled key "
                     + enrolment.keyId() + " (" + bad.get() + ")");
