@@ -131,6 +131,11 @@ public final class Ed25519 {
         return Sha256.hex(key.getEncoded()).substring(0, 16);
     }
 
+    /** The key's full SHA-256 fingerprint, as a person compares it when pinning the key: {@code SHA256:<hex>}. */
+    public static String fingerprint(PublicKey key) {
+        return "SHA256:" + Sha256.hex(key.getEncoded());
+    }
+
     private static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
                 + "\n-----END " + type + "-----\n";

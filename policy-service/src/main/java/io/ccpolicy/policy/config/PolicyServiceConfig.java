@@ -14,6 +14,36 @@ public interface PolicyServiceConfig {
 
     Impact impact();
 
+    AgentSetup agentSetup();
+
+    /**
+     * What an agent needs besides policy-service's URL, published unauthenticated at {@code /api/v1/agent-setup} so that
+     * {@code hook-agent login --server URL} configures itself. The bundle key in it is pinned by fingerprint, not trusted
+     * because it arrived.
+     */
+    interface AgentSetup {
+        /** The organisation's name, as agents show it. */
+        @WithDefault("Acme")
+        String organization();
+
+        /** The identity provider's token endpoint; its device endpoint is found by OpenID Connect discovery. */
+        Optional<URI> tokenUrl();
+
+        /** The public OIDC client agents sign developers in with (device authorization grant). */
+        @WithDefault("ccpolicy-agent")
+        String clientId();
+
+        /** exception-service, where developers request exceptions. */
+        Optional<URI> exceptionsUrl();
+
+        /** The Kafka listener agents ship audit events to (SASL/OAUTHBEARER on the developer's token). */
+        Optional<String> auditBootstrapServers();
+
+        /** SASL_SSL in a cluster; SASL_PLAINTEXT on the local platform's loopback listener. */
+        @WithDefault("SASL_SSL")
+        String auditSecurityProtocol();
+    }
+
     /** Impact analysis replays recorded events read from audit-ingest's query API. */
     interface Impact {
         /** audit-ingest's base URL. */

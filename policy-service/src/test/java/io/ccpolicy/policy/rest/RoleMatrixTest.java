@@ -34,6 +34,7 @@ class RoleMatrixTest {
                 Map.entry("GET /api/v1/policies/publications/{scopeType}/{scopeValue}/revision", Set.of("policy-admin", "policy-viewer", "agent")),
                 Map.entry("GET /api/v1/bundles/current", Set.of("policy-admin", "policy-viewer", "agent", "developer")),
                 Map.entry("GET /api/v1/bundles/public-key", Set.of("policy-admin", "policy-viewer", "agent", "developer")),
+                Map.entry("GET /api/v1/agent-setup", RoleMatrix.ANYONE),
                 Map.entry("POST /api/v1/enrolments", Set.of("developer", "agent")),
                 Map.entry("GET /api/v1/enrolments", READERS),
                 Map.entry("POST /api/v1/enrolments/{machineId}/revoke", Set.of("policy-admin"))))).isEmpty();
