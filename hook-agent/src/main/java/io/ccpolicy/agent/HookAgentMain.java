@@ -82,13 +82,16 @@ public final class HookAgentMain {
                 On a developer machine:
                   serve --policy FILE|DIR               the daemon Claude Code's hooks call (127.0.0.1 only)
                           [--config agent.yaml] [--state-dir DIR] [--port N] [--home DIR]
+                  serve --server URL [--trust-key FP]   the same, policy from policy-service: joins it on first use
+                                                        (pins its bundle key, signs you in)
                   settings [--port N] [--policy FILE]   the managed settings that route Claude Code's hooks here
                   install [--managed-dir DIR] [--port N] [--policy FILE]
                                                         write them into Claude Code's managed settings
                   uninstall [--managed-dir DIR]         restore the managed settings as they were
                   status [--port N]                     daemon health, who is signed in, policy version, exceptions, audit
-                  login [--client-id ID]                sign in as the developer (device code from the identity provider);
-                                                        bundles are then issued for you, with your teams
+                  login [--server URL --trust-key FP]   sign in as the developer (device code from the identity provider)
+                                                        and enrol this machine; bundles are then issued for you, with
+                                                        your teams (--server joins a platform on first use)
                   enroll                                enrol this machine's signing key again for the signed-in developer
                   logout                                forget the sign-in (organisation policies only)
                   verify-audit FILE                     recompute the audit hash chains; name what was altered

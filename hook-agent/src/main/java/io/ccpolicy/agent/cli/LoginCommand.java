@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code login [--client-id ID] [--config agent.yaml] [--state-dir DIR]}: signs the developer in with the device
+ * {@code login [--server URL [--trust-key SHA256:…]] [--client-id ID] [--config agent.yaml] [--state-dir DIR]}: on a
+ * machine without agent.yaml, joins the platform at {@code --server} first; signs the developer in with the device
  * authorization grant against the identity provider of agent.yaml's server section, then enrols the machine's key for
  * the developer; {@code enroll} enrols it again (a new key, or after a failed attempt); {@code logout} forgets the sign-in.
  */
@@ -23,8 +24,11 @@ public final class LoginCommand {
     }
 
     public static int login(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
-        Args args = Args.parse(argv, Set.of("client-id", "config", "state-dir"), Set.of());
+        Args args = Args.parse(argv, Set.of("client-id", "config", "state-dir", "server", "trust-key"), Set.of());
         Path stateDir = AgentPaths.stateDir(args.option("state-dir").orElse(null));
+        if (!JoinPlatform.ifNeeded(args, configFile(args, stateDir), stateDir, out, err)) {
+            return 1;
+        }
         AgentConfig agent = config(args, stateDir, err);
         if (agent == null) {
             return 1;
@@ -34,23 +38,26 @@ public final class LoginCommand {
                     + "the agent enforces local files and has nobody to sign in to");
             return 1;
         }
-        DeveloperLogin login = new DeveloperLogin(stateDir, agent.server().tokenUrl(), args.option("client-id").orElse(DeveloperLogin.DEFAULT_CLIENT),
+        DeveloperLogin login = new DeveloperLogin(stateDir, agent.server().tokenUrl(), args.option("client-id").orElse(agent.server().signInClient()),
                 Clock.systemUTC());
-        return reporting(err, () -> {
-            DeveloperLogin.Started started = login.start();
-            out.println("To sign in, open " + started.verificationUri() + " and enter the code " + started.userCode());
-            if (started.verificationUriComplete() != null) {
-                out.println("(or open " + started.verificationUriComplete() + ")");
-            }
-            out.println("Waiting for the sign-in to be approved...");
-            out.flush();
-            DeveloperLogin.Session session = login.complete(started);
-            out.println("Signed in as " + session.email() + (session.teams().isEmpty() ? "" : " (teams " + String.join(", ", session.teams()) + ")")
-                    + (session.refreshExpiresAt() == null ? "" : ", until " + session.refreshExpiresAt() + " unless used before")
-                    + ". The running agent takes this identity at its next sync; bundles are now issued for you.");
-            String keyId = MachineEnrolment.enrol(agent, stateDir, login.get());
-            out.println("Machine " + agent.machineId() + " enrolled for " + session.email() + " (key " + keyId + "): its audit events are signed with it");
-        });
+        return reporting(err, () -> signIn(login, agent, stateDir, out));
+    }
+
+    /** The device grant on the terminal, then the machine's enrolment for whoever signed in. */
+    static void signIn(DeveloperLogin login, AgentConfig agent, Path stateDir, PrintStream out) throws IOException, InterruptedException {
+        DeveloperLogin.Started started = login.start();
+        out.println("To sign in, open " + started.verificationUri() + " and enter the code " + started.userCode());
+        if (started.verificationUriComplete() != null) {
+            out.println("(or open " + started.verificationUriComplete() + ")");
+        }
+        out.println("Waiting for the sign-in to be approved...");
+        out.flush();
+        DeveloperLogin.Session session = login.complete(started);
+        out.println("Signed in as " + session.email() + (session.teams().isEmpty() ? "" : " (teams " + String.join(", ", session.teams()) + ")")
+                + (session.refreshExpiresAt() == null ? "" : ", until " + session.refreshExpiresAt() + " unless used before")
+                + ". The running agent takes this identity at its next sync; bundles are now issued for you.");
+        String keyId = MachineEnrolment.enrol(agent, stateDir, login.get());
+        out.println("Machine " + agent.machineId() + " enrolled for " + session.email() + " (key " + keyId + "): its audit events are signed with it");
     }
 
     public static int enroll(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
@@ -65,19 +72,19 @@ public final class LoginCommand {
             return 1;
         }
         return reporting(err, () -> {
-            String token = new DeveloperLogin(stateDir, agent.server().tokenUrl(), args.option("client-id").orElse(DeveloperLogin.DEFAULT_CLIENT),
+            String token = new DeveloperLogin(stateDir, agent.server().tokenUrl(), args.option("client-id").orElse(agent.server().signInClient()),
                     Clock.systemUTC()).get();
             out.println("Machine " + agent.machineId() + " enrolled (key " + MachineEnrolment.enrol(agent, stateDir, token) + ")");
         });
     }
 
     /** A step that talks to the identity provider and policy-service. */
-    private interface Remote {
+    interface Remote {
         void run() throws IOException, InterruptedException;
     }
 
     /** Runs {@code step}; 0 when it succeeded, else 1 with what went wrong said on {@code err}. */
-    private static int reporting(PrintStream err, Remote step) {
+    static int reporting(PrintStream err, Remote step) {
         try {
             step.run();
             return 0;
@@ -109,8 +116,12 @@ public final class LoginCommand {
         }
     }
 
+    private static Path configFile(Args args, Path stateDir) {
+        return Path.of(args.option("config").orElse(stateDir.resolve("agent.yaml").toString()));
+    }
+
     private static AgentConfig config(Args args, Path stateDir, PrintStream err) {
-        Path file = Path.of(args.option("config").orElse(stateDir.resolve("agent.yaml").toString()));
+        Path file = configFile(args, stateDir);
         if (!Files.isRegularFile(file)) {
             err.println("hook-agent: no agent configuration at " + file + " (--config FILE)");
             return null;

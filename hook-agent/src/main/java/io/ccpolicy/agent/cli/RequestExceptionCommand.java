@@ -107,7 +107,7 @@ public final class RequestExceptionCommand {
         String token = env.getOrDefault("CCPOLICY_TOKEN", "");
         if (token.isBlank() && agent != null && agent.server().enabled() && DeveloperLogin.signedIn(stateDir)) {
             try {
-                return new DeveloperLogin(stateDir, agent.server().tokenUrl(), DeveloperLogin.DEFAULT_CLIENT, java.time.Clock.systemUTC()).get();
+                return new DeveloperLogin(stateDir, agent.server().tokenUrl(), agent.server().signInClient(), java.time.Clock.systemUTC()).get();
             } catch (IllegalStateException e) {
                 throw new UsageException(e.getMessage());
             }

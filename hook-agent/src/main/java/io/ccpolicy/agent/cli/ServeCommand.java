@@ -41,8 +41,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code serve --policy FILE|DIR [--config agent.yaml] [--state-dir DIR] [--port N] [--home DIR]}: the daemon Claude
- * Code's hooks call, on 127.0.0.1 only. Runs until stopped (SIGTERM or SIGINT).
+ * {@code serve --policy FILE|DIR | --server URL [--trust-key SHA256:…] [--config agent.yaml] [--state-dir DIR] [--port N]
+ * [--home DIR]}: the daemon Claude Code's hooks call, on 127.0.0.1 only. With {@code --server} on a machine without
+ * agent.yaml it joins the platform first, and signs the developer in when nobody is. Runs until stopped (SIGTERM or SIGINT).
  */
 public final class ServeCommand {
 
@@ -53,13 +54,16 @@ public final class ServeCommand {
 
     public static int run(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
         long started = System.nanoTime();
-        Args args = Args.parse(argv, Set.of("policy", "server", "config", "state-dir", "port", "home", "managed-dir"), Set.of());
+        Args args = Args.parse(argv, Set.of("policy", "server", "trust-key", "config", "state-dir", "port", "home", "managed-dir"), Set.of());
         Path stateDir = AgentPaths.stateDir(args.option("state-dir").orElse(null));
         Path configFile = Path.of(args.option("config").orElse(stateDir.resolve("agent.yaml").toString()));
         int port = port(args);
         String home = args.option("home").orElse(System.getProperty("user.home"));
         AgentLog log = new AgentLog(err);
         AgentConfig agent;
+        if (args.option("policy").isEmpty() && !JoinPlatform.ifNeeded(args, configFile, stateDir, out, err)) {
+            return 1;
+        }
         try {
             Files.createDirectories(stateDir);
             if (!Files.isRegularFile(configFile)) {
@@ -100,6 +104,14 @@ public final class ServeCommand {
                 agent = agent.withServer(agent.server().withUrl(java.net.URI.create(url)));
             }
             boolean fromServer = agent.server().enabled() && args.option("policy").isEmpty();
+            if (fromServer && !agent.server().machineCredentials() && !DeveloperLogin.signedIn(stateDir)) {
+                // Bundles are issued to a signed-in developer only: sign in here rather than start with nothing to enforce.
+                AgentConfig joined = agent;
+                if (LoginCommand.reporting(err, () -> LoginCommand.signIn(new DeveloperLogin(stateDir, joined.server().tokenUrl(),
+                        joined.server().signInClient(), Clock.systemUTC()), joined, stateDir, out)) != 0) {
+                    return 1;
+                }
+            }
             PolicyHolder policy = new PolicyHolder(fromServer ? null : Path.of(args.required("policy")), clock, log,
                     problems -> audit.append(events.error("PolicyReload", Map.of(), "policy edit refused, " + problems.size()
                             + " problem(s): " + problems.get(0))));
@@ -171,7 +183,7 @@ public final class ServeCommand {
             PolicyHolder.Active active = policy.active();
             log.info("hook-agent ready on 127.0.0.1:" + server.port() + " in " + (System.nanoTime() - started) / 1_000_000 + " ms: "
                     + active.engine().document().organization() + ", " + active.engine().document().policies().size()
-                    + " policies from " + active.file() + ", user " + agent.identity().email() + ", audit to " + audit.file()
+                    + " policies from " + active.file() + ", user " + active.identityOr(agent.identity()).email() + ", audit to " + audit.file()
                     + (shipper != null ? " shipped to Kafka topic " + agent.shipping().topic() : " (not shipped: no audit.kafka in agent.yaml)"));
             out.flush();
             stop.await();
@@ -230,8 +242,16 @@ public final class ServeCommand {
         }
         // The signed-in developer's token when there is one (login may happen while the agent runs), else the machine's client.
         ClientCredentials machine = new ClientCredentials(agent.server(), clock);
-        DeveloperLogin developer = new DeveloperLogin(stateDir, agent.server().tokenUrl(), DeveloperLogin.DEFAULT_CLIENT, clock);
-        return new BundleSync(agent, policy, stateDir, keys, () -> DeveloperLogin.signedIn(stateDir) ? developer.get() : machine.get(), log, clock);
+        DeveloperLogin developer = new DeveloperLogin(stateDir, agent.server().tokenUrl(), agent.server().signInClient(), clock);
+        return new BundleSync(agent, policy, stateDir, keys, () -> {
+            if (DeveloperLogin.signedIn(stateDir)) {
+                return developer.get();
+            }
+            if (!agent.server().machineCredentials()) {
+                throw new IllegalStateException("nobody is signed in on this machine: run 'hook-agent login'");
+            }
+            return machine.get();
+        }, log, clock);
     }
 
     static int port(Args args) throws UsageException {

@@ -23,8 +23,10 @@ public record AgentConfig(String organization, Identity identity, String machine
 
     /**
      * {@code server:} where the policy comes from instead of a file: {@code url} of policy-service, {@code public_key}
-     * (the bundle signing key, PEM file, pinned at install), {@code project}, and the OAuth2 client credentials the agent
-     * authenticates with: {@code token_url}, {@code client_id}, {@code client_secret} or {@code client_secret_file};
+     * (the bundle signing key, PEM file, pinned at install), {@code project}, the identity provider's {@code token_url}
+     * and {@code client_id}: with {@code client_secret} or {@code client_secret_file}, the machine's own client (its
+     * bundles carry the organisation's layer until a developer signs in); without, the public client developers sign in
+     * with, and every bundle is the signed-in developer's;
      * {@code wait_seconds} of each long poll (default 30); {@code max_staleness_hours} (default 168): past that long
      * without the server confirming the bundle, the stricter profile applies (warn and audit policies enforced);
      * {@code exceptions_url}: exception-service, where {@code request-exception} sends the developer's requests.
@@ -42,6 +44,16 @@ public record AgentConfig(String organization, Identity identity, String machine
 
         public boolean enabled() {
             return url != null;
+        }
+
+        /** Whether the machine has a client of its own (client credentials), used while no developer is signed in. */
+        public boolean machineCredentials() {
+            return !clientSecret.isBlank();
+        }
+
+        /** The public client developers sign in with: client_id itself when the machine has no secret of its own. */
+        public String signInClient() {
+            return machineCredentials() ? DeveloperLogin.DEFAULT_CLIENT : clientId;
         }
 
         public ServerSync withUrl(URI other) {
@@ -105,7 +117,9 @@ public record AgentConfig(String organization, Identity identity, String machine
         String email = null;
         List<String> teams = List.of();
         String department = "";
-        if (top.get("user") instanceof Map<?, ?> user) {
+        if (top.get("user") == null && top.get("server") instanceof Map<?, ?>) {
+            email = ""; // who is using the machine comes from the developer's sign-in, inside the signed bundle
+        } else if (top.get("user") instanceof Map<?, ?> user) {
             user.keySet().stream().map(String::valueOf).filter(k -> !USER.contains(k))
                     .forEach(k -> problems.add("unknown key 'user." + k + "' (known: email, teams, department)"));
             email = user.get("email") instanceof String e && e.contains("@") ? e : null;
@@ -119,7 +133,7 @@ public record AgentConfig(String organization, Identity identity, String machine
             }
             department = user.get("department") instanceof String d ? d : "";
         } else {
-            problems.add("user is required: {email, teams, department}");
+            problems.add("user is required without a server section: {email, teams, department}");
         }
         AuditShipping shipping = AuditShipping.NONE;
         if (top.get("audit") instanceof Map<?, ?> audit) {
@@ -185,9 +199,7 @@ public record AgentConfig(String organization, Identity identity, String machine
                 problems.add("server.client_secret_file " + path + " does not exist");
             }
         }
-        if (secret.isBlank()) {
-            problems.add("server.client_secret or server.client_secret_file is required");
-        }
+        // Without a secret, client_id is the public client developers sign in with, and bundles need a signed-in developer.
         int wait = 30;
         if (section.get("wait_seconds") instanceof Number n && n.intValue() >= 0 && n.intValue() <= 300) {
             wait = n.intValue();

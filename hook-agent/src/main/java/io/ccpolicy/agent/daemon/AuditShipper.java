@@ -88,6 +88,10 @@ public final class AuditShipper implements AutoCloseable {
         properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
         properties.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "5000");
+        if ("OAUTHBEARER".equals(agent.shipping().kafka().get("sasl.mechanism")) && !agent.shipping().kafka().containsKey("sasl.jaas.config")
+                && agent.server().enabled()) {
+            properties.putAll(DeveloperJwtRetriever.producerProperties(stateDir, agent.server().tokenUrl(), agent.server().signInClient()));
+        }
         properties.putAll(agent.shipping().kafka());
         this.producerProperties = properties;
         this.thread = new Thread(this::loop, "audit-shipper");
