@@ -100,7 +100,9 @@ public class BundleService {
         List<PolicyBundle.PendingRequest> pending = new ArrayList<>();
         for (ExceptionStateChange state : current.exceptions()) {
             PolicyException grant = state.state().equals(ExceptionStateChange.APPROVED) ? state.grant() : null;
-            if (grant != null && grant.concerns(identity, projectName)) {
+            // A project's grants go to every machine: a session's project is its checkout's origin, known only on the
+            // machine, and the agent applies such a grant only in a session of a repository it names.
+            if (grant != null && (grant.scope() == PolicyException.Scope.PROJECT || grant.concerns(identity, projectName))) {
                 grants.add(grant);
             } else if (state.state().equals(ExceptionStateChange.PENDING) && state.requester().equalsIgnoreCase(email)) {
                 pending.add(state.pending());

@@ -87,6 +87,30 @@ class ExceptionStateConsumerTest {
                 .containsPattern("policy_grants_dead_lettered_total(\\{[^}]*\\})? [1-9]");
     }
 
+    @Test
+    void aProjectGrantReachesEveryMachineForTheAgentToApplyInThatProjectsSessionsOnly() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        String grant = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(new ExceptionStateChange("project-" + run, 2,
+                ExceptionStateChange.APPROVED, "no-rm", "rm -rf build", "project", "github.com/acme/legacy-" + run, "kim@acme.com", "cleanup",
+                "ann@acme.com", now.plus(Duration.ofDays(1)), now).toMap()).toString();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>("exception.grants.v1", "project-" + run, grant)).get();
+        }
+        String admin = io.quarkus.test.oidc.server.OidcWiremockTestResource.getAccessToken("admin", java.util.Set.of("policy-admin"));
+        long revision = RestAssured.given().auth().oauth2(admin).contentType("application/yaml").queryParam("note", "no-rm")
+                .body("version: \"1.0\"\norganization: Acme\npolicies:\n  - {name: no-rm, type: denylist, target: bashCommand, values: [\"rm -rf\"], severity: error}\n".getBytes(StandardCharsets.UTF_8))
+                .post("/api/v1/policies/versions").then().statusCode(201).extract().jsonPath().getLong("revision");
+        RestAssured.given().auth().oauth2(admin).contentType("application/json").body(Map.of("revision", revision, "scope",
+                Map.of("type", "organization", "value", "*"), "note", "no-rm")).post("/api/v1/policies/publications").then().statusCode(201);
+        // Bob's machine names no project: which repository a session works in is known on the machine only.
+        String bob = io.ccpolicy.testinfra.TestTokens.of("bob@acme.com", "developer");
+        await("the project's grant is in a bundle asked for without a project").atMost(Duration.ofSeconds(30)).until(() -> RestAssured.given()
+                .auth().oauth2(bob).queryParam("machine", "m-" + run).get("/api/v1/bundles/current").then().extract().asString()
+                .contains("project-" + run));
+    }
+
     private static String reason(ConsumerRecord<String, String> record) {
         return new String(record.headers().lastHeader("dead-letter-reason").value(), StandardCharsets.UTF_8);
     }
