@@ -62,8 +62,9 @@ public final class RequestExceptionCommand {
             }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("policy", args.required("policy"));
-            body.put("scope", args.option("scope").orElse("user"));
-            args.option("scope-value").ifPresent(v -> body.put("scopeValue", v));
+            String scope = args.option("scope").orElse("user");
+            body.put("scope", scope);
+            scopeValue(scope, args, stateDir).ifPresent(v -> body.put("scopeValue", v));
             args.option("value").ifPresent(v -> body.put("value", v));
             body.put("reason", args.required("reason"));
             body.put("duration", args.option("duration").orElse("24h"));
@@ -94,6 +95,36 @@ public final class RequestExceptionCommand {
         } catch (IOException | AgentConfig.InvalidConfig e) {
             return null;
         }
+    }
+
+    /**
+     * What the exception covers when {@code --scope-value} is not given: for a project, the repository the command runs
+     * in (its normalised origin, as the agent sees it); for a team, the signed-in developer's team when there is one.
+     */
+    private static java.util.Optional<String> scopeValue(String scope, Args args, Path stateDir) throws UsageException {
+        if (args.option("scope-value").isPresent() || scope.equals("user")) {
+            return args.option("scope-value");
+        }
+        if (scope.equals("project")) {
+            String cwd = System.getProperty("user.dir");
+            String project = new io.ccpolicy.agent.daemon.Workspace(System.getProperty("user.home")).projectName(cwd);
+            if (project.isEmpty() || io.ccpolicy.engine.model.Projects.isOpaque(project)) {
+                throw new UsageException("--scope project: " + cwd + " is not a checkout with one plain origin remote"
+                        + (project.isEmpty() ? "" : " (" + project.substring(io.ccpolicy.engine.model.Projects.OPAQUE.length()) + ")")
+                        + "; name the project with --scope-value, e.g. github.com/acme/payments");
+            }
+            return java.util.Optional.of(project);
+        }
+        List<String> teams;
+        try {
+            teams = DeveloperLogin.session(stateDir).map(DeveloperLogin.Session::teams).orElse(List.of());
+        } catch (IOException e) {
+            teams = List.of();
+        }
+        if (scope.equals("team") && teams.size() == 1) {
+            return java.util.Optional.of(teams.get(0));
+        }
+        throw new UsageException("--scope " + scope + " needs --scope-value" + (teams.isEmpty() ? "" : " (your teams: " + String.join(", ", teams) + ")"));
     }
 
     private static String token(Args args, Map<String, String> env, AgentConfig agent, Path stateDir) throws UsageException {

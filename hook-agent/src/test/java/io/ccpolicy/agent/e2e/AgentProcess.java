@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The packaged hook agent ({@code target/hook-agent.jar}) running as its own process, as on a developer machine. */
-final class AgentProcess implements AutoCloseable {
+public final class AgentProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
@@ -28,15 +28,19 @@ final class AgentProcess implements AutoCloseable {
     }
 
     static AgentProcess start(Path policy, Path stateDir, Path home, int port) throws IOException, InterruptedException {
-        Path jar = Path.of("target/hook-agent.jar").toAbsolutePath();
+        return start(Path.of("target/hook-agent.jar"), List.of("--policy", policy.toString(), "--home", home.toString()), stateDir, port);
+    }
+
+    /** {@code hook-agent serve} from {@code jar} with {@code args}, on {@code port}, its output in the state directory's agent.log. */
+    public static AgentProcess start(Path jar, List<String> args, Path stateDir, int port) throws IOException, InterruptedException {
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException(jar + " is missing: the end-to-end tests run after 'package'");
+            throw new IllegalStateException(jar.toAbsolutePath() + " is missing: the end-to-end tests run after 'package'");
         }
         Path log = stateDir.resolve("agent.log");
-        Process process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-jar", jar.toString(), "serve", "--policy", policy.toString(), "--state-dir", stateDir.toString(),
-                "--port", String.valueOf(port), "--home", home.toString()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-jar", jar.toAbsolutePath().toString(), "serve", "--state-dir", stateDir.toString(), "--port", String.valueOf(port)));
+        command.addAll(args);
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         AgentProcess agent = new AgentProcess(process, port, log, stateDir);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (agent.health() == null) {
@@ -49,16 +53,16 @@ final class AgentProcess implements AutoCloseable {
         return agent;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         return Files.readString(log);
     }
 
     /** The daemon's full /health answer (sent with the install's secret, as 'hook-agent status' does), or null while it does not answer. */
-    String health() {
+    public String health() {
         try {
             if (!Files.exists(stateDir.resolve("hook-secret"))) {
                 return null;

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * into {@code ~/.cache/ccpolicy-e2e} on first use and reused after. Sessions run headless ({@code claude -p}) with a
  * throw-away HOME, against the fake Messages API.
  */
-final class ClaudeCli {
+public final class ClaudeCli {
 
     static final String VERSION = "2.1.331";
 
@@ -23,7 +23,7 @@ final class ClaudeCli {
         this.binary = binary;
     }
 
-    static ClaudeCli installed() throws IOException, InterruptedException {
+    public static ClaudeCli installed() throws IOException, InterruptedException {
         Path dir = Path.of(System.getProperty("user.home"), ".cache", "ccpolicy-e2e", "claude-code-" + VERSION);
         Path binary = dir.resolve("node_modules/@anthropic-ai/claude-code-linux-x64/claude");
         if (!Files.isExecutable(binary)) {
@@ -40,10 +40,10 @@ final class ClaudeCli {
     }
 
     /** The outcome of one headless session. */
-    record Session(int exitCode, String stdout, String stderr) {
+    public record Session(int exitCode, String stdout, String stderr) {
     }
 
-    Session run(Path project, Path home, String apiUrl, List<String> extraArgs, Map<String, String> extraEnv)
+    public Session run(Path project, Path home, String apiUrl, List<String> extraArgs, Map<String, String> extraEnv)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(binary.toString(), "-p", "Carry out the task.", "--output-format", "stream-json",
                 "--verbose"));

@@ -23,30 +23,30 @@ import java.util.concurrent.Executors;
  * gets the scenario's turns in order (text and tool calls), sub-agents get theirs, side requests get a short text.
  * Every tool result the CLI sends back is recorded, with the hook's refusal text when a hook blocked the call.
  */
-final class FakeMessagesApi implements AutoCloseable {
+public final class FakeMessagesApi implements AutoCloseable {
 
     /** One tool call the model makes. */
-    record Call(String name, Map<String, Object> input) {
+    public record Call(String name, Map<String, Object> input) {
     }
 
     /** One assistant turn: text, tool calls, and an action to run just before it is served (e.g. edit the policy). */
-    record Turn(String text, List<Call> calls, Runnable before) {
+    public record Turn(String text, List<Call> calls, Runnable before) {
 
-        static Turn calls(Call... calls) {
+        public static Turn calls(Call... calls) {
             return new Turn("", List.of(calls), () -> { });
         }
 
-        static Turn text(String text) {
+        public static Turn text(String text) {
             return new Turn(text, List.of(), () -> { });
         }
 
-        Turn before(Runnable action) {
+        public Turn before(Runnable action) {
             return new Turn(text, calls, action);
         }
     }
 
     /** What the CLI reported for one tool call. */
-    record ToolResult(String id, String tool, boolean isError, String content) {
+    public record ToolResult(String id, String tool, boolean isError, String content) {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -63,7 +63,7 @@ final class FakeMessagesApi implements AutoCloseable {
     private final int inputTokensPerResponse;
 
     /** {@code inputTokensPerResponse} fixes the usage each response reports, so token budgets are deterministic. */
-    FakeMessagesApi(List<Turn> main, List<Turn> subagent, int inputTokensPerResponse) throws IOException {
+    public FakeMessagesApi(List<Turn> main, List<Turn> subagent, int inputTokensPerResponse) throws IOException {
         this.main = main;
         this.subagent = subagent;
         this.inputTokensPerResponse = inputTokensPerResponse;
@@ -73,16 +73,16 @@ final class FakeMessagesApi implements AutoCloseable {
         server.start();
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    List<ToolResult> results() {
+    public List<ToolResult> results() {
         return results.values().stream().sorted((a, b) -> a.id().compareTo(b.id())).toList();
     }
 
     /** The result of the i-th call of main turn t (0-based). */
-    ToolResult result(int turn, int call) {
+    public ToolResult result(int turn, int call) {
         return results.get("toolu_m" + turn + "_" + call);
     }
 
