@@ -38,8 +38,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Events checked against machine enrolments, with real Kafka and PostgreSQL (enrolment.mode=enforce): a machine's
- * signed event is stored; one forged with the shared Kafka credential (unsigned), from an unknown machine, signed with
- * another key, naming another user, or from a revoked machine goes to the dead-letter topic with the reason.
+ * signed event is stored (once, however often it is replayed); one forged with the shared Kafka credential (unsigned),
+ * from an unknown machine, signed with another key, naming another user, replayed under another id, or from a revoked
+ * machine goes to the dead-letter topic with the reason.
  */
 @QuarkusTest
 @TestProfile(EventAuthenticityTest.Enforced.class)
@@ -109,17 +110,22 @@ class EventAuthenticityTest {
                 machineKey.getPrivate());
         Map<String, Object> otherKey = EventSignature.sign(event(machine, "bob@acme.com", AuditChain.headOf(genuine)), Ed25519.generate().getPrivate());
         Map<String, Object> otherUser = EventSignature.sign(event(machine, "mallory@acme.com", AuditChain.headOf(genuine)), machineKey.getPrivate());
-        for (Map<String, Object> e : List.of(genuine, forged, unknown, otherKey, otherUser)) {
+        // The genuine event and its signature replayed as a new event: the signature covers the event id.
+        Map<String, Object> replayed = new java.util.LinkedHashMap<>(genuine);
+        replayed.put("eventId", "evt_" + UUID.randomUUID());
+        for (Map<String, Object> e : List.of(genuine, forged, unknown, otherKey, otherUser, replayed, genuine)) {
             send(AuditEvent.TOPIC, String.valueOf(((Map<?, ?>) e.get("machine")).get("id")), e);
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> stored(genuine.get("eventId")));
 
-        Map<String, String> reasons = deadLetters(List.of(forged, unknown, otherKey, otherUser));
+        Map<String, String> reasons = deadLetters(List.of(forged, unknown, otherKey, otherUser, replayed));
+        assertThat(reasons.get(replayed.get("eventId"))).contains("fails its signature check");
+        assertThat(stored(genuine.get("eventId"))).as("the genuine event sent twice is stored once").isTrue();
         assertThat(reasons.get(forged.get("eventId"))).contains("the event is not signed, but machine " + machine + " is enrolled");
         assertThat(reasons.get(unknown.get("eventId"))).contains("is not enrolled");
         assertThat(reasons.get(otherKey.get("eventId"))).contains("fails its signature check").contains("signed with key");
         assertThat(reasons.get(otherUser.get("eventId"))).contains("names user 'mallory@acme.com', but machine " + machine + " is enrolled for bob@acme.com");
-        for (Map<String, Object> e : List.of(forged, unknown, otherKey, otherUser)) {
+        for (Map<String, Object> e : List.of(forged, unknown, otherKey, otherUser, replayed)) {
             assertThat(stored(e.get("eventId"))).isFalse();
         }
         assertThat(QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(
