@@ -50,7 +50,7 @@ class PlatformIT {
     @BeforeAll
     static void platformUp() throws Exception {
         env.put("CCPOLICY_PLATFORM_DIR", state.toString());
-        for (String port : List.of("PG", "KAFKA", "KAFKA_CONTROLLER", "S3", "KEYCLOAK", "POLICY_SERVICE", "EXCEPTION_SERVICE",
+        for (String port : List.of("PG", "KAFKA", "KAFKA_CONTROLLER", "KAFKA_AGENTS", "S3", "KEYCLOAK", "POLICY_SERVICE", "EXCEPTION_SERVICE",
                 "AUDIT_INGEST", "REPORT_SERVICE")) {
             env.put("CCPOLICY_" + port + "_PORT", String.valueOf(Ports.freePort()));
         }
@@ -184,6 +184,14 @@ class PlatformIT {
             request = HttpRequest.newBuilder(response.uri().resolve(location.get())).GET();
         }
         throw new AssertionError("too many redirects on the verification page");
+    }
+
+    @Test
+    void theGuidesExceptionFlowInARunningClaudeCodeSessionForAUserATeamAndAProject() throws Exception {
+        Map<String, String> ports = new HashMap<>();
+        env.forEach((key, value) -> ports.put(key.replaceFirst("^CCPOLICY_", "").replaceFirst("_PORT$", ""), value));
+        GuideExceptionFlow.run(new GuideExceptionFlow.Platform(ROOT, upOutput, ports, PlatformIT::accessToken,
+                PlatformIT::approveInTheBrowsersPlace), Files.createDirectories(state.resolve("guide-flow")));
     }
 
     @Test

@@ -75,7 +75,8 @@ public final class RequestExceptionCommand {
                 return refused(response, err);
             }
             Map<?, ?> created = Json.MAPPER.readValue(response.body(), Map.class);
-            out.println("Exception request " + created.get("id") + " for policy " + created.get("policy") + " is " + created.get("state")
+            out.println("Exception request " + created.get("id") + " for policy " + created.get("policy") + " (" + created.get("scopeType") + " "
+                    + created.get("scopeValue") + ") is " + created.get("state")
                     + " (" + created.get("requestedDuration") + "); an approver decides. Check with: hook-agent request-exception --list");
             return 0;
         } catch (IOException e) {
