@@ -122,6 +122,7 @@ final class GuideExceptionFlow {
                 assertThat(session.result(3, 0).isError()).as("project exception applied: %s%nagent: %s%nrequests: %s", session.result(3, 0),
                         agent.health(), requests).isFalse();
                 assertThat(Files.size(project.resolve("notes.txt"))).isZero();
+                System.out.println("guide flow: approval to the running agent holding the grant, user/team/project: " + propagation);
                 assertThat(propagation).hasSize(3).allSatisfy(d -> assertThat(d).isLessThan(PROPAGATION));
             }
             auditArrivesOnTheDevelopersToken(platform, Files.readString(state.resolve("machine-id")).trim());

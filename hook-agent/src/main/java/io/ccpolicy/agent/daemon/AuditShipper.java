@@ -117,7 +117,12 @@ public final class AuditShipper implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                String error = e.getClass().getSimpleName() + ": " + e.getMessage();
+                Throwable root = e;
+                while (root.getCause() != null && root.getCause() != root) {
+                    root = root.getCause();
+                }
+                // Kafka wraps what went wrong ("Failed to construct kafka producer"): say the cause as well.
+                String error = e.getClass().getSimpleName() + ": " + e.getMessage() + (root == e ? "" : " (" + root.getMessage() + ")");
                 if (!error.equals(lastError)) {
                     agentLog.warn("audit shipping to Kafka failed, events stay in the spool and will be resent: " + error);
                 }

@@ -138,6 +138,9 @@ public final class DeveloperLogin implements Supplier<String> {
         if (accessToken != null && clock.instant().isBefore(renewAt)) {
             return accessToken;
         }
+        if (!signedIn(stateDir)) {
+            throw new IllegalStateException("nobody is signed in on this machine: run 'hook-agent login'");
+        }
         try {
             Map<String, Object> stored = read(stateDir);
             Map<String, Object> body = post(tokenUrl, "grant_type=refresh_token&refresh_token=" + encode(String.valueOf(stored.get("refreshToken")))
