@@ -32,6 +32,8 @@ public class IngestRepository {
         public static final String CLOCK = "clock";
         /** An event refused for its authenticity (signature, machine, user): it is in the dead-letter topic, not the trail. */
         public static final String REJECTED = "rejected";
+        /** An event stored without proof of its origin (enrolment.mode=record): unsigned, or from a machine not enrolled. */
+        public static final String UNVERIFIED = "unverified";
     }
 
     private final DataSource dataSource;

@@ -11,11 +11,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -72,17 +72,20 @@ public class BatchIngestor {
         }
         List<IncomingEvent> valid = new ArrayList<>(parsed.size());
         List<IngestRepository.Finding> forged = new ArrayList<>();
+        Map<String, String> unverified = new HashMap<>();
         Map<String, io.ccpolicy.engine.audit.EnrolmentChange> enrolled = parsed.isEmpty() ? Map.of() : authenticity.enrolmentsOf(parsed);
         for (int i = 0; i < parsed.size(); i++) {
             IncomingEvent event = parsed.get(i);
-            Optional<String> refusal = authenticity.refusal(event, enrolled);
-            if (refusal.isPresent()) {
-                refused.add(new DeadLetters.DeadLetter(parsedFrom.get(i), refusal.get()));
+            EventAuthenticity.Verdict verdict = authenticity.check(event, enrolled);
+            if (verdict.isRefused()) {
+                refused.add(new DeadLetters.DeadLetter(parsedFrom.get(i), verdict.refusal()));
                 // reports list refused events as integrity findings: a forgery attempt is evidence too
-                forged.add(new IngestRepository.Finding(event.machineId(), event.eventId(),
-                        event.event().get("seq") instanceof Number seq ? seq.longValue() : null, IngestRepository.Finding.REJECTED, refusal.get()));
+                forged.add(finding(event, IngestRepository.Finding.REJECTED, verdict.refusal()));
             } else {
                 valid.add(event);
+                if (verdict.unverified() != null) {
+                    unverified.put(event.eventId(), verdict.unverified());
+                }
             }
         }
         events.recordFindings(forged, now);
@@ -95,6 +98,7 @@ public class BatchIngestor {
         // A record delivered twice in one batch is stored once: keep its first copy.
         List<IncomingEvent> fresh = valid.stream().filter(e -> inserted.remove(e.eventId())).toList();
         int findings = fresh.isEmpty() ? 0 : chains.verify(fresh, now) + flagClocks(fresh, now);
+        flagUnverified(fresh, unverified, now); // counted by audit_ingest_unverified_total, not as breaks
         int objects = archiveFresh(records.get(0).topic(), fresh, now);
         return new Result(records.size(), fresh.size(), valid.size() - fresh.size(), refused.size(), findings, objects);
     }
@@ -109,14 +113,23 @@ public class BatchIngestor {
             Duration offset = Duration.between(now, event.occurredAt());
             boolean ahead = offset.compareTo(tolerance.futureTolerance()) > 0;
             if (ahead || offset.negated().compareTo(tolerance.pastTolerance()) > 0) {
-                flagged.add(new IngestRepository.Finding(event.machineId(), event.eventId(),
-                        event.event().get("seq") instanceof Number seq ? seq.longValue() : null, IngestRepository.Finding.CLOCK,
-                        "timestamp " + event.occurredAt() + " is " + describe(offset.abs()) + (ahead ? " ahead of" : " behind")
-                                + " ingest time " + now + " (the machine's clock is wrong, or the event was held back)"));
+                flagged.add(finding(event, IngestRepository.Finding.CLOCK, "timestamp " + event.occurredAt() + " is " + describe(offset.abs())
+                        + (ahead ? " ahead of" : " behind") + " ingest time " + now + " (the machine's clock is wrong, or the event was held back)"));
             }
         }
         events.recordFindings(flagged, now);
         return flagged.size();
+    }
+
+    /** Events stored without proof of their origin (enrolment.mode=record): reports count them apart. */
+    private void flagUnverified(List<IncomingEvent> fresh, Map<String, String> unverified, Instant now) throws java.sql.SQLException {
+        events.recordFindings(fresh.stream().filter(e -> unverified.containsKey(e.eventId()))
+                .map(e -> finding(e, IngestRepository.Finding.UNVERIFIED, unverified.get(e.eventId()))).toList(), now);
+    }
+
+    private static IngestRepository.Finding finding(IncomingEvent event, String kind, String problem) {
+        return new IngestRepository.Finding(event.machineId(), event.eventId(), event.event().get("seq") instanceof Number seq ? seq.longValue() : null,
+                kind, problem);
     }
 
     private static String describe(Duration d) {

@@ -17,7 +17,8 @@ import java.util.Optional;
  * Whether an event comes from the machine it names: signed with that machine's enrolled key, by the identity the
  * machine is enrolled for, from a machine not revoked. Evidence of forgery (a signature that fails, a revoked machine,
  * another user) is always refused; an unsigned event or an unknown machine is refused under {@code enrolment.mode=enforce}
- * and counted ({@code audit_ingest_unverified_total}) under {@code record}, the mode for a fleet still enrolling.
+ * and, under {@code record} (the mode for a fleet still enrolling), stored, counted ({@code audit_ingest_unverified_total})
+ * and recorded as an integrity finding of kind {@code unverified}, which reports count apart from verified events.
  * Administrative events (machine {@code service:<name>}) must verify with the service's key in
  * {@code enrolment.service-keys}.
  */
@@ -54,10 +55,26 @@ public class EventAuthenticity {
         return enrolments.of(events.stream().map(IncomingEvent::machineId).distinct().toList());
     }
 
-    /** Empty when the event may be stored; otherwise the reason it is refused. */
-    public Optional<String> refusal(IncomingEvent event, Map<String, EnrolmentChange> enrolled) {
+    /**
+     * What becomes of an event: refused (with the reason), or stored, verified or (under {@code record} only) not, with
+     * the reason it could not be verified.
+     */
+    public record Verdict(String refusal, String unverified) {
+
+        static final Verdict VERIFIED = new Verdict(null, null);
+
+        static Verdict refused(String why) {
+            return new Verdict(why, null);
+        }
+
+        public boolean isRefused() {
+            return refusal != null;
+        }
+    }
+
+    public Verdict check(IncomingEvent event, Map<String, EnrolmentChange> enrolled) {
         if (event.machineId().startsWith("service:")) {
-            return serviceRefusal(event);
+            return serviceCheck(event);
         }
         EnrolmentChange enrolment = enrolled.get(event.machineId());
         boolean signed = event.event().get(EventSignature.FIELD) != null;
@@ -65,25 +82,25 @@ public class EventAuthenticity {
             return unverified("machine " + event.machineId() + " is not enrolled" + (signed ? "" : ", and the event is not signed"));
         }
         if (enrolment.revoked()) {
-            return Optional.of("machine " + event.machineId() + " was revoked by " + enrolment.revokedBy() + " at " + enrolment.revokedAt());
+            return Verdict.refused("machine " + event.machineId() + " was revoked by " + enrolment.revokedBy() + " at " + enrolment.revokedAt());
         }
         if (!signed) {
             return unverified("the event is not signed, but machine " + event.machineId() + " is enrolled (forged with shared credentials?)");
         }
         Optional<String> bad = EventSignature.problem(event.event(), machineKeys.computeIfAbsent(enrolment.publicKey(), Ed25519::publicKey));
         if (bad.isPresent()) {
-            return Optional.of("the event fails its signature check against machine " + event.machineId() + "'s enrolled key "
+            return Verdict.refused("the event fails its signature check against machine " + event.machineId() + "'s enrolled key "
                     + enrolment.keyId() + " (" + bad.get() + ")");
         }
         String user = event.event().get("user") instanceof Map<?, ?> u && u.get("email") instanceof String e ? e : "";
         if (!user.equalsIgnoreCase(enrolment.email())) {
-            return Optional.of("the event names user '" + user + "', but machine " + event.machineId() + " is enrolled for " + enrolment.email());
+            return Verdict.refused("the event names user '" + user + "', but machine " + event.machineId() + " is enrolled for " + enrolment.email());
         }
-        return Optional.empty();
+        return Verdict.VERIFIED;
     }
 
     /** An administrative event must verify with its service's configured key. */
-    private Optional<String> serviceRefusal(IncomingEvent event) {
+    private Verdict serviceCheck(IncomingEvent event) {
         java.security.PublicKey key = serviceKeys.get(event.machineId());
         if (key == null) {
             return unverified("no key is configured for " + event.machineId() + " (audit-ingest.enrolment.service-keys)");
@@ -92,14 +109,15 @@ public class EventAuthenticity {
             return unverified("the administrative event of " + event.machineId() + " is not signed");
         }
         return EventSignature.problem(event.event(), key)
-                .map(bad -> "the administrative event fails its signature check against " + event.machineId() + "'s key (" + bad + ")");
+                .map(bad -> Verdict.refused("the administrative event fails its signature check against " + event.machineId() + "'s key (" + bad + ")"))
+                .orElse(Verdict.VERIFIED);
     }
 
-    private Optional<String> unverified(String why) {
+    private Verdict unverified(String why) {
         if (enforce) {
-            return Optional.of(why);
+            return Verdict.refused(why);
         }
         unverified.increment();
-        return Optional.empty();
+        return new Verdict(null, why);
     }
 }

@@ -60,6 +60,9 @@ class ComplianceSummaryTest {
         assertThat(summary.getMap("totals")).containsAllEntriesOf(Map.of("events", 9, "toolCalls", 9, "fileModifications", 1, "mcpCalls", 0,
                 "withoutIdentity", 1, "users", 3, "machines", 5, "denied", 3, "asked", 1, "warned", 1));
         assertThat(summary.getInt("totals.allowed")).isEqualTo(4);
+        // enrolment.mode=record (the default): none of these machines is enrolled, so no event proves its origin
+        assertThat(summary.getInt("totals.unverified")).isEqualTo(9);
+        assertThat(summary.getList("integrityFindings.kind")).as("counted, not listed one by one").doesNotContain("unverified");
         assertThat(summary.getList("deniedByPolicy")).containsExactly(Map.of("key", "no-rm", "count", 3));
         assertThat(summary.getList("deniedByUser")).containsExactly(Map.of("key", "bob@acme.com", "count", 2),
                 Map.of("key", "ann@acme.com", "count", 1));

@@ -266,6 +266,13 @@ public final class ComplianceReportBuilder {
                 + (rejected.isEmpty() ? "none refused" : rejected.size() + " refused (kept in the dead-letter topic, not counted)"));
         listed(rejected, "refused events", f -> "Refused event " + f.path("eventId").asText() + " from " + f.path("machineId").asText() + ": "
                 + f.path("problem").asText(), gaps);
+        long unverified = e.summary().path("totals").path("unverified").asLong();
+        evidence.add("Events whose origin is proven (signed by their machine's enrolled key): "
+                + (unverified == 0 ? "all" : "all but " + unverified));
+        if (unverified > 0) {
+            gaps.add(unverified + (unverified == 1 ? " event was" : " events were") + " stored without proof of origin (machine not enrolled, "
+                    + "or unsigned, while audit-ingest runs with enrolment.mode=record): they do not prove who acted.");
+        }
         List<JsonNode> clocks = findings(e, CLOCK);
         evidence.add("Agent timestamps compared with ingest time (events are kept by ingest time): "
                 + (clocks.isEmpty() ? "none far off" : clocks.size() + " far off"));
