@@ -119,9 +119,9 @@ public final class HookService implements HookServer.Handler {
     private HookServer.Response answer(String name, HookEvent event) {
         long started = System.nanoTime();
         PolicyHolder.Active active = policy.active();
-        PolicyEngine engine = active.engine();
         String cwd = event.cwd();
         String project = workspace.projectName(cwd);
+        PolicyEngine engine = active.engineFor(project);
         long tokens = name.equals("SessionStart") ? 0 : transcripts.tokens(event.string("transcript_path"));
         EffectiveConfiguration effective = null;
         ConfigurationSnapshot snapshot = ConfigurationSnapshot.NONE;

@@ -14,6 +14,9 @@ import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -30,11 +33,26 @@ public final class PolicyHolder {
      * The policy in force. {@code signedIdentity}: whom a bundle was issued for (the signed-in developer, or the
      * machine's client before sign-in), which decisions and audit use instead of agent.yaml's claims; null for local files.
      */
-    public record Active(PolicyEngine engine, Path file, String revision, FileTime modified, Identity signedIdentity) {
+    public record Active(PolicyEngine engine, Path file, String revision, FileTime modified, Identity signedIdentity,
+            Function<String, PolicyEngine> projectEngines) {
+
+        /** A local policy file: one engine for every project. */
+        Active(PolicyEngine engine, Path file, String revision, FileTime modified) {
+            this(engine, file, revision, modified, null, project -> engine);
+        }
 
         /** The bundle's identity, else (local policy files) the configured one. */
         public Identity identityOr(Identity configured) {
             return signedIdentity == null ? configured : signedIdentity;
+        }
+
+        /** The engine for a session in {@code project}: with the layers of the project publications that target it. */
+        public PolicyEngine engineFor(String project) {
+            return projectEngines.apply(project);
+        }
+
+        Active withModified(Path otherFile, FileTime otherModified) {
+            return new Active(engine, otherFile, revision, otherModified, signedIdentity, projectEngines);
         }
     }
 
@@ -72,8 +90,21 @@ public final class PolicyHolder {
     public Active activate(PolicyBundle bundle, Path persisted, boolean strict) throws PolicyValidationException {
         PolicyDocument document = bundle.effective(strict);
         String revision = "bundle:" + bundle.revision() + (strict ? STRICT : "");
-        Active next = new Active(PolicyEngine.compile(document, revision, clock, () -> UUID.randomUUID().toString()), persisted, revision,
-                FileTime.from(bundle.createdAt()), new Identity(bundle.email(), bundle.teams(), ""));
+        PolicyEngine engine = PolicyEngine.compile(document, revision, clock, () -> UUID.randomUUID().toString());
+        // One engine per set of project layers that apply, compiled when a session in such a project first asks.
+        Map<List<String>, PolicyEngine> byLayers = new ConcurrentHashMap<>();
+        Function<String, PolicyEngine> projectEngines = project -> {
+            List<String> layers = bundle.projectLayersFor(project);
+            return layers.isEmpty() ? engine : byLayers.computeIfAbsent(layers, l -> {
+                try {
+                    return PolicyEngine.compile(bundle.effective(strict, project), revision, clock, () -> UUID.randomUUID().toString());
+                } catch (PolicyValidationException e) {
+                    throw new IllegalStateException("validated when the bundle was activated", e);
+                }
+            });
+        };
+        Active next = new Active(engine, persisted, revision, FileTime.from(bundle.createdAt()), new Identity(bundle.email(), bundle.teams(), ""),
+                projectEngines);
         active.set(next);
         return next;
     }
@@ -92,7 +123,7 @@ public final class PolicyHolder {
             }
             String text = Files.readString(file);
             if (PolicyParser.sha256(text).equals(current.engine().document().sha256()) && file.equals(current.file())) {
-                active.set(new Active(current.engine(), file, current.revision(), modified, current.signedIdentity()));
+                active.set(current.withModified(file, modified));
                 return false;
             }
             try {
@@ -105,7 +136,7 @@ public final class PolicyHolder {
                 log.error("policy edit refused, the previous version stays active (" + e.problems().size() + " problem(s)):");
                 e.problems().forEach(p -> log.error("  " + p));
                 // remember the time so the same broken edit is reported once
-                active.set(new Active(current.engine(), current.file(), current.revision(), modified, current.signedIdentity()));
+                active.set(current.withModified(current.file(), modified));
                 onRejected.accept(e.problems());
                 return false;
             }
@@ -118,7 +149,7 @@ public final class PolicyHolder {
     private Active compile(Path file, String text, FileTime modified) throws PolicyValidationException {
         PolicyDocument document = PolicyParser.parse(file.toString(), text);
         String revision = "file:" + document.sha256().substring(0, 12);
-        return new Active(PolicyEngine.compile(document, revision, clock, () -> UUID.randomUUID().toString()), file, revision, modified, null);
+        return new Active(PolicyEngine.compile(document, revision, clock, () -> UUID.randomUUID().toString()), file, revision, modified);
     }
 
     private Path resolve() throws IOException {

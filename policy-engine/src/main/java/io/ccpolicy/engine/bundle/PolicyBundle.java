@@ -6,6 +6,7 @@ import io.ccpolicy.engine.model.Mode;
 import io.ccpolicy.engine.model.Policy;
 import io.ccpolicy.engine.model.PolicyDocument;
 import io.ccpolicy.engine.model.PolicyException;
+import io.ccpolicy.engine.model.Projects;
 import io.ccpolicy.engine.parse.PolicyParser;
 import io.ccpolicy.engine.parse.PolicyValidationException;
 import java.time.Instant;
@@ -37,6 +38,15 @@ public record PolicyBundle(long revision, Instant createdAt, String email, List<
 
     /** One scope's published document. */
     public record Layer(String scope, long revision, String sha256, String document) {
+    }
+
+    /** The scope prefix of a project publication's layer; the rest is the pattern of origins it targets. */
+    public static final String PROJECT_LAYER = "project:";
+
+    /** The patterns of the project layers that apply to sessions in {@code project}, in layer order. */
+    public List<String> projectLayersFor(String project) {
+        return layers.stream().map(Layer::scope).filter(s -> s.startsWith(PROJECT_LAYER)).map(s -> s.substring(PROJECT_LAYER.length()))
+                .filter(pattern -> Projects.targets(pattern, project)).toList();
     }
 
     /** A request for an exception, not yet decided. */
@@ -201,9 +211,22 @@ public record PolicyBundle(long revision, Instant createdAt, String email, List<
      * audit mode is enforced, since what was tolerated may no longer be.
      */
     public PolicyDocument effective(boolean strict) throws PolicyValidationException {
+        return effective(strict, "");
+    }
+
+    /**
+     * The document for sessions in {@code project} (a normalised origin, "" for none): the organisation's and teams'
+     * layers, then the layers of the project publications whose pattern names it (all of them for an opaque project: a
+     * later layer only adds policies, never loosens an earlier one's, so that is the strictest reading). Every layer is
+     * validated, applied or not.
+     */
+    public PolicyDocument effective(boolean strict, String project) throws PolicyValidationException {
         List<PolicyDocument> documents = new ArrayList<>();
         for (Layer layer : layers) {
-            documents.add(PolicyParser.parse(layer.scope() + " (revision " + layer.revision() + ")", layer.document()));
+            PolicyDocument document = PolicyParser.parse(layer.scope() + " (revision " + layer.revision() + ")", layer.document());
+            if (!layer.scope().startsWith(PROJECT_LAYER) || Projects.targets(layer.scope().substring(PROJECT_LAYER.length()), project)) {
+                documents.add(document);
+            }
         }
         if (documents.isEmpty()) {
             throw new IllegalStateException("a bundle without any layer has nothing to enforce");

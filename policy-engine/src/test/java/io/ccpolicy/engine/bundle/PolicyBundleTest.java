@@ -56,6 +56,33 @@ class PolicyBundleTest {
     }
 
     @Test
+    void aProjectLayerAppliesToTheOriginsItsPatternNamesAndOnlyAddsPolicies() throws Exception {
+        String project = """
+                version: "1.0"
+                organization: Acme
+                policies:
+                  - {name: approved-mcp-servers, type: allowlist, target: mcpServers, values: [anything-mcp], severity: warning}
+                  - {name: no-legacy-deploy, type: denylist, target: bashCommand, values: ["make deploy"], severity: error}
+                """;
+        PolicyBundle withProject = new PolicyBundle(13, Instant.parse("2026-11-24T10:00:00Z"), "alice@acme.com", List.of(), "",
+                List.of(new PolicyBundle.Layer("organization:*", 3, "a".repeat(64), ORG),
+                        new PolicyBundle.Layer("project:github.com/acme/legacy-*", 4, "c".repeat(64), project)));
+
+        assertThat(withProject.effective(false, "github.com/acme/legacy-billing").policies()).extracting(Policy::name)
+                .containsExactly("approved-mcp-servers", "no-legacy-deploy");
+        assertThat(withProject.effective(false, "github.com/acme/legacy-billing").policy("approved-mcp-servers").orElseThrow().values())
+                .as("the organisation's version stands").containsExactly("github-mcp");
+        assertThat(withProject.effective(false, "github.com/acme/payments").policies()).extracting(Policy::name)
+                .containsExactly("approved-mcp-servers");
+        assertThat(withProject.effective(false, "").policies()).as("no remote, no project").extracting(Policy::name)
+                .containsExactly("approved-mcp-servers");
+        assertThat(withProject.effective(false, io.ccpolicy.engine.model.Projects.opaque("an [include] in .git/config")).policies())
+                .as("a project that cannot be read gets every project's restrictions").extracting(Policy::name)
+                .containsExactly("approved-mcp-servers", "no-legacy-deploy");
+        assertThat(withProject.projectLayersFor("github.com/acme/legacy-billing")).containsExactly("github.com/acme/legacy-*");
+    }
+
+    @Test
     void aSignedBundleOpensOnlyUnalteredAndWithTheTrustedKey() throws Exception {
         KeyPair keys = Ed25519.generate();
         String signed = BundleSignature.sign(bundle, keys.getPrivate());

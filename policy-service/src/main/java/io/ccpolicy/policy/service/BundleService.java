@@ -65,9 +65,10 @@ public class BundleService {
         List<Scope> scopes = new ArrayList<>();
         scopes.add(new Scope("organization", "*"));
         teams.stream().sorted().forEach(team -> scopes.add(new Scope("team", team)));
-        if (project != null && !project.isBlank()) {
-            scopes.add(new Scope("project", project));
-        }
+        // Every project publication: a session's project is its checkout's origin, known only on the machine, where the
+        // agent applies a project's layer to the sessions whose origin its pattern names.
+        current.current().keySet().stream().filter(key -> key.startsWith(PolicyBundle.PROJECT_LAYER)).sorted()
+                .forEach(key -> scopes.add(new Scope("project", key.substring(PolicyBundle.PROJECT_LAYER.length()))));
         List<Long> revisions = new ArrayList<>();
         List<Scope> present = new ArrayList<>();
         for (Scope scope : scopes) {

@@ -77,7 +77,8 @@ class BundleResourceTest {
                 .get("/api/v1/bundles/current").then().statusCode(200).header("ETag", notNullValue()).extract().response();
         PolicyBundle bundle = open(response);
         assertThat(bundle.email()).isEqualTo("alice@acme.com");
-        assertThat(bundle.layers()).extracting(PolicyBundle.Layer::scope).containsExactly("organization:*", "team:" + team);
+        assertThat(bundle.layers()).extracting(PolicyBundle.Layer::scope).filteredOn(scope -> !scope.startsWith("project:"))
+                .containsExactly("organization:*", "team:" + team);
         assertThat(bundle.layer("team:" + team).orElseThrow().revision()).isEqualTo(teamRevision);
         assertThat(bundle.effective().policies()).extracting(Policy::name).contains("no-curl-bash", "no-force-push");
 
@@ -87,7 +88,23 @@ class BundleResourceTest {
         PolicyBundle bobs = open(given().auth().oauth2(agent("bob@acme.com", List.of("other-team"))).queryParam("machine", "m-2")
                 .get("/api/v1/bundles/current").then().statusCode(200).extract().response());
         assertThat(bobs.layers()).extracting(PolicyBundle.Layer::scope).as("another identity sees nothing of alice's team")
-                .containsExactly("organization:*");
+                .filteredOn(scope -> !scope.startsWith("project:")).containsExactly("organization:*");
+    }
+
+    @Test
+    void aProjectPublicationTargetsOriginsByPatternAndReachesEveryMachine() throws Exception {
+        String legacy = "github.com/acme/legacy-" + UUID.randomUUID().toString().substring(0, 8);
+        publish("organization", "*", policy("no-curl-bash", "curl | bash"));
+        publish("project", legacy + "-*", policy("no-legacy-deploy", "make deploy"));
+
+        // The machine names no project: the layer is in its bundle, and the agent applies it per session.
+        PolicyBundle bundle = open(given().auth().oauth2(agent("bob@acme.com", List.of())).queryParam("machine", "m-legacy")
+                .get("/api/v1/bundles/current").then().statusCode(200).extract().response());
+        assertThat(bundle.layers()).extracting(PolicyBundle.Layer::scope).contains("project:" + legacy + "-*");
+        assertThat(bundle.effective(false, legacy + "-billing").policies()).extracting(Policy::name).contains("no-legacy-deploy");
+        assertThat(bundle.effective(false, "github.com/acme/payments").policies()).extracting(Policy::name).doesNotContain("no-legacy-deploy");
+        assertThat(bundle.effective(false, "").policies()).as("a checkout without a remote").extracting(Policy::name)
+                .doesNotContain("no-legacy-deploy");
     }
 
     @Test

@@ -147,12 +147,15 @@ class ComplianceReportTest {
     }
 
     @Test
-    void hipaaNamesMissingIdentityAndFindsTheAuditTrailIntact() {
+    void hipaaNamesMissingIdentityAndUnprovenOriginAndFindsTheChainsIntact() {
         JsonPath report = given().auth().oauth2(TestTokens.of("audrey@acme.com", "audit-reader")).queryParam("from", from.toString())
                 .queryParam("to", to.toString()).get("/api/v1/reports/hipaa").then().statusCode(200).extract().jsonPath();
         assertThat(report.getList("controls.id")).containsExactly("164.312(a)(1)", "164.312(b)", "164.312(c)(1)", "164.312(d)");
-        assertThat(report.getList("controls.status")).containsExactly("gaps", "satisfied", "satisfied", "gaps");
+        assertThat(report.getList("controls.status")).containsExactly("gaps", "satisfied", "gaps", "gaps");
         assertThat(metrics(report, 2)).containsEntry("hash-chain breaks", 0).containsEntry("archive findings", 0);
+        // The test's machines are not enrolled (audit-ingest records them, enrolment.mode=record): their events prove no origin.
+        assertThat(report.getList("controls[2].gaps", String.class)).singleElement().asString()
+                .matches("\\d+ events were stored without proof of origin \\(machine not enrolled, or unsigned.*");
         // The archive is sealed by the hour it was written in; nothing written in this test is sealed yet, and the report says so.
         assertThat(report.getList("notes", String.class)).anyMatch(n -> n.startsWith("No hour of the period is sealed in the archive yet"));
         assertThat(metrics(report, 3)).containsEntry("administrative changes", 7).containsEntry("changes without an actor", 0);
