@@ -30,7 +30,7 @@ public final class AuditLog implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean dirty = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile long shippedOffset = -1;
     private AuditChain.Head head;
-    private volatile java.security.PrivateKey signer;
+    private volatile io.ccpolicy.engine.sign.Signer signer;
 
     public AuditLog(Path stateDir) throws IOException {
         Path dir = Files.createDirectories(stateDir.resolve("audit"));
@@ -80,7 +80,7 @@ public final class AuditLog implements AutoCloseable {
 
     /** Signs every event appended from now on with this machine's key (EventSignature). */
     public void signWith(MachineKey key) {
-        this.signer = key.privateKey();
+        this.signer = key.signer();
     }
 
     public long written() {
@@ -100,7 +100,7 @@ public final class AuditLog implements AutoCloseable {
             }
             synchronized (channel) {
                 Map<String, Object> sealed = AuditChain.seal(bounded, head);
-                java.security.PrivateKey key = signer;
+                io.ccpolicy.engine.sign.Signer key = signer;
                 if (key != null) {
                     sealed = EventSignature.sign(sealed, key);
                 }

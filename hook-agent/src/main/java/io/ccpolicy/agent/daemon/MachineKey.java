@@ -1,6 +1,7 @@
 package io.ccpolicy.agent.daemon;
 
 import io.ccpolicy.engine.sign.Ed25519;
+import io.ccpolicy.engine.sign.Signer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +37,29 @@ public record MachineKey(PrivateKey privateKey, PublicKey publicKey) {
 
     public String keyId() {
         return Ed25519.keyId(publicKey);
+    }
+
+    /**
+     * Signs with Bouncy Castle's Ed25519, about seven times faster than the JDK's here (0.07 against 0.55 ms): the agent
+     * signs every audit event while Claude Code waits for the answer. The signatures are the same standard Ed25519.
+     */
+    public Signer signer() {
+        byte[] seed = ((java.security.interfaces.EdECPrivateKey) privateKey).getBytes().orElseThrow();
+        String keyId = keyId();
+        return new Signer() {
+            @Override
+            public String keyId() {
+                return keyId;
+            }
+
+            @Override
+            public String sign(String content) {
+                byte[] message = content.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                byte[] signature = new byte[org.bouncycastle.math.ec.rfc8032.Ed25519.SIGNATURE_SIZE];
+                org.bouncycastle.math.ec.rfc8032.Ed25519.sign(seed, 0, message, 0, message.length, signature, 0);
+                return java.util.Base64.getEncoder().encodeToString(signature);
+            }
+        };
     }
 
     @Override

@@ -23,8 +23,12 @@ public final class EventSignature {
 
     /** The sealed event with its signature added. */
     public static Map<String, Object> sign(Map<String, Object> sealed, PrivateKey key) {
+        return sign(sealed, Ed25519.signer(key));
+    }
+
+    public static Map<String, Object> sign(Map<String, Object> sealed, io.ccpolicy.engine.sign.Signer signer) {
         Map<String, Object> signed = new LinkedHashMap<>(sealed);
-        signed.put(FIELD, Ed25519.signatureBlock(key, String.valueOf(sealed.get("hash"))));
+        signed.put(FIELD, Ed25519.signatureBlock(signer, String.valueOf(sealed.get("hash"))));
         return signed;
     }
 

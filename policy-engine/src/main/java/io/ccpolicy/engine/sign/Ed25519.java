@@ -63,11 +63,31 @@ public final class Ed25519 {
 
     /** The signature object signed artefacts embed: {@code {"algorithm": "Ed25519", "keyId": ..., "value": <base64>}}. */
     public static Map<String, Object> signatureBlock(PrivateKey key, String content) {
+        return signatureBlock(signer(key), content);
+    }
+
+    public static Map<String, Object> signatureBlock(Signer signer, String content) {
         Map<String, Object> signature = new LinkedHashMap<>();
         signature.put("algorithm", ALGORITHM);
-        signature.put("keyId", keyId(publicKeyOf(key)));
-        signature.put("value", sign(key, content));
+        signature.put("keyId", signer.keyId());
+        signature.put("value", signer.sign(content));
         return signature;
+    }
+
+    /** The JDK's Ed25519 with this key, its id derived once (deriving it is as costly as a signature). */
+    public static Signer signer(PrivateKey key) {
+        String keyId = keyId(publicKeyOf(key));
+        return new Signer() {
+            @Override
+            public String keyId() {
+                return keyId;
+            }
+
+            @Override
+            public String sign(String content) {
+                return Ed25519.sign(key, content);
+            }
+        };
     }
 
     /** Checks an embedded signature object over {@code content}; the exception says why it does not hold for {@code what}. */

@@ -10,7 +10,6 @@ import io.ccpolicy.service.messaging.Outbox;
 import io.quarkus.arc.properties.IfBuildProperty;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.file.Path;
-import java.security.PrivateKey;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -39,7 +38,7 @@ public class AdminAuditEvents {
     private final Clock clock;
     private final String source;
     private final String topic;
-    private final PrivateKey signer;
+    private final io.ccpolicy.engine.sign.Signer signer;
 
     /**
      * {@code ccpolicy.admin-audit.signing-key} (PEM text) or {@code -file}: the service's Ed25519 key its events are
@@ -60,7 +59,7 @@ public class AdminAuditEvents {
         this.source = "service:" + application;
         this.topic = topic;
         this.signer = signingKey.isPresent() || signingKeyFile.isPresent()
-                ? SigningKeys.load("ccpolicy.admin-audit", signingKey, signingKeyFile, generateMissingKey) : null;
+                ? io.ccpolicy.engine.sign.Ed25519.signer(SigningKeys.load("ccpolicy.admin-audit", signingKey, signingKeyFile, generateMissingKey)) : null;
     }
 
     /** Must run inside the transaction that makes the change. */
