@@ -45,21 +45,12 @@ public record MachineKey(PrivateKey privateKey, PublicKey publicKey) {
      */
     public Signer signer() {
         byte[] seed = ((java.security.interfaces.EdECPrivateKey) privateKey).getBytes().orElseThrow();
-        String keyId = keyId();
-        return new Signer() {
-            @Override
-            public String keyId() {
-                return keyId;
-            }
-
-            @Override
-            public String sign(String content) {
-                byte[] message = content.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-                byte[] signature = new byte[org.bouncycastle.math.ec.rfc8032.Ed25519.SIGNATURE_SIZE];
-                org.bouncycastle.math.ec.rfc8032.Ed25519.sign(seed, 0, message, 0, message.length, signature, 0);
-                return java.util.Base64.getEncoder().encodeToString(signature);
-            }
-        };
+        return Signer.of(keyId(), content -> {
+            byte[] message = content.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] signature = new byte[org.bouncycastle.math.ec.rfc8032.Ed25519.SIGNATURE_SIZE];
+            org.bouncycastle.math.ec.rfc8032.Ed25519.sign(seed, 0, message, 0, message.length, signature, 0);
+            return java.util.Base64.getEncoder().encodeToString(signature);
+        });
     }
 
     @Override

@@ -76,18 +76,7 @@ public final class Ed25519 {
 
     /** The JDK's Ed25519 with this key, its id derived once (deriving it is as costly as a signature). */
     public static Signer signer(PrivateKey key) {
-        String keyId = keyId(publicKeyOf(key));
-        return new Signer() {
-            @Override
-            public String keyId() {
-                return keyId;
-            }
-
-            @Override
-            public String sign(String content) {
-                return Ed25519.sign(key, content);
-            }
-        };
+        return Signer.of(keyId(publicKeyOf(key)), content -> sign(key, content));
     }
 
     /** Checks an embedded signature object over {@code content}; the exception says why it does not hold for {@code what}. */

@@ -11,4 +11,19 @@ public interface Signer {
 
     /** The base64 Ed25519 signature of {@code content}'s UTF-8 bytes. */
     String sign(String content);
+
+    /** A signer of {@code keyId} that signs with {@code sign}. */
+    static Signer of(String keyId, java.util.function.UnaryOperator<String> sign) {
+        return new Signer() {
+            @Override
+            public String keyId() {
+                return keyId;
+            }
+
+            @Override
+            public String sign(String content) {
+                return sign.apply(content);
+            }
+        };
+    }
 }
