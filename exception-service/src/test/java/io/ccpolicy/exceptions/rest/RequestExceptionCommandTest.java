@@ -39,7 +39,7 @@ class RequestExceptionCommandTest {
                 "CCPOLICY_EXCEPTIONS_URL", service.toString());
         String created = run(0, env, "--policy", "approved-mcp-servers", "--value", "slack-mcp", "--reason", "incident 4712",
                 "--duration", "8h");
-        assertThat(created).contains("for policy approved-mcp-servers is pending (PT8H)");
+        assertThat(created).contains("for policy approved-mcp-servers (user henry) is pending (PT8H)");
         String id = created.replaceAll("(?s).*Exception request (\\S+) .*", "$1");
 
         given().auth().oauth2(OidcWiremockTestResource.getAccessToken("carol", Set.of("exception-approver"))).contentType(ContentType.JSON)
