@@ -45,7 +45,7 @@ public final class ExplainCommand {
             Clock clock = args.option("now").isPresent() ? fixed(args.option("now").get()) : Clock.systemUTC();
             PolicyEngine engine = PolicyEngine.compile(document, "local", clock, () -> UUID.randomUUID().toString());
             DecisionRequest request = new DecisionRequest(HookEvent.of(payload), identity, args.option("project").orElse(""),
-                    new SessionState(tokens), null, Identities.home(args, identity));
+                    SessionState.total(tokens), null, Identities.home(args, identity));
             Evaluator.Explanation explanation = engine.explain(request);
             HookEvent event = request.event();
             out.println("Event:   " + event.name() + (event.toolName().isEmpty() ? "" : " " + event.toolName())

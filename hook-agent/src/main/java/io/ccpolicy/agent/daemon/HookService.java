@@ -122,7 +122,8 @@ public final class HookService implements HookServer.Handler {
         String cwd = event.cwd();
         String project = workspace.projectName(cwd);
         PolicyEngine engine = active.engineFor(project);
-        long tokens = name.equals("SessionStart") ? 0 : transcripts.tokens(event.string("transcript_path"));
+        SessionState session = name.equals("SessionStart") ? SessionState.NEW : transcripts.session(event.string("transcript_path"));
+        long tokens = session.tokens();
         EffectiveConfiguration effective = null;
         ConfigurationSnapshot snapshot = ConfigurationSnapshot.NONE;
         switch (name) {
@@ -146,7 +147,7 @@ public final class HookService implements HookServer.Handler {
             default -> {
             }
         }
-        Decision decision = engine.evaluate(new DecisionRequest(event, identity(), project, new SessionState(tokens), snapshot,
+        Decision decision = engine.evaluate(new DecisionRequest(event, identity(), project, session, snapshot,
                 workspace.home(), paths));
         long micros = (System.nanoTime() - started) / 1000;
         Map<String, Object> response = switch (name) {

@@ -2,45 +2,88 @@ package io.ccpolicy.agent.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ccpolicy.agent.cli.Json;
+import io.ccpolicy.engine.SessionState;
+import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Tokens used in a session, summed from the {@code usage} of assistant messages in its transcript (JSON lines). Each
- * transcript is read incrementally: only bytes added since the last call are parsed, and a partly written last line
- * waits for the next call.
+ * Tokens used in a session, from the {@code usage} of the assistant messages in its transcript (JSON lines) and in its
+ * subagents' transcripts ({@code <session>/subagents/*.jsonl} beside it), so delegating work does not escape a budget.
+ * Claude Code writes one line per content block of an API message, each with the message's usage: a message is counted
+ * once, by {@code message.id} (its largest usage, should the lines differ). Each transcript is read incrementally:
+ * only bytes added since the last call are parsed, and a partly written last line waits for the next call.
  */
 public final class TranscriptMeter {
 
+    /** Input, output, cache creation, cache read. */
+    private record Usage(long input, long output, long cacheCreation, long cacheRead) {
+
+        static final Usage NONE = new Usage(0, 0, 0, 0);
+
+        Usage plus(Usage other) {
+            return new Usage(input + other.input, output + other.output, cacheCreation + other.cacheCreation, cacheRead + other.cacheRead);
+        }
+
+        Usage minus(Usage other) {
+            return new Usage(input - other.input, output - other.output, cacheCreation - other.cacheCreation, cacheRead - other.cacheRead);
+        }
+
+        Usage max(Usage other) {
+            return new Usage(Math.max(input, other.input), Math.max(output, other.output), Math.max(cacheCreation, other.cacheCreation),
+                    Math.max(cacheRead, other.cacheRead));
+        }
+    }
+
     private static final class Progress {
         long offset;
-        long tokens;
+        Usage total = Usage.NONE;
+        final Map<String, Usage> messages = new HashMap<>();
     }
 
     private final Map<String, Progress> transcripts = new ConcurrentHashMap<>();
 
-    public long tokens(String transcriptPath) {
+    /** Tokens of the session whose main transcript this is: the main conversation and its subagents. */
+    public SessionState session(String transcriptPath) {
         if (transcriptPath == null || transcriptPath.isEmpty()) {
-            return 0;
+            return SessionState.NEW;
         }
+        Usage total = read(transcriptPath);
+        if (transcriptPath.endsWith(".jsonl")) {
+            File subagents = new File(transcriptPath.substring(0, transcriptPath.length() - ".jsonl".length()), "subagents");
+            String[] files = subagents.list(); // null (one failed call) for the common session without subagents
+            if (files != null) {
+                for (String name : files) {
+                    if (name.endsWith(".jsonl")) {
+                        total = total.plus(read(new File(subagents, name).getPath()));
+                    }
+                }
+            }
+        }
+        return SessionState.of(total.input(), total.output(), total.cacheCreation(), total.cacheRead());
+    }
+
+    private Usage read(String transcriptPath) {
         Progress progress = transcripts.computeIfAbsent(transcriptPath, p -> new Progress());
         synchronized (progress) {
             // File.length() is one stat and no exception for a transcript that does not exist yet: the common fast path.
-            long size = new java.io.File(transcriptPath).length();
+            long size = new File(transcriptPath).length();
             if (size == progress.offset) {
-                return progress.tokens;
+                return progress.total;
             }
             try (RandomAccessFile file = new RandomAccessFile(transcriptPath, "r")) {
                 long length = file.length();
                 if (length < progress.offset) {
                     progress.offset = 0; // rewritten: count again
-                    progress.tokens = 0;
+                    progress.total = Usage.NONE;
+                    progress.messages.clear();
                 }
                 if (length == progress.offset) {
-                    return progress.tokens;
+                    return progress.total;
                 }
                 file.seek(progress.offset);
                 byte[] added = new byte[(int) Math.min(length - progress.offset, 64L * 1024 * 1024)];
@@ -53,30 +96,43 @@ public final class TranscriptMeter {
                     }
                 }
                 if (lastNewline < 0) {
-                    return progress.tokens;
+                    return progress.total;
                 }
                 String complete = new String(added, 0, lastNewline, StandardCharsets.UTF_8);
                 for (String line : complete.split("\n")) {
-                    progress.tokens += usage(line);
+                    count(progress, line);
                 }
                 progress.offset += lastNewline + 1;
             } catch (IOException e) {
                 // no transcript yet (first prompt) or unreadable: what was counted so far stands
             }
-            return progress.tokens;
+            return progress.total;
         }
     }
 
-    private static long usage(String line) {
+    private static void count(Progress progress, String line) {
         if (!line.contains("\"usage\"")) {
-            return 0;
+            return;
         }
         try {
-            JsonNode usage = Json.MAPPER.readTree(line).path("message").path("usage");
-            return usage.path("input_tokens").asLong() + usage.path("output_tokens").asLong()
-                    + usage.path("cache_creation_input_tokens").asLong() + usage.path("cache_read_input_tokens").asLong();
+            JsonNode message = Json.MAPPER.readTree(line).path("message");
+            JsonNode usage = message.path("usage");
+            if (usage.isMissingNode()) {
+                return;
+            }
+            Usage seen = new Usage(usage.path("input_tokens").asLong(), usage.path("output_tokens").asLong(),
+                    usage.path("cache_creation_input_tokens").asLong(), usage.path("cache_read_input_tokens").asLong());
+            String id = message.path("id").asText("");
+            if (id.isEmpty()) {
+                progress.total = progress.total.plus(seen); // no id to tell repeats apart: each line is a message
+                return;
+            }
+            Usage before = progress.messages.getOrDefault(id, Usage.NONE);
+            Usage after = before.max(seen);
+            progress.messages.put(id, after);
+            progress.total = progress.total.plus(after.minus(before));
         } catch (IOException e) {
-            return 0;
+            // not JSON: not a message
         }
     }
 }

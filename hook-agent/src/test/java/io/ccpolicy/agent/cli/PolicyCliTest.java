@@ -79,7 +79,7 @@ class PolicyCliTest {
             assertThat(reports).hasSize(files.size());
         }
         assertThat(Files.readString(dir.resolve("reports/TEST-guide.yaml.xml")))
-                .contains("<testsuite name=").contains("tests=\"27\" failures=\"0\"")
+                .contains("<testsuite name=").contains("tests=\"29\" failures=\"0\"")
                 .contains("<testcase classname=").contains("name=\"unapproved MCP server is blocked with the box\"");
     }
 

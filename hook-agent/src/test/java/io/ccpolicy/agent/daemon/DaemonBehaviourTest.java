@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -133,15 +134,35 @@ class DaemonBehaviourTest {
     }
 
     @Test
+    void anApiMessageIsCountedOnceAndSubagentsCountForTheirSession() throws Exception {
+        TranscriptMeter meter = new TranscriptMeter();
+        Path transcript = dir.resolve("session-1.jsonl");
+        // As Claude Code writes one API message of 1,000 input and 500 output tokens: a line per content block.
+        String usage = "\"usage\":{\"input_tokens\":1000,\"output_tokens\":500,\"cache_creation_input_tokens\":200,\"cache_read_input_tokens\":300}";
+        Files.writeString(transcript, "{\"type\":\"assistant\",\"message\":{\"id\":\"msg_1\",\"content\":[{\"type\":\"text\"}]," + usage + "}}\n"
+                + "{\"type\":\"assistant\",\"message\":{\"id\":\"msg_1\",\"content\":[{\"type\":\"tool_use\"}]," + usage + "}}\n");
+        io.ccpolicy.engine.SessionState session = meter.session(transcript.toString());
+        assertThat(session.tokens()).as("one message, not two").isEqualTo(2000);
+        assertThat(session.tokens(List.of("input", "output"))).isEqualTo(1500);
+        assertThat(session.tokens(List.of("output"))).isEqualTo(500);
+
+        Path subagents = Files.createDirectories(dir.resolve("session-1/subagents"));
+        Files.writeString(subagents.resolve("agent-a1.jsonl"), "{\"type\":\"assistant\",\"message\":{\"id\":\"msg_2\",\"usage\":"
+                + "{\"input_tokens\":70,\"output_tokens\":30}}}\n");
+        assertThat(meter.session(transcript.toString()).tokens()).as("work delegated to a subagent counts").isEqualTo(2100);
+        assertThat(meter.session(transcript.toString()).tokens()).as("read once").isEqualTo(2100);
+    }
+
+    @Test
     void tokenBudgetsAreReadIncrementallyFromTheTranscript() throws Exception {
         TranscriptMeter meter = new TranscriptMeter();
         Path transcript = dir.resolve("t.jsonl");
         Files.writeString(transcript, "{\"type\":\"user\"}\n{\"type\":\"assistant\",\"message\":{\"usage\":{\"input_tokens\":100,\"output_tokens\":20}}}\n");
-        assertThat(meter.tokens(transcript.toString())).isEqualTo(120);
+        assertThat(meter.session(transcript.toString()).tokens()).isEqualTo(120);
         Files.writeString(transcript, "{\"type\":\"assistant\",\"message\":{\"usage\":{\"input_tokens\":5,\"output_tokens\":5,"
                 + "\"cache_read_input_tokens\":10}}}\n{\"type\":\"assistant\",\"message\":{\"usage\":{\"input_tokens\":99",
                 java.nio.file.StandardOpenOption.APPEND);
-        assertThat(meter.tokens(transcript.toString())).as("the partial last line waits").isEqualTo(140);
-        assertThat(meter.tokens(dir.resolve("missing.jsonl").toString())).isZero();
+        assertThat(meter.session(transcript.toString()).tokens()).as("the partial last line waits").isEqualTo(140);
+        assertThat(meter.session(dir.resolve("missing.jsonl").toString()).tokens()).isZero();
     }
 }

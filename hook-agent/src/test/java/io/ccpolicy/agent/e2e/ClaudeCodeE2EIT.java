@@ -179,6 +179,52 @@ class ClaudeCodeE2EIT {
     }
 
     @Test
+    @Order(4)
+    void theSessionsTokensAreItsApiMessagesEachCountedOnceSubagentsIncluded() throws Exception {
+        String marker = "token-audit-" + System.nanoTime();
+        try (FakeMessagesApi api = new FakeMessagesApi(List.of(
+                // text and a tool call in one message: Claude Code writes two transcript lines with the message's usage
+                new Turn(marker, List.of(new Call("Bash", Map.of("command", "echo " + marker, "description", "x"))), () -> { }),
+                Turn.calls(new Call("Agent", Map.of("description", "helper", "prompt", "count", "subagent_type", "general-purpose"))),
+                Turn.text("done")),
+                List.of(new Turn("sub thinking", List.of(new Call("Bash", Map.of("command", "echo sub", "description", "x"))), () -> { }),
+                        Turn.text("sub done")), 1_000)) {
+            run(api, List.of(), Map.of());
+            List<Path> transcripts;
+            try (var files = Files.walk(home.resolve(".claude/projects"))) {
+                transcripts = files.filter(f -> f.toString().endsWith(".jsonl")).toList();
+            }
+            Path main = transcripts.stream().filter(f -> !f.toString().contains("/subagents/") && read(f).contains(marker)).findFirst().orElseThrow();
+            String stem = main.toString().substring(0, main.toString().length() - ".jsonl".length());
+            List<Path> session = transcripts.stream().filter(f -> f.equals(main) || f.startsWith(Path.of(stem, "subagents"))).toList();
+            assertThat(session).as("the subagent wrote its own transcript beside the session's").hasSizeGreaterThan(1);
+            java.util.Set<String> written = new java.util.HashSet<>();
+            long lines = 0;
+            for (Path file : session) {
+                for (String line : Files.readAllLines(file)) {
+                    java.util.regex.Matcher id = java.util.regex.Pattern.compile("\"id\":\"(msg_fake_\\d+)\"").matcher(line);
+                    if (line.contains("\"usage\"") && id.find()) {
+                        written.add(id.group(1));
+                        lines++;
+                    }
+                }
+            }
+            assertThat(lines).as("some messages span several lines").isGreaterThan(written.size());
+            long served = written.stream().mapToLong(id -> api.usage().get(id)).sum();
+            assertThat(new io.ccpolicy.agent.daemon.TranscriptMeter().session(main.toString()).tokens())
+                    .as("the API's own usage of the messages the session kept, main and subagent").isEqualTo(served);
+        }
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    @Test
     @Order(5)
     void theOsSandboxCompiledFromThePolicyStopsWhatTheHookCannotSee() throws Exception {
         Path target = Path.of("/etc/ccpolicy-e2e-sandbox");

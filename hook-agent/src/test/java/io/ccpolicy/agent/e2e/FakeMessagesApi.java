@@ -61,6 +61,8 @@ public final class FakeMessagesApi implements AutoCloseable {
     private final Map<Integer, Boolean> served = new ConcurrentHashMap<>();
     private volatile String mainConversation;
     private final int inputTokensPerResponse;
+    private final java.util.concurrent.atomic.AtomicLong messages = new java.util.concurrent.atomic.AtomicLong();
+    private final Map<String, Long> usage = new ConcurrentHashMap<>();
 
     /** {@code inputTokensPerResponse} fixes the usage each response reports, so token budgets are deterministic. */
     public FakeMessagesApi(List<Turn> main, List<Turn> subagent, int inputTokensPerResponse) throws IOException {
@@ -79,6 +81,11 @@ public final class FakeMessagesApi implements AutoCloseable {
 
     public List<ToolResult> results() {
         return results.values().stream().sorted((a, b) -> a.id().compareTo(b.id())).toList();
+    }
+
+    /** Input plus output tokens of every message this API answered, by message id. */
+    public Map<String, Long> usage() {
+        return usage;
     }
 
     /** The result of the i-th call of main turn t (0-based). */
@@ -210,8 +217,11 @@ public final class FakeMessagesApi implements AutoCloseable {
         String model = request.path("model").asText("claude-sonnet-4-5");
         int inputTokens = inputTokensPerResponse;
         int outputTokens = Math.max(1, blocks.toString().length() / 4);
+        // every message its own id, as the real API: transcripts repeat a message's usage on each content block's line
+        String id = "msg_fake_" + messages.incrementAndGet();
+        usage.put(id, (long) inputTokens + outputTokens);
         if (!request.path("stream").asBoolean(false)) {
-            ObjectNode message = JSON.createObjectNode().put("id", "msg_fake").put("type", "message").put("role", "assistant")
+            ObjectNode message = JSON.createObjectNode().put("id", id).put("type", "message").put("role", "assistant")
                     .put("model", model).put("stop_reason", stopReason);
             message.set("content", JSON.valueToTree(blocks));
             message.set("usage", JSON.createObjectNode().put("input_tokens", inputTokens).put("output_tokens", outputTokens));
@@ -219,7 +229,7 @@ public final class FakeMessagesApi implements AutoCloseable {
             return;
         }
         StringBuilder sse = new StringBuilder();
-        ObjectNode start = JSON.createObjectNode().put("id", "msg_fake").put("type", "message").put("role", "assistant").put("model", model);
+        ObjectNode start = JSON.createObjectNode().put("id", id).put("type", "message").put("role", "assistant").put("model", model);
         start.set("content", JSON.createArrayNode());
         start.putNull("stop_reason");
         start.set("usage", JSON.createObjectNode().put("input_tokens", inputTokens).put("output_tokens", 1));

@@ -89,7 +89,7 @@ public final class ImpactAnalysis {
         payload.put("cwd", text(session.projectPath()));
         long tokens = event.context() != null && event.context().get("tokenCount") instanceof Number n ? n.longValue() : 0;
         DecisionRequest request = new DecisionRequest(HookEvent.of(payload), new Identity(event.email(), teams,
-                text(event.user() == null ? null : event.user().department())), text(session.project()), new SessionState(tokens), null, null);
+                text(event.user() == null ? null : event.user().department())), text(session.project()), SessionState.total(tokens), null, null);
         replayed++;
         if (params.keySet().stream().anyMatch(k -> String.valueOf(k).endsWith("Hash"))) {
             withoutContent++;

@@ -256,7 +256,7 @@ public record PolicyBundle(long revision, Instant createdAt, String email, List<
 
     private static Policy enforced(Policy p) {
         return new Policy(p.name(), p.description(), p.type(), p.target(), p.values(), p.pattern(), p.max(), p.severity(), p.message(),
-                Mode.ENFORCE, p.onViolation(), p.appliesTo(), p.tools());
+                Mode.ENFORCE, p.onViolation(), p.appliesTo(), p.tools(), p.warnAtPercent(), p.count());
     }
 
     public Optional<Layer> layer(String scope) {

@@ -18,7 +18,8 @@ final class CompiledPolicy {
     record Check(Outcome outcome, List<String> values, String current, String reason) {
     }
 
-    enum Outcome { NOT_APPLICABLE, PASSED, VIOLATED }
+    /** APPROACHING: a limit not yet reached, past its warning share. */
+    enum Outcome { NOT_APPLICABLE, PASSED, VIOLATED, APPROACHING }
 
     /** Shared results for the hot path, where nobody reads the reason. */
     private static final Check SKIPPED = new Check(Outcome.NOT_APPLICABLE, List.of(), null, "");
@@ -104,9 +105,9 @@ final class CompiledPolicy {
             case DENYLIST -> offending(values, view, true, "on the denylist");
             case PATTERN_DENY -> pattern(target == Target.BASH_COMMAND ? withRawCommand(values, view) : values);
             case REQUIRE -> require(values);
-            case LIMIT -> limit(values, explain);
+            case LIMIT -> limit(values, view, explain);
         };
-        if (!explain || check.outcome() == Outcome.VIOLATED) {
+        if (!explain || check.outcome() == Outcome.VIOLATED || check.outcome() == Outcome.APPROACHING) {
             return check;
         }
         if (check.outcome() == Outcome.NOT_APPLICABLE) {
@@ -247,13 +248,24 @@ final class CompiledPolicy {
                 : new Check(Outcome.VIOLATED, missing, null, "missing: " + String.join(", ", missing));
     }
 
-    private Check limit(List<Value> values, boolean explain) {
+    private Check limit(List<Value> values, EventView view, boolean explain) {
         long max = policy.max().orElseThrow();
-        long current = values.isEmpty() ? 0 : Long.parseLong(values.get(0).text());
+        long current = policy.target() == Target.SESSION_TOKENS ? view.request.session().tokens(policy.count())
+                : values.isEmpty() ? 0 : Long.parseLong(values.get(0).text());
         if (current > max) {
             return new Check(Outcome.VIOLATED, List.of(Long.toString(current)), Long.toString(current), current + " exceeds the limit of " + max);
         }
+        if (policy.warnAtPercent() < 100 && current >= share(max, policy.warnAtPercent())) {
+            return new Check(Outcome.APPROACHING, List.of(Long.toString(current)), Long.toString(current), current + " is "
+                    + policy.warnAtPercent() + "% or more of the limit of " + max);
+        }
         return explain ? new Check(Outcome.PASSED, List.of(), Long.toString(current), current + " is within the limit of " + max) : OK;
+    }
+
+    /** The smallest whole number at least {@code percent}% of {@code max}, exactly and without overflow. */
+    static long share(long max, int percent) {
+        long rest = (max % 100) * percent;
+        return max / 100 * percent + rest / 100 + (rest % 100 == 0 ? 0 : 1);
     }
 
     private boolean sensitive() {

@@ -127,6 +127,16 @@ public final class Evaluator {
                 continue;
             }
             CompiledPolicy.Check check = compiled.check(view, traces != null);
+            if (check.outcome() == CompiledPolicy.Outcome.APPROACHING) {
+                // a warning before the limit: it never blocks, whatever the severity does at the limit
+                Verdict effect = policy.mode() == Mode.AUDIT ? Verdict.ALLOW : Verdict.WARN;
+                matches = add(matches, new PolicyMatch(policy.name(), policy.type(), policy.target(), policy.severity(), policy.mode(),
+                        effect, Verdict.WARN, check.current(), approaching(policy, check), null));
+                verdict = verdict.strongest(effect);
+                wouldBe = wouldBe.strongest(Verdict.WARN);
+                trace(traces, policy, "approaching the limit", check.reason() + " -> " + effect.yaml());
+                continue;
+            }
             if (check.outcome() != CompiledPolicy.Outcome.VIOLATED) {
                 trace(traces, policy, check.outcome() == CompiledPolicy.Outcome.PASSED ? "passed" : "not applicable", check.reason());
                 continue;
@@ -174,6 +184,12 @@ public final class Evaluator {
                 .replace("{{current}}", check.current() == null ? value : check.current())
                 .replace("{{max}}", policy.max().isPresent() ? Long.toString(policy.max().getAsLong()) : "")
                 .replace("{{policy}}", policy.name());
+    }
+
+    /** The guide's "Approaching token limit ({{current}}/{{max}})", for any limit. */
+    private static String approaching(Policy policy, CompiledPolicy.Check check) {
+        String what = policy.target() == Target.SESSION_TOKENS ? "token limit" : policy.target().yaml() + " limit";
+        return "Approaching " + what + " (" + check.current() + "/" + policy.max().orElseThrow() + ")";
     }
 
     private String message(Verdict verdict, List<PolicyMatch> matches) {

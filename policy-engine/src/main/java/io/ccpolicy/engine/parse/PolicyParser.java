@@ -1,5 +1,6 @@
 package io.ccpolicy.engine.parse;
 
+import io.ccpolicy.engine.SessionState;
 import io.ccpolicy.engine.audit.Sha256;
 import io.ccpolicy.engine.model.AppliesTo;
 import io.ccpolicy.engine.model.AuditSettings;
@@ -44,7 +45,7 @@ public final class PolicyParser {
     private static final Set<String> TOP_KEYS = Set.of("version", "organization", "effective_date", "last_updated", "policies",
             "audit", "exceptions", "claude_code", "enforcement");
     private static final Set<String> POLICY_KEYS = Set.of("name", "description", "type", "target", "values", "pattern", "max",
-            "severity", "message", "mode", "applies_to", "tools", "on_violation");
+            "severity", "message", "mode", "applies_to", "tools", "on_violation", "warn_at_percent", "count");
     private static final Set<String> APPLIES_TO_KEYS = Set.of("teams", "projects", "users");
     private static final Set<String> EXCEPTION_KEYS = Set.of("id", "user", "team", "project", "exempt_from", "reason",
             "approved_by", "expires");
@@ -205,6 +206,8 @@ public final class PolicyParser {
             List<String> values = List.of();
             com.google.re2j.Pattern pattern = null;
             OptionalLong max = OptionalLong.empty();
+            int warnAt = 100;
+            List<String> count = List.of();
             if (type != null) {
                 boolean takesValues = type == PolicyType.ALLOWLIST || type == PolicyType.DENYLIST || type == PolicyType.REQUIRE;
                 if (takesValues) {
@@ -220,9 +223,27 @@ public final class PolicyParser {
                 if (type == PolicyType.LIMIT) {
                     Long limit = yaml.integer(fields, "max", where, true, node, 0);
                     max = limit == null ? OptionalLong.empty() : OptionalLong.of(limit);
+                    Long percent = yaml.integer(fields, "warn_at_percent", where, false, node, 1);
+                    if (percent != null && percent > 100) {
+                        yaml.problem(YamlReader.value(fields, "warn_at_percent"), where, "'warn_at_percent' must be 1 to 100 (100: warn only at the "
+                                + "limit), found " + percent);
+                    }
+                    warnAt = percent == null ? Policy.DEFAULT_WARN_AT_PERCENT : (int) Math.min(percent, 100);
                 } else {
                     notFor(fields, "max", type, where);
+                    notFor(fields, "warn_at_percent", type, where);
                 }
+            }
+            if (target == Target.SESSION_TOKENS) {
+                count = Optional.ofNullable(yaml.strings(fields, "count", where, false, node)).orElse(SessionState.KINDS);
+                for (String kind : count) {
+                    if (!SessionState.KINDS.contains(kind)) {
+                        yaml.problem(YamlReader.value(fields, "count"), where, "'count' names token kinds: " + String.join(", ", SessionState.KINDS)
+                                + "; found '" + kind + "'");
+                    }
+                }
+            } else if (fields.containsKey("count")) {
+                yaml.problem(fields.get("count").getKeyNode(), where, "'count' applies to target 'sessionTokens' only");
             }
             String message = yaml.string(fields, "message", where, false, node);
             if (message != null) {
@@ -240,7 +261,7 @@ public final class PolicyParser {
                 return null;
             }
             return new Policy(name, description, type, target, values, pattern, max, severity,
-                    message == null ? defaultMessage(type, target) : message, mode, onViolation, appliesTo, tools);
+                    message == null ? defaultMessage(type, target) : message, mode, onViolation, appliesTo, tools, warnAt, count);
         }
 
         private Target target(Map<String, NodeTuple> fields, String where, Node node) {

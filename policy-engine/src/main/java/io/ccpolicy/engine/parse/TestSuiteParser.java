@@ -156,7 +156,7 @@ public final class TestSuiteParser {
             return null;
         }
         int line = node.getStartMark().map(m -> m.getLine() + 1).orElse(1);
-        DecisionRequest request = new DecisionRequest(HookEvent.of(event), identity, project, new SessionState(tokens), config, home);
+        DecisionRequest request = new DecisionRequest(HookEvent.of(event), identity, project, SessionState.total(tokens), config, home);
         return new PolicyTestCase(name, line, request, now, decision, policies, exception, noException, wouldBe, messageContains);
     }
 

@@ -53,7 +53,7 @@ public class DecisionBenchmark {
                 : resource("/payloads/" + payload);
         @SuppressWarnings("unchecked")
         Map<String, Object> event = json.readValue(payloadText, Map.class);
-        request = new DecisionRequest(HookEvent.of(event), Identity.of("dev@acme.com", "team-7"), "acme-app", new SessionState(12_000),
+        request = new DecisionRequest(HookEvent.of(event), Identity.of("dev@acme.com", "team-7"), "acme-app", SessionState.total(12_000),
                 ConfigurationSnapshot.NONE, "/home/dev");
         AtomicLong ids = new AtomicLong();
         guide = PolicyEngine.compile(io.ccpolicy.engine.parse.PolicyParser.parse("guide", resource("/conformance/guide-policy.yaml")),

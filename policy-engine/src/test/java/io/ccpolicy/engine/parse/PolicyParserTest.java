@@ -181,8 +181,8 @@ class PolicyParserTest {
         assertThat(e.problems()).extracting(PolicyProblem::toString).containsExactly(
                 "p.yaml:5:11: policies[0] (tokens-allowlist): type 'allowlist' cannot be used with target 'sessionTokens' (it takes: limit)",
                 "p.yaml:13:5: policies[1] (limit-with-values): 'values' does not apply to type 'limit'",
-                "p.yaml:15:5: policies[1] (limit-with-values): unknown key 'serverity' (known keys: applies_to, description, max, "
-                        + "message, mode, name, on_violation, pattern, severity, target, tools, type, values)",
+                "p.yaml:15:5: policies[1] (limit-with-values): unknown key 'serverity' (known keys: applies_to, count, description, max, "
+                        + "message, mode, name, on_violation, pattern, severity, target, tools, type, values, warn_at_percent)",
                 "p.yaml:21:11: policies[2] (bad-placeholder): unknown mode 'shadow' (known: enforce, warn, audit)",
                 "p.yaml:22:14: policies[2] (bad-placeholder): unknown placeholder {{tool}} in message (use {{value}}, {{current}}, "
                         + "{{max}}, {{policy}})");
