@@ -103,6 +103,8 @@ final class GuideExceptionFlow {
                     Turn.calls(bash("truncate -s 0 notes.txt"))
                             .before(exception(platform, api, 2, 1, List.of("--scope", "project"), state, project, agent, propagation, requests, failures)),
                     Turn.text("All three done.")), List.of(), 100);
+            java.time.Instant sessionStart = java.time.Instant.now().minusSeconds(1);
+            int toolCalls;
             try (FakeMessagesApi session = api[0]) {
                 ClaudeCli.Session cli = ClaudeCli.installed().run(project, home, session.baseUrl(),
                         List.of("--allowedTools", "Bash", "--settings", settings.toString()), Map.of());
@@ -122,10 +124,12 @@ final class GuideExceptionFlow {
                 assertThat(session.result(3, 0).isError()).as("project exception applied: %s%nagent: %s%nrequests: %s", session.result(3, 0),
                         agent.health(), requests).isFalse();
                 assertThat(Files.size(project.resolve("notes.txt"))).isZero();
+                toolCalls = session.results().size();
                 System.out.println("guide flow: approval to the running agent holding the grant, user/team/project: " + propagation);
                 assertThat(propagation).hasSize(3).allSatisfy(d -> assertThat(d).isLessThan(PROPAGATION));
             }
             auditArrivesOnTheDevelopersToken(platform, Files.readString(state.resolve("machine-id")).trim());
+            evidenceCountsTheCallsTheCliMade(platform, sessionStart, toolCalls);
             agentsListenerTakesOnlyAgentTokensAndOnlyTheAuditTopic(platform, state);
         }
     }
@@ -199,6 +203,24 @@ final class GuideExceptionFlow {
                 .until(() -> HTTP.send(HttpRequest.newBuilder(query).header("Authorization", "Bearer " + auditor).build(),
                         HttpResponse.BodyHandlers.ofString()).body(), body -> body.contains("alice@acme.com"));
         assertThat(events).contains("\"signature\"");
+    }
+
+    /** The compliance summary (SOC 2 evidence, the dashboard) counts the calls the CLI made, not their Pre and Post events. */
+    private static void evidenceCountsTheCallsTheCliMade(Platform platform, java.time.Instant from, int toolCalls) throws Exception {
+        String auditor = platform.tokens().of("auditor", "auditor");
+        URI summary = URI.create(platform.url("AUDIT_INGEST") + "/api/v1/audit/events/summary?from=" + from + "&to=" + from.plusSeconds(3600));
+        Pattern calls = Pattern.compile("\"toolCalls\":(\\d+)");
+        String answer = await("every tool call of the session is in the audit trail").atMost(Duration.ofSeconds(60)).until(
+                () -> HTTP.send(HttpRequest.newBuilder(summary).header("Authorization", "Bearer " + auditor).build(), HttpResponse.BodyHandlers.ofString())
+                        .body(), body -> {
+                    Matcher m = calls.matcher(body);
+                    return m.find() && Integer.parseInt(m.group(1)) >= toolCalls;
+                });
+        Matcher counted = calls.matcher(answer);
+        assertThat(counted.find()).isTrue();
+        assertThat(Integer.parseInt(counted.group(1))).as("tool calls in the summary, against the %d the CLI made: %s", toolCalls, answer)
+                .isEqualTo(toolCalls);
+        assertThat(answer).contains("{\"key\":\"Bash\",\"count\":" + toolCalls + "}");
     }
 
     private static void agentsListenerTakesOnlyAgentTokensAndOnlyTheAuditTopic(Platform platform, Path state) throws Exception {

@@ -20,15 +20,16 @@ public class ComplianceRepository {
     }
 
     /**
-     * events, tool calls, file modifications, MCP calls, prompts, admin changes, without identity, users, machines,
+     * events, tool calls (one per tool_use_id: a call's PreToolUse and PostToolUse are one call), file modifications, MCP
+     * calls, prompts, admin changes, without identity, users, machines,
      * sessions, allowed, warned, asked, denied, expired-exception hits, unverified (stored without proof of origin).
      */
     public Object[] totals(Instant from, Instant to) {
         return (Object[]) query("""
                 select count(*),
-                       count(*) filter (where event_type in ('tool_execution', 'file_modification', 'mcp_call')),
-                       count(*) filter (where event_type = 'file_modification'),
-                       count(*) filter (where event_type = 'mcp_call'),
+                       count(distinct coalesce(payload->>'tool_use_id', event_id)) filter (where event_type in ('tool_execution', 'file_modification', 'mcp_call')),
+                       count(distinct coalesce(payload->>'tool_use_id', event_id)) filter (where event_type = 'file_modification'),
+                       count(distinct coalesce(payload->>'tool_use_id', event_id)) filter (where event_type = 'mcp_call'),
                        count(*) filter (where event_type = 'prompt_submit'),
                        count(*) filter (where event_type = 'policy_change'),
                        count(*) filter (where coalesce(payload->'user'->>'email', '') = ''),
@@ -58,11 +59,11 @@ public class ComplianceRepository {
                 """, from, to).getResultList();
     }
 
-    /** tool, count, for tool calls. */
+    /** tool, count, for tool calls: one per call, however many of its events (PreToolUse, PostToolUse) were recorded. */
     @SuppressWarnings("unchecked")
     public List<Object[]> toolCalls(Instant from, Instant to) {
         return query("""
-                select payload->'action'->>'tool', count(*) from audit_event
+                select payload->'action'->>'tool', count(distinct coalesce(payload->>'tool_use_id', event_id)) from audit_event
                 where occurred_at >= ?1 and occurred_at < ?2 and event_type in ('tool_execution', 'file_modification', 'mcp_call')
                 group by 1 order by 2 desc, 1 limit 200
                 """, from, to).getResultList();

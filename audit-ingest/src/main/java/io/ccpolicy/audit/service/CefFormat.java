@@ -23,6 +23,9 @@ public final class CefFormat {
             return "CEF:0|ccpolicy|hook-agent|1.0|" + header(view.eventType()) + "|unreadable audit event|5|rt=" + view.occurredAt().toEpochMilli()
                     + " externalId=" + extension(view.eventId()) + " shost=" + extension(view.machineId()) + " msg=" + extension(e.getMessage());
         }
+        // An administrative event comes from its service (machine "service:policy-service") and took an action, not a verdict.
+        boolean administrative = view.machineId().startsWith("service:");
+        String product = administrative ? view.machineId().substring("service:".length()) : "hook-agent";
         String verdict = event.verdict();
         int severity = switch (verdict) {
             case "deny" -> 8;
@@ -32,12 +35,12 @@ public final class CefFormat {
         };
         String result = event.action().result() == null ? "" : event.action().result();
         String name = (event.action().type() + " " + result).trim();
-        return "CEF:0|ccpolicy|hook-agent|1.0|" + header(event.eventType() == null ? view.eventType() : event.eventType()) + "|" + header(name)
+        return "CEF:0|ccpolicy|" + header(product) + "|1.0|" + header(event.eventType() == null ? view.eventType() : event.eventType()) + "|" + header(name)
                 + "|" + severity + "|rt=" + view.occurredAt().toEpochMilli()
                 + " externalId=" + extension(view.eventId())
                 + " suser=" + extension(event.email())
                 + " shost=" + extension(view.machineId())
-                + " act=" + extension(verdict)
+                + " act=" + extension(administrative ? (event.action().tool() == null ? result : event.action().tool()) : verdict)
                 + " cs1Label=policies cs1=" + extension(String.join(",", event.policies()))
                 + " cs2Label=tool cs2=" + extension(event.action().tool() == null ? "" : event.action().tool())
                 + " cs3Label=session cs3=" + extension(event.session() == null || event.session().id() == null ? "" : event.session().id());

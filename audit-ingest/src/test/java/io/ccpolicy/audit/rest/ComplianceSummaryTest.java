@@ -99,6 +99,26 @@ class ComplianceSummaryTest {
                 .containsEntry("violations", 5).containsEntry("denied", 3);
     }
 
+    @Test
+    void aToolCallIsCountedOnceThoughItsPreAndPostToolUseAreBothRecorded() throws Exception {
+        Instant day = DAY.plus(Duration.ofDays(3));
+        Clock noon = Clock.fixed(day.plus(Duration.ofHours(12)), ZoneOffset.UTC);
+        String read = "{\"tool_name\":\"Read\",\"tool_input\":{\"file_path\":\"/work/app/README.md\"},\"session_id\":\"s-r\",\"cwd\":\"/work/app\"}";
+        new AgentTraffic(dir, bootstrap).record("m-calls", Identity.of("cy@acme.com"), POLICY, noon, List.of(
+                "{\"hook_event_name\":\"PreToolUse\",\"tool_use_id\":\"toolu_1\"," + read.substring(1),
+                "{\"hook_event_name\":\"PostToolUse\",\"tool_use_id\":\"toolu_1\",\"duration_ms\":12," + read.substring(1),
+                "{\"hook_event_name\":\"PreToolUse\",\"tool_use_id\":\"toolu_2\"," + read.substring(1),
+                "{\"hook_event_name\":\"PostToolUse\",\"tool_use_id\":\"toolu_2\",\"duration_ms\":9," + read.substring(1),
+                "{\"hook_event_name\":\"PreToolUse\",\"tool_use_id\":\"toolu_3\",\"tool_name\":\"Bash\",\"tool_input\":{\"command\":"
+                        + "\"rm -rf build\"},\"session_id\":\"s-r\",\"cwd\":\"/work/app\"}"));
+        String auditor = OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader"));
+        JsonPath summary = await().atMost(Duration.ofSeconds(30)).until(() -> given().auth().oauth2(auditor).queryParam("from", day.toString())
+                .queryParam("to", day.plus(Duration.ofDays(1)).toString()).get("/api/v1/audit/events/summary").then().statusCode(200).extract()
+                .jsonPath(), s -> s.getLong("totals.events") == 5);
+        assertThat(summary.getLong("totals.toolCalls")).as("two Reads and a refused Bash: three calls, five events").isEqualTo(3);
+        assertThat(summary.getList("toolCalls")).containsExactly(Map.of("key", "Read", "count", 2), Map.of("key", "Bash", "count", 1));
+    }
+
     private static JsonPath summary(String token) {
         return given().auth().oauth2(token).queryParam("from", DAY.toString()).queryParam("to", DAY.plus(Duration.ofDays(1)).toString())
                 .get("/api/v1/audit/events/summary").then().statusCode(200).extract().jsonPath();

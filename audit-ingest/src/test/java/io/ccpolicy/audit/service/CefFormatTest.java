@@ -22,4 +22,16 @@ class CefFormatTest {
         assertThat(line).doesNotContain("\r").doesNotContain("\n").startsWith("CEF:0|ccpolicy|hook-agent|1.0|PreToolUse  CEF:0\\|forged\\|x|");
         assertThat(line).contains("suser=bob@acme.com\\rCEF:0|forged").contains("cs2=Bash\\r\\nx");
     }
+
+    @Test
+    void anAdministrativeEventIsLabelledWithItsServiceAndWhatWasDone() throws Exception {
+        var event = new ObjectMapper().readTree("""
+                {"eventId": "evt_2", "timestamp": "2026-12-05T10:00:00Z", "machine": {"id": "service:policy-service"},
+                 "eventType": "policy_change", "action": {"type": "policy_change", "tool": "policy_published", "result": "recorded"},
+                 "user": {"email": "admin@acme.com"}}
+                """);
+        String line = CefFormat.line(new AuditEventView("evt_2", "service:policy-service", "policy_change", Instant.EPOCH, Instant.EPOCH, event));
+        assertThat(line).startsWith("CEF:0|ccpolicy|policy-service|1.0|policy_change|").contains(" act=policy_published ")
+                .contains("suser=admin@acme.com");
+    }
 }

@@ -48,6 +48,11 @@ public final class AuditEvents {
         this.machine = new AuditEvent.Machine(agent.machineId(), hostname(), System.getProperty("os.name") + " " + System.getProperty("os.version"));
     }
 
+    /** How long the tool ran, as Claude Code measured it (PostToolUse's duration_ms); null when it does not say. */
+    private static Long duration(HookEvent event) {
+        return event.payload().get("duration_ms") instanceof Number ms && ms.longValue() >= 0 ? ms.longValue() : null;
+    }
+
     /** The guide's event type for a hook event. */
     static String actionType(String event, String tool) {
         return switch (event) {
@@ -89,7 +94,7 @@ public final class AuditEvents {
     Map<String, Object> decision(String name, HookEvent event, String project, long tokens, Decision decision, long micros,
             boolean includePrompts) {
         AuditEvent.Action action = new AuditEvent.Action(actionType(name, event.toolName()), event.toolName().isEmpty() ? null : event.toolName(),
-                event.toolName().isEmpty() ? null : params(event), result(name, event, decision));
+                event.toolName().isEmpty() ? null : params(event), result(name, event, decision), duration(event));
         AuditEvent.PolicyCheck check = new AuditEvent.PolicyCheck(decision.matches().stream().map(PolicyMatch::policy).toList(),
                 decision.matches().isEmpty() ? "passed" : decision.verdict() == Verdict.ALLOW ? "passed_with_findings"
                         : decision.verdict() == Verdict.WARN ? "warned" : "violated",

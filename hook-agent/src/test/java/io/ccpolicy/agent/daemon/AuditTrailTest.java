@@ -74,6 +74,26 @@ class AuditTrailTest {
     }
 
     @Test
+    void aFinishedToolCallRecordsHowLongItRan() throws Exception {
+        record(0);
+        AgentLog log = new AgentLog(new PrintStream(PrintStream.nullOutputStream()));
+        PolicyHolder holder = new PolicyHolder(dir.resolve("policy.yaml"), Clock.systemUTC(), log, p -> { });
+        holder.loadInitial();
+        try (AuditLog audit = new AuditLog(dir)) {
+            new HookService(holder, new AgentConfig("Acme", Identity.of("bob@acme.com"), "m-1"), new Workspace(dir.toString()), audit, log,
+                    Clock.systemUTC()).handle(new HookServer.Request("POST", "/hooks/PostToolUse", Map.of(), Json.compact(Map.of(
+                            "hook_event_name", "PostToolUse", "tool_name", "Bash", "session_id", "s1", "cwd", "/tmp", "tool_use_id", "toolu_9",
+                            "tool_input", Map.of("command", "make test"), "tool_response", Map.of("stdout", "ok"), "duration_ms", 234))
+                    .getBytes(StandardCharsets.UTF_8), false));
+        }
+        List<String> lines = Files.readAllLines(file());
+        Map<String, Object> post = Json.object(lines.get(lines.size() - 1), new String[1]).orElseThrow();
+        assertThat(((Map<?, ?>) post.get("action")).get("duration")).isEqualTo(234);
+        assertThat(SchemaCheck.problems(SchemaCheck.auditEventSchema(), post)).isEmpty();
+        assertThat(io.ccpolicy.engine.audit.AuditEvent.fromMap(post).action().duration()).as("the typed event reads it back").isEqualTo(234L);
+    }
+
+    @Test
     void secretsInToolInputNeverReachTheAuditTrail() throws Exception {
         record(2);
         String trail = Files.readString(file());

@@ -58,7 +58,8 @@ public final class FakeMessagesApi implements AutoCloseable {
     private final Map<String, String> toolNames = new ConcurrentHashMap<>();
     private final List<String> mainRequests = new CopyOnWriteArrayList<>();
     private final List<Long> mainRequestNanos = new CopyOnWriteArrayList<>();
-    private final Map<Integer, Boolean> served = new ConcurrentHashMap<>();
+    /** Each main turn's action, run once; a retried request for the turn waits for it rather than overtake it. */
+    private final Map<Integer, java.util.concurrent.CompletableFuture<Void>> prepared = new ConcurrentHashMap<>();
     private volatile String mainConversation;
     private final int inputTokensPerResponse;
     private final java.util.concurrent.atomic.AtomicLong messages = new java.util.concurrent.atomic.AtomicLong();
@@ -148,8 +149,18 @@ public final class FakeMessagesApi implements AutoCloseable {
             return;
         }
         Turn current = script.get(turn);
-        if (isMain && served.putIfAbsent(turn, true) == null) {
-            current.before().run();
+        if (isMain) {
+            java.util.concurrent.CompletableFuture<Void> mine = new java.util.concurrent.CompletableFuture<>();
+            java.util.concurrent.CompletableFuture<Void> first = prepared.putIfAbsent(turn, mine);
+            if (first == null) {
+                try {
+                    current.before().run();
+                } finally {
+                    mine.complete(null);
+                }
+            } else {
+                first.join();
+            }
         }
         List<ObjectNode> blocks = new ArrayList<>();
         if (!current.text().isEmpty()) {

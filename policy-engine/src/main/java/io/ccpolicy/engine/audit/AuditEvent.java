@@ -61,10 +61,18 @@ public record AuditEvent(String version, Instant timestamp, String eventId, Stri
     public record Session(String id, String projectPath, String project) {
     }
 
-    /** {@code type}: the guide's event type (tool_execution, file_modification, mcp_call, policy_change, ...). */
-    public record Action(String type, String tool, Map<String, Object> params, String result) {
+    /**
+     * {@code type}: the guide's event type (tool_execution, file_modification, mcp_call, policy_change, ...);
+     * {@code duration}: milliseconds the tool ran, when Claude Code says (PostToolUse).
+     */
+    public record Action(String type, String tool, Map<String, Object> params, String result, Long duration) {
         public Action {
             params = params == null ? null : copy(params);
+        }
+
+        /** Without a duration (only a finished tool call has one, from PostToolUse's duration_ms). */
+        public Action(String type, String tool, Map<String, Object> params, String result) {
+            this(type, tool, params, result, null);
         }
     }
 
@@ -149,6 +157,7 @@ public record AuditEvent(String version, Instant timestamp, String eventId, Stri
         putIfPresent(a, "tool", action.tool());
         putIfPresent(a, "params", action.params());
         putIfPresent(a, "result", action.result());
+        putIfPresent(a, "duration", action.duration());
         map.put("action", a);
         if (policyCheck != null) {
             Map<String, Object> p = new LinkedHashMap<>();
@@ -237,7 +246,8 @@ public record AuditEvent(String version, Instant timestamp, String eventId, Stri
                 u == null ? null : new User(u.text("email", false), u.texts("teams"), u.text("department", false)),
                 new Machine(m.text("id", true), m.text("hostname", false), m.text("os", false)),
                 s == null ? null : new Session(s.text("id", false), s.text("projectPath", false), s.text("project", false)),
-                new Action(a.text("type", true), a.text("tool", false), a.map("params"), a.text("result", false)),
+                new Action(a.text("type", true), a.text("tool", false), a.map("params"), a.text("result", false),
+                        a.map.get("duration") instanceof Number n ? n.longValue() : null),
                 p == null ? null : new PolicyCheck(orEmpty(p.texts("policies")), p.text("result", false), p.violations()),
                 d == null ? null : new DecisionTaken(d.text("id", false), d.text("verdict", false), d.text("wouldBe", false),
                         orEmpty(d.texts("exceptions")), orEmpty(d.texts("expiredExceptions")), d.text("policyRevision", false),
