@@ -7,13 +7,15 @@ import java.util.List;
  * The engine's answer for one event. {@code verdict} is what the host enforces; {@code wouldBe} differs when policies in
  * audit mode would have acted. {@code message} is the text to show (the POLICY VIOLATION box for a deny or ask, the
  * warnings for a warn, empty for an allow). {@code expiredExceptions} lists exceptions that would have applied but have
- * expired. {@code policyRevision} and {@code policySha256} identify the policy version that decided.
+ * expired. {@code policyRevision} and {@code policySha256} identify the policy version that decided. {@code checked}
+ * names every policy that applied to the event and was checked, matched or not (the guide's policyCheck.policies).
  */
 public record Decision(String decisionId, Verdict verdict, Verdict wouldBe, List<PolicyMatch> matches,
         List<String> exceptionsApplied, List<String> expiredExceptions, String policyRevision, String policySha256,
-        String message, Instant evaluatedAt) {
+        String message, Instant evaluatedAt, List<String> checked) {
 
     public Decision {
+        checked = List.copyOf(checked);
         matches = List.copyOf(matches);
         exceptionsApplied = List.copyOf(exceptionsApplied);
         expiredExceptions = List.copyOf(expiredExceptions);

@@ -33,7 +33,9 @@ public class AuditEventRepository implements PanacheRepositoryBase<AuditEventEnt
         condition(sql, params, filter.team(), " and jsonb_exists(payload->'user'->'teams', ?)");
         condition(sql, params, filter.machine(), " and machine_id = ?");
         condition(sql, params, filter.session(), " and payload->'session'->>'id' = ?");
-        condition(sql, params, filter.policy(), " and jsonb_exists(payload->'policyCheck'->'policies', ?)");
+        // events where the policy fired; policyCheck.policies lists every policy checked, fired or not
+        condition(sql, params, filter.policy(), " and exists (select 1 from jsonb_array_elements(coalesce(payload->'policyCheck'->'violations',"
+                + " '[]'::jsonb)) v where v->>'policy' = ?)");
         condition(sql, params, filter.decision(), " and payload->'decision'->>'verdict' = ?");
         condition(sql, params, filter.tool(), " and payload->'action'->>'tool' = ?");
         condition(sql, params, filter.type(), " and event_type = ?");
@@ -56,14 +58,14 @@ public class AuditEventRepository implements PanacheRepositoryBase<AuditEventEnt
     @SuppressWarnings("unchecked")
     public List<Object[]> counts(String by, Instant from, Instant to) {
         String key = switch (by) {
-            case "policy" -> "p.policy";
+            case "policy" -> "v->>'policy'";
             case "decision" -> "payload->'decision'->>'verdict'";
             case "user" -> "payload->'user'->>'email'";
             case "hour" -> "to_char(date_trunc('hour', occurred_at at time zone 'UTC'), 'YYYY-MM-DD\"T\"HH24:00:00\"Z\"')";
             default -> throw new IllegalArgumentException(by);
         };
         String source = by.equals("policy")
-                ? "audit_event, jsonb_array_elements_text(coalesce(payload->'policyCheck'->'policies', '[]'::jsonb)) as p(policy)"
+                ? "audit_event, jsonb_array_elements(coalesce(payload->'policyCheck'->'violations', '[]'::jsonb)) as v"
                 : "audit_event";
         Query query = getEntityManager().createNativeQuery("select " + key + " as k, count(*) from " + source
                 + " where occurred_at >= ?1 and occurred_at < ?2 and " + key + " is not null group by k order by count(*) desc, k limit 1000");

@@ -160,7 +160,9 @@ class AuditEventResourceTest {
                         "user", Map.of("email", i < 3 ? "bob@acme.com" : "alice@acme.com", "teams", List.of(i < 3 ? "payments" : "platform")),
                         "machine", Map.of("id", machine),
                         "action", Map.of("type", "tool_execution", "tool", i % 2 == 0 ? "Bash" : "Write", "result", i == 1 ? "denied" : "allowed"),
-                        "policyCheck", Map.of("policies", i == 1 ? List.of("approved-paths") : List.of(), "result", "passed", "violations", List.of()),
+                        "policyCheck", Map.of("policies", List.of("approved-paths"), "result", i == 1 ? "violated" : "passed", "violations", i == 1
+                                ? List.of(Map.of("policy", "approved-paths", "severity", "error", "mode", "enforce", "effect", "deny", "wouldBe", "deny"))
+                                : List.of()),
                         "decision", Map.of("verdict", i == 1 ? "deny" : "allow"));
                 producer.send(new ProducerRecord<>("audit.events.v1", machine, mapper.writeValueAsString(event))).get();
             }

@@ -35,16 +35,22 @@ public final class AuditEvents {
     private final Clock clock;
     private final AuditEvent.Machine machine;
     private final java.util.function.Supplier<io.ccpolicy.engine.model.Identity> identity;
+    private final java.util.function.Function<HookEvent, String> sessionStart;
 
     public AuditEvents(AgentConfig agent, Clock clock) {
-        this(agent, clock, agent::identity);
+        this(agent, clock, agent::identity, event -> null);
     }
 
-    /** Recording events for {@code identity} (the signed bundle's, when a server issues them). */
-    public AuditEvents(AgentConfig agent, Clock clock, java.util.function.Supplier<io.ccpolicy.engine.model.Identity> identity) {
+    /**
+     * Recording events for {@code identity} (the signed bundle's, when a server issues them); {@code sessionStart} tells
+     * when an event's session began (null when it cannot).
+     */
+    public AuditEvents(AgentConfig agent, Clock clock, java.util.function.Supplier<io.ccpolicy.engine.model.Identity> identity,
+            java.util.function.Function<HookEvent, String> sessionStart) {
         this.agent = agent;
         this.clock = clock;
         this.identity = identity;
+        this.sessionStart = sessionStart;
         this.machine = new AuditEvent.Machine(agent.machineId(), hostname(), System.getProperty("os.name") + " " + System.getProperty("os.version"));
     }
 
@@ -95,7 +101,7 @@ public final class AuditEvents {
             boolean includePrompts) {
         AuditEvent.Action action = new AuditEvent.Action(actionType(name, event.toolName()), event.toolName().isEmpty() ? null : event.toolName(),
                 event.toolName().isEmpty() ? null : params(event), result(name, event, decision), duration(event));
-        AuditEvent.PolicyCheck check = new AuditEvent.PolicyCheck(decision.matches().stream().map(PolicyMatch::policy).toList(),
+        AuditEvent.PolicyCheck check = new AuditEvent.PolicyCheck(decision.checked(),
                 decision.matches().isEmpty() ? "passed" : decision.verdict() == Verdict.ALLOW ? "passed_with_findings"
                         : decision.verdict() == Verdict.WARN ? "warned" : "violated",
                 decision.matches().stream().map(m -> new AuditEvent.Violation(m.policy(), m.severity().yaml(), m.mode().yaml(), m.effect().yaml(),
@@ -143,11 +149,11 @@ public final class AuditEvents {
         }
         return AuditEvent.of(clock.instant(), "evt_" + UUID.randomUUID(), name,
                 user(identity.get()), machine,
-                new AuditEvent.Session(event.sessionId(), event.cwd(), project), action, check, decision, context, joinKeys);
+                new AuditEvent.Session(event.sessionId(), event.cwd(), project, sessionStart.apply(event)), action, check, decision, context, joinKeys);
     }
 
     private static AuditEvent.User user(io.ccpolicy.engine.model.Identity who) {
-        return new AuditEvent.User(who.email(), who.teams(), who.department());
+        return new AuditEvent.User(who.email(), who.teams(), who.department(), who.id().isEmpty() ? null : who.id());
     }
 
     private static Map<String, Object> params(HookEvent event) {

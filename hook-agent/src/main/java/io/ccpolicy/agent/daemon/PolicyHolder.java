@@ -103,7 +103,7 @@ public final class PolicyHolder {
                 }
             });
         };
-        Active next = new Active(engine, persisted, revision, FileTime.from(bundle.createdAt()), new Identity(bundle.email(), bundle.teams(), ""),
+        Active next = new Active(engine, persisted, revision, FileTime.from(bundle.createdAt()), new Identity(bundle.email(), bundle.teams(), "", bundle.subject()),
                 projectEngines);
         active.set(next);
         return next;

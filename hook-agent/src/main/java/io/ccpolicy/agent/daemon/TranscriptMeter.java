@@ -40,6 +40,7 @@ public final class TranscriptMeter {
     }
 
     private static final class Progress {
+        String startTime;
         long offset;
         Usage total = Usage.NONE;
         final Map<String, Usage> messages = new HashMap<>();
@@ -81,6 +82,7 @@ public final class TranscriptMeter {
                     progress.offset = 0; // rewritten: count again
                     progress.total = Usage.NONE;
                     progress.messages.clear();
+                    progress.startTime = null;
                 }
                 if (length == progress.offset) {
                     return progress.total;
@@ -100,6 +102,9 @@ public final class TranscriptMeter {
                 }
                 String complete = new String(added, 0, lastNewline, StandardCharsets.UTF_8);
                 for (String line : complete.split("\n")) {
+                    if (progress.startTime == null) {
+                        progress.startTime = timestamp(line);
+                    }
                     count(progress, line);
                 }
                 progress.offset += lastNewline + 1;
@@ -107,6 +112,31 @@ public final class TranscriptMeter {
                 // no transcript yet (first prompt) or unreadable: what was counted so far stands
             }
             return progress.total;
+        }
+    }
+
+    /** When the session whose main transcript this is began: its first entry's timestamp; null while none is written. */
+    public String startTime(String transcriptPath) {
+        if (transcriptPath == null || transcriptPath.isEmpty()) {
+            return null;
+        }
+        read(transcriptPath);
+        Progress progress = transcripts.get(transcriptPath);
+        synchronized (progress) {
+            return progress.startTime;
+        }
+    }
+
+    /** An entry's ISO-8601 timestamp, or null. */
+    private static String timestamp(String line) {
+        if (!line.contains("\"timestamp\"")) {
+            return null;
+        }
+        try {
+            String text = Json.MAPPER.readTree(line).path("timestamp").asText("");
+            return text.isEmpty() ? null : java.time.Instant.parse(text).toString();
+        } catch (IOException | java.time.format.DateTimeParseException e) {
+            return null;
         }
     }
 

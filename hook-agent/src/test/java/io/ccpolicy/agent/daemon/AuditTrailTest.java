@@ -47,6 +47,18 @@ class AuditTrailTest {
         }
     }
 
+    /** One hook call to a fresh daemon over the same state and policy as {@link #record}. */
+    private void post(String event, Map<String, Object> payload) throws Exception {
+        AgentLog log = new AgentLog(new PrintStream(PrintStream.nullOutputStream()));
+        PolicyHolder holder = new PolicyHolder(dir.resolve("policy.yaml"), Clock.systemUTC(), log, p -> { });
+        holder.loadInitial();
+        try (AuditLog audit = new AuditLog(dir)) {
+            new HookService(holder, new AgentConfig("Acme", Identity.of("bob@acme.com"), "m-1"), new Workspace(dir.toString()), audit, log,
+                    Clock.systemUTC()).handle(new HookServer.Request("POST", "/hooks/" + event, Map.of(), Json.compact(payload)
+                    .getBytes(StandardCharsets.UTF_8), false));
+        }
+    }
+
     private Path file() {
         return dir.resolve("audit/events.jsonl");
     }
@@ -76,16 +88,8 @@ class AuditTrailTest {
     @Test
     void aFinishedToolCallRecordsHowLongItRan() throws Exception {
         record(0);
-        AgentLog log = new AgentLog(new PrintStream(PrintStream.nullOutputStream()));
-        PolicyHolder holder = new PolicyHolder(dir.resolve("policy.yaml"), Clock.systemUTC(), log, p -> { });
-        holder.loadInitial();
-        try (AuditLog audit = new AuditLog(dir)) {
-            new HookService(holder, new AgentConfig("Acme", Identity.of("bob@acme.com"), "m-1"), new Workspace(dir.toString()), audit, log,
-                    Clock.systemUTC()).handle(new HookServer.Request("POST", "/hooks/PostToolUse", Map.of(), Json.compact(Map.of(
-                            "hook_event_name", "PostToolUse", "tool_name", "Bash", "session_id", "s1", "cwd", "/tmp", "tool_use_id", "toolu_9",
-                            "tool_input", Map.of("command", "make test"), "tool_response", Map.of("stdout", "ok"), "duration_ms", 234))
-                    .getBytes(StandardCharsets.UTF_8), false));
-        }
+        post("PostToolUse", Map.of("hook_event_name", "PostToolUse", "tool_name", "Bash", "session_id", "s1", "cwd", "/tmp",
+                "tool_use_id", "toolu_9", "tool_input", Map.of("command", "make test"), "tool_response", Map.of("stdout", "ok"), "duration_ms", 234));
         List<String> lines = Files.readAllLines(file());
         Map<String, Object> post = Json.object(lines.get(lines.size() - 1), new String[1]).orElseThrow();
         assertThat(((Map<?, ?>) post.get("action")).get("duration")).isEqualTo(234);
@@ -104,16 +108,9 @@ class AuditTrailTest {
     @Test
     void longMcpArgumentsAreRecordedAsTheirHashAndLength() throws Exception {
         record(0);
-        AgentLog log = new AgentLog(new PrintStream(PrintStream.nullOutputStream()));
-        PolicyHolder holder = new PolicyHolder(dir.resolve("policy.yaml"), Clock.systemUTC(), log, p -> { });
-        holder.loadInitial();
         String document = "Patient record 4711: " + "confidential ".repeat(40);
-        try (AuditLog audit = new AuditLog(dir)) {
-            new HookService(holder, new AgentConfig("Acme", Identity.of("bob@acme.com"), "m-1"), new Workspace(dir.toString()), audit, log,
-                    Clock.systemUTC()).handle(new HookServer.Request("POST", "/hooks/PreToolUse", Map.of(), Json.compact(Map.of(
-                            "hook_event_name", "PreToolUse", "tool_name", "mcp__docs__upload", "session_id", "s1", "cwd", "/tmp",
-                            "tool_input", Map.of("title", "short title", "body", document))).getBytes(StandardCharsets.UTF_8), false));
-        }
+        post("PreToolUse", Map.of("hook_event_name", "PreToolUse", "tool_name", "mcp__docs__upload", "session_id", "s1", "cwd", "/tmp",
+                "tool_input", Map.of("title", "short title", "body", document)));
         String trail = Files.readString(file());
         assertThat(trail).doesNotContain("Patient record 4711").contains("\"bodyHash\":\"sha256:").contains("\"bodyLength\":"
                 + document.length()).contains("\"title\":\"short title\"");

@@ -3,6 +3,7 @@ package io.ccpolicy.agent.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ccpolicy.agent.server.HookServer;
+import io.ccpolicy.engine.audit.SchemaCheck;
 import io.ccpolicy.engine.bundle.BundleSignature;
 import io.ccpolicy.engine.bundle.PolicyBundle;
 import io.ccpolicy.engine.model.Identity;
@@ -39,6 +40,9 @@ class SignedIdentityTest {
               - {team: security-team, exempt_from: [no-rm], reason: forensics, approved_by: ciso@acme.com}
             """;
 
+    /** The identity provider's subject id of the signed-in developer. */
+    private static final String SUBJECT = "f7c2a9e4-5d1b-4c8e-9a3f-2b6d8e0c1a47";
+
     @TempDir
     Path state;
 
@@ -47,7 +51,7 @@ class SignedIdentityTest {
 
     private HookService serviceWithBundleFor(String email, List<String> teams, AuditLog audit) throws Exception {
         PolicyBundle bundle = new PolicyBundle(3, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), email, teams, "",
-                List.of(new PolicyBundle.Layer("organization", 3, PolicyParser.sha256(POLICY), POLICY)), List.of(), List.of());
+                List.of(new PolicyBundle.Layer("organization", 3, PolicyParser.sha256(POLICY), POLICY)), List.of(), List.of(), SUBJECT);
         Files.createDirectories(state.resolve("bundle"));
         Files.writeString(state.resolve("bundle/current.json"), BundleSignature.sign(bundle, key.getPrivate()));
         AgentConfig claimed = new AgentConfig("Acme", Identity.of("mallory@acme.com", "security-team"), "m-1", AgentConfig.AuditShipping.NONE,
@@ -68,12 +72,17 @@ class SignedIdentityTest {
     void decisionsAndAuditUseTheSignedIdentityNotAgentYaml() throws Exception {
         try (AuditLog audit = new AuditLog(state)) {
             HookService service = serviceWithBundleFor("bob@acme.com", List.of("payments"), audit);
+            Path transcript = Files.writeString(state.resolve("s.jsonl"), "{\"type\":\"user\",\"timestamp\":\"2026-12-06T09:15:02.123Z\"}\n");
             String answer = post(service, "PreToolUse", Map.of("hook_event_name", "PreToolUse", "session_id", "s", "cwd", state.toString(),
-                    "tool_name", "Bash", "tool_input", Map.of("command", "rm -rf /tmp/evidence")));
+                    "tool_name", "Bash", "tool_input", Map.of("command", "rm -rf /tmp/evidence"), "transcript_path", transcript.toString()));
             assertThat(answer).as("agent.yaml's security-team claim exempts nothing").contains("\"permissionDecision\":\"deny\"");
             audit.forceIfDirty();
             String recorded = Files.readString(audit.file());
             assertThat(recorded).contains("\"email\":\"bob@acme.com\"").contains("\"teams\":[\"payments\"]").doesNotContain("mallory");
+            Map<String, Object> event = io.ccpolicy.agent.cli.Json.object(recorded.lines().reduce((a, b) -> b).orElseThrow(), new String[1]).orElseThrow();
+            assertThat(((Map<?, ?>) event.get("user")).get("id")).as("the identity provider's subject, from the signed bundle").isEqualTo(SUBJECT);
+            assertThat(((Map<?, ?>) event.get("session")).get("startTime")).as("the transcript's first entry").isEqualTo("2026-12-06T09:15:02.123Z");
+            assertThat(SchemaCheck.problems(SchemaCheck.auditEventSchema(), event)).isEmpty();
         }
     }
 

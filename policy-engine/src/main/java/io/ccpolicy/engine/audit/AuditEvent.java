@@ -49,16 +49,26 @@ public record AuditEvent(String version, Instant timestamp, String eventId, Stri
         extra = extra == null ? Map.of() : copy(extra);
     }
 
-    public record User(String email, List<String> teams, String department) {
+    /** {@code id}: the identity provider's stable subject id, when the agent's bundle was issued for a signed-in developer. */
+    public record User(String email, List<String> teams, String department, String id) {
         public User {
             teams = teams == null ? null : List.copyOf(teams);
+        }
+
+        public User(String email, List<String> teams, String department) {
+            this(email, teams, department, null);
         }
     }
 
     public record Machine(String id, String hostname, String os) {
     }
 
-    public record Session(String id, String projectPath, String project) {
+    /** {@code startTime}: when the session began (its transcript's first entry), when the agent can tell. */
+    public record Session(String id, String projectPath, String project, String startTime) {
+
+        public Session(String id, String projectPath, String project) {
+            this(id, projectPath, project, null);
+        }
     }
 
     /**
@@ -137,6 +147,7 @@ public record AuditEvent(String version, Instant timestamp, String eventId, Stri
             putIfPresent(u, "email", user.email());
             putIfPresent(u, "teams", user.teams());
             putIfPresent(u, "department", user.department());
+            putIfPresent(u, "id", user.id());
             map.put("user", u);
         }
         Map<String, Object> m = new LinkedHashMap<>();
@@ -148,6 +159,7 @@ public record AuditEvent(String version, Instant timestamp, String eventId, Stri
             Map<String, Object> s = new LinkedHashMap<>();
             putIfPresent(s, "id", session.id());
             putIfPresent(s, "projectPath", session.projectPath());
+            putIfPresent(s, "startTime", session.startTime());
             putIfPresent(s, "project", session.project());
             map.put("session", s);
         }
@@ -243,9 +255,9 @@ public record AuditEvent(String version, Instant timestamp, String eventId, Stri
             }
         });
         return new AuditEvent(top.text("version", false), at, top.text("eventId", true), top.text("eventType", false),
-                u == null ? null : new User(u.text("email", false), u.texts("teams"), u.text("department", false)),
+                u == null ? null : new User(u.text("email", false), u.texts("teams"), u.text("department", false), u.text("id", false)),
                 new Machine(m.text("id", true), m.text("hostname", false), m.text("os", false)),
-                s == null ? null : new Session(s.text("id", false), s.text("projectPath", false), s.text("project", false)),
+                s == null ? null : new Session(s.text("id", false), s.text("projectPath", false), s.text("project", false), s.text("startTime", false)),
                 new Action(a.text("type", true), a.text("tool", false), a.map("params"), a.text("result", false),
                         a.map.get("duration") instanceof Number n ? n.longValue() : null),
                 p == null ? null : new PolicyCheck(orEmpty(p.texts("policies")), p.text("result", false), p.violations()),

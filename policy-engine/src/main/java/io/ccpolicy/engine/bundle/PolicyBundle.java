@@ -32,7 +32,7 @@ import java.util.Set;
  * developer sees them offline too; they grant nothing.
  */
 public record PolicyBundle(long revision, Instant createdAt, String email, List<String> teams, String project, List<Layer> layers,
-        List<PolicyException> grants, List<PendingRequest> pending) {
+        List<PolicyException> grants, List<PendingRequest> pending, String subject) {
 
     public static final int FORMAT = 1;
 
@@ -54,6 +54,7 @@ public record PolicyBundle(long revision, Instant createdAt, String email, List<
     }
 
     public PolicyBundle {
+        subject = subject == null ? "" : subject;
         teams = List.copyOf(teams);
         layers = List.copyOf(layers);
         grants = List.copyOf(grants);
@@ -64,13 +65,19 @@ public record PolicyBundle(long revision, Instant createdAt, String email, List<
         this(revision, createdAt, email, teams, project, layers, List.of(), List.of());
     }
 
+    /** Without the identity provider's subject id (a machine's own client, or a token without one). */
+    public PolicyBundle(long revision, Instant createdAt, String email, List<String> teams, String project, List<Layer> layers,
+            List<PolicyException> grants, List<PendingRequest> pending) {
+        this(revision, createdAt, email, teams, project, layers, grants, pending, "");
+    }
+
     /** The signed content as a JSON-ready map. */
     public Map<String, Object> body() {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("format", FORMAT);
         body.put("revision", revision);
         body.put("createdAt", createdAt.toString());
-        body.put("identity", Map.of("email", email, "teams", teams));
+        body.put("identity", subject.isEmpty() ? Map.of("email", email, "teams", teams) : Map.of("email", email, "teams", teams, "id", subject));
         body.put("project", project);
         List<Object> list = new ArrayList<>();
         for (Layer layer : layers) {
@@ -139,7 +146,8 @@ public record PolicyBundle(long revision, Instant createdAt, String email, List<
             throw new IllegalArgumentException("bundle has no revision or creation time");
         }
         return new PolicyBundle(revision.longValue(), Instant.parse(created), String.valueOf(identity.get("email")),
-                strings(identity.get("teams")), String.valueOf(body.get("project")), layers, grants(body.get("grants")), pending(body.get("pending")));
+                strings(identity.get("teams")), String.valueOf(body.get("project")), layers, grants(body.get("grants")), pending(body.get("pending")),
+                identity.get("id") instanceof String id ? id : "");
     }
 
     private static List<PolicyException> grants(Object list) {

@@ -118,6 +118,7 @@ public final class Evaluator {
         List<PolicyMatch> matches = List.of();
         List<String> applied = List.of();
         List<String> expired = List.of();
+        List<String> checked = List.of();
         Verdict verdict = Verdict.ALLOW;
         Verdict wouldBe = Verdict.ALLOW;
         for (CompiledPolicy compiled : policies) {
@@ -127,6 +128,9 @@ public final class Evaluator {
                 continue;
             }
             CompiledPolicy.Check check = compiled.check(view, traces != null);
+            if (check.outcome() != CompiledPolicy.Outcome.NOT_APPLICABLE) {
+                checked = add(checked, policy.name());
+            }
             if (check.outcome() == CompiledPolicy.Outcome.APPROACHING) {
                 // a warning before the limit: it never blocks, whatever the severity does at the limit
                 Verdict effect = policy.mode() == Mode.AUDIT ? Verdict.ALLOW : Verdict.WARN;
@@ -174,7 +178,7 @@ public final class Evaluator {
                     + ", approved by " + exemption.approvedBy() + ")" : "") + "; " + policy.severity().yaml() + " -> " + effect.yaml());
         }
         return new Decision(ids.get(), verdict, wouldBe, matches, applied, expired, revision, document.sha256(),
-                message(verdict, matches), now);
+                message(verdict, matches), now, checked);
     }
 
     private String render(Policy policy, CompiledPolicy.Check check) {

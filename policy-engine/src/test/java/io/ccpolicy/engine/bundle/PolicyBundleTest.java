@@ -93,6 +93,12 @@ class PolicyBundleTest {
         Map<String, Object> tampered = json.readValue(signed.replace("github-mcp]", "evil-mcp]"), new TypeReference<>() { });
         assertThatThrownBy(() -> BundleSignature.open(tampered, keys.getPublic())).hasMessageContaining("does not verify");
         assertThatThrownBy(() -> BundleSignature.open(document, Ed25519.generate().getPublic())).hasMessageContaining("signed with key");
+
+        PolicyBundle withSubject = new PolicyBundle(bundle.revision(), bundle.createdAt(), bundle.email(), bundle.teams(), bundle.project(),
+                bundle.layers(), bundle.grants(), bundle.pending(), "f7c2a9e4-5d1b-4c8e-9a3f-2b6d8e0c1a47");
+        PolicyBundle opened = BundleSignature.open(json.readValue(BundleSignature.sign(withSubject, keys.getPrivate()), new TypeReference<>() { }),
+                keys.getPublic());
+        assertThat(opened.subject()).as("the identity provider's subject id travels signed").isEqualTo(withSubject.subject());
     }
 
     @Test

@@ -70,10 +70,12 @@ public class BundleResource {
             @QueryParam("wait") @Min(0) @Max(300) Integer waitSeconds, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         String email = Actors.of(identity);
         List<String> teams = teams();
+        // the identity provider's stable id of the caller: audit events name it beside the e-mail
+        String subject = identity.getPrincipal() instanceof JsonWebToken jwt && jwt.getSubject() != null ? jwt.getSubject() : "";
         String known = ifNoneMatch == null ? null : ifNoneMatch.replace("W/", "").replace("\"", "").trim();
         // Without wait the deadline is now: hold answers at once, whether or not the bundle changed.
         Duration wait = waitSeconds == null ? Duration.ZERO : Duration.ofSeconds(Math.min(waitSeconds, maxWait.toSeconds()));
-        return hold(email, teams, project, machine, known, System.nanoTime() + wait.toNanos());
+        return hold(email, teams, subject, project, machine, known, System.nanoTime() + wait.toNanos());
     }
 
     /**
@@ -81,13 +83,14 @@ public class BundleResource {
      * leaves this caller's bundle as it was (another team's publication, someone else's exception) does not answer it:
      * it waits on. The next change is taken before the bundle is looked at, so a change in between is not missed.
      */
-    private Uni<Response> hold(String email, List<String> teams, String project, String machine, String known, long deadlineNanos) {
+    private Uni<Response> hold(String email, List<String> teams, String subject, String project, String machine, String known,
+            long deadlineNanos) {
         CompletableFuture<Void> next = watch.nextPublication();
         enrolments.of(machine).filter(e -> e.revokedAt() != null).ifPresent(revoked -> {
             throw new ForbiddenException("Machine " + machine + " was revoked by " + revoked.revokedBy() + " at " + revoked.revokedAt()
                     + " (" + revoked.revokeReason() + "); it gets no policy bundle.");
         });
-        Optional<BundleService.Signed> now = bundles.bundleFor(email, teams, project, machine, known);
+        Optional<BundleService.Signed> now = bundles.bundleFor(email, teams, subject, project, machine, known);
         long left = deadlineNanos - System.nanoTime();
         if (!matches(now, known) || left <= 0) {
             return Uni.createFrom().item(answer(now, known, email));
@@ -95,7 +98,7 @@ public class BundleResource {
         return Uni.createFrom().completionStage(next)
                 .ifNoItem().after(Duration.ofNanos(left)).recoverWithItem((Void) null)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
-                .chain(ignored -> hold(email, teams, project, machine, known, deadlineNanos));
+                .chain(ignored -> hold(email, teams, subject, project, machine, known, deadlineNanos));
     }
 
     @GET

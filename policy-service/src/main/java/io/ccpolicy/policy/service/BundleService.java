@@ -60,7 +60,7 @@ public class BundleService {
     }
 
     /** Empty when nothing at all is published for this identity; the JSON is left out when {@code knownSha256} still holds. */
-    public Optional<Signed> bundleFor(String email, List<String> teams, String project, String machine, String knownSha256) {
+    public Optional<Signed> bundleFor(String email, List<String> teams, String subject, String project, String machine, String knownSha256) {
         Snapshot current = snapshot();
         List<Scope> scopes = new ArrayList<>();
         scopes.add(new Scope("organization", "*"));
@@ -83,7 +83,7 @@ public class BundleService {
             return Optional.empty();
         }
         // Most requests are conditional and unchanged: answer them from the digest, without building the bundle.
-        String contentKey = email + "|" + String.join(",", teams) + "|" + project + "|" + present + revisions;
+        String contentKey = email + "|" + subject + "|" + String.join(",", teams) + "|" + project + "|" + present + revisions;
         String knownDigest = current.digests().get(contentKey);
         if (knownDigest != null && knownDigest.equals(knownSha256)) {
             return Optional.of(new Signed(null, knownDigest, current.mark()));
@@ -110,7 +110,7 @@ public class BundleService {
             }
         }
         // The change mark only grows, so a bundle built later never carries a lower revision.
-        PolicyBundle bundle = new PolicyBundle(current.mark(), clock.instant(), email, teams, projectName, layers, grants, pending);
+        PolicyBundle bundle = new PolicyBundle(current.mark(), clock.instant(), email, teams, projectName, layers, grants, pending, subject);
         String sha256 = bundle.contentSha256();
         if (current.digests().size() < 100_000) {
             current.digests().put(contentKey, sha256);

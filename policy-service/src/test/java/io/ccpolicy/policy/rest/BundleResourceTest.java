@@ -38,9 +38,9 @@ class BundleResourceTest {
         return OidcWiremockTestResource.getAccessToken("admin", Set.of("policy-admin"));
     }
 
-    /** An agent token for a user, with the e-mail and teams claims the organisation's provider issues. */
+    /** An agent token for a user, with the subject, e-mail and teams claims the organisation's provider issues. */
     private static String agent(String email, List<String> teams) {
-        return Jwt.preferredUserName(email).claim("email", email).claim("teams", teams).groups(Set.of("agent"))
+        return Jwt.subject("sub-" + email).preferredUserName(email).claim("email", email).claim("teams", teams).groups(Set.of("agent"))
                 .issuer("https://server.example.com").audience("https://service.example.com").jws().keyId("1").sign("privateKey.jwk");
     }
 
@@ -77,6 +77,7 @@ class BundleResourceTest {
                 .get("/api/v1/bundles/current").then().statusCode(200).header("ETag", notNullValue()).extract().response();
         PolicyBundle bundle = open(response);
         assertThat(bundle.email()).isEqualTo("alice@acme.com");
+        assertThat(bundle.subject()).as("the token's subject, for audit events' user.id").isEqualTo("sub-alice@acme.com");
         assertThat(bundle.layers()).extracting(PolicyBundle.Layer::scope).filteredOn(scope -> !scope.startsWith("project:"))
                 .containsExactly("organization:*", "team:" + team);
         assertThat(bundle.layer("team:" + team).orElseThrow().revision()).isEqualTo(teamRevision);
