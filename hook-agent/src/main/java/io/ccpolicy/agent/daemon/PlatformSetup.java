@@ -54,9 +54,11 @@ public record PlatformSetup(URI server, String organization, URI tokenUrl, Strin
         if (keys.isEmpty()) {
             throw new IllegalStateException(uri + " offers no bundle signing key");
         }
-        if (!(body.get("tokenUrl") instanceof String tokenUrl)) {
+        if (!(body.get("tokenUrl") instanceof String)) {
             throw new IllegalStateException(uri + " names no identity provider (tokenUrl): policy-service's agent-setup.token-url is not set");
         }
+        URI tokenUrl = url(body, "tokenUrl", uri);
+        URI exceptionsUrl = body.get("exceptionsUrl") == null ? null : url(body, "exceptionsUrl", uri);
         Map<String, String> kafka = Map.of();
         String topic = io.ccpolicy.engine.audit.AuditEvent.TOPIC;
         if (body.get("audit") instanceof Map<?, ?> audit) {
@@ -64,9 +66,21 @@ public record PlatformSetup(URI server, String organization, URI tokenUrl, Strin
                     .toMap(e -> String.valueOf(e.getKey()), e -> String.valueOf(e.getValue()), (a, b) -> a, java.util.TreeMap::new)) : Map.of();
             topic = audit.get("topic") instanceof String t ? t : topic;
         }
-        return new PlatformSetup(server, body.get("organization") instanceof String o ? o : "", URI.create(tokenUrl),
-                body.get("clientId") instanceof String c ? c : DeveloperLogin.DEFAULT_CLIENT, List.copyOf(keys),
-                body.get("exceptionsUrl") instanceof String e ? URI.create(e) : null, kafka, topic);
+        return new PlatformSetup(server, body.get("organization") instanceof String o ? o : "", tokenUrl,
+                body.get("clientId") instanceof String c ? c : DeveloperLogin.DEFAULT_CLIENT, List.copyOf(keys), exceptionsUrl, kafka, topic);
+    }
+
+    /** An http(s) URL the setup gives in {@code field}; the error names the field and where it came from. */
+    private static URI url(Map<String, Object> body, String field, URI from) {
+        Object value = body.get(field);
+        if (value instanceof String text && text.matches("https?://\\S+")) {
+            try {
+                return URI.create(text);
+            } catch (IllegalArgumentException e) {
+                // falls through to the error below
+            }
+        }
+        throw new IllegalStateException(from + " gives " + field + " '" + value + "', not an http(s) URL: check policy-service's agent-setup settings");
     }
 
     /** The offered key with this fingerprint ({@code SHA256:} prefix and case optional), if any. */

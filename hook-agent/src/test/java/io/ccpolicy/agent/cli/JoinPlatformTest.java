@@ -99,6 +99,27 @@ class JoinPlatformTest {
         assertThat(state.resolve("bundle-key.pem")).hasSameTextualContentAs(state.resolve("bundle-key.pem.before"));
     }
 
+    @Test
+    void aSetupWithoutAUsableSignInUrlIsRefusedNamingTheFieldAndNothingIsWritten() throws Exception {
+        HttpServer broken = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+        byte[] setup = Json.compact(java.util.Map.of("tokenUrl", "sso.acme.example/token", "bundleKeys",
+                List.of(java.util.Map.of("publicKey", Ed25519.publicKeyPem(bundleKey))))).getBytes(StandardCharsets.UTF_8);
+        broken.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(200, setup.length);
+            exchange.getResponseBody().write(setup);
+            exchange.close();
+        });
+        broken.start();
+        try {
+            Run run = login("--server", "http://127.0.0.1:" + broken.getAddress().getPort(), "--trust-key", Ed25519.fingerprint(bundleKey));
+            assertThat(run.exit()).isEqualTo(1);
+            assertThat(run.err()).contains("gives tokenUrl 'sso.acme.example/token', not an http(s) URL").doesNotContain("internal error");
+            assertThat(state.resolve("agent.yaml")).doesNotExist();
+        } finally {
+            broken.stop(0);
+        }
+    }
+
     private Run login(String... args) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
