@@ -93,7 +93,9 @@ public final class PolicyHolder {
         PolicyEngine engine = PolicyEngine.compile(document, revision, clock, () -> UUID.randomUUID().toString());
         // One engine per set of project layers that apply, compiled when a session in such a project first asks.
         Map<List<String>, PolicyEngine> byLayers = new ConcurrentHashMap<>();
-        Function<String, PolicyEngine> projectEngines = project -> {
+        // Most bundles have no project layer: then every session uses the one engine, with no per-call lookup.
+        boolean projectLayers = bundle.layers().stream().anyMatch(l -> l.scope().startsWith(PolicyBundle.PROJECT_LAYER));
+        Function<String, PolicyEngine> projectEngines = !projectLayers ? project -> engine : project -> {
             List<String> layers = bundle.projectLayersFor(project);
             return layers.isEmpty() ? engine : byLayers.computeIfAbsent(layers, l -> {
                 try {
