@@ -9,12 +9,19 @@ import java.util.List;
  * warnings for a warn, empty for an allow). {@code expiredExceptions} lists exceptions that would have applied but have
  * expired. {@code policyRevision} and {@code policySha256} identify the policy version that decided. {@code checked}
  * names every policy that applied to the event and was checked, matched or not (the guide's policyCheck.policies).
+ * {@code writes} and {@code reads} are the paths the event writes and reads as the engine read them (a Bash command's
+ * included); a path the engine cannot know reads {@value #UNKNOWN_PATH} followed by why.
  */
 public record Decision(String decisionId, Verdict verdict, Verdict wouldBe, List<PolicyMatch> matches,
         List<String> exceptionsApplied, List<String> expiredExceptions, String policyRevision, String policySha256,
-        String message, Instant evaluatedAt, List<String> checked) {
+        String message, Instant evaluatedAt, List<String> checked, List<String> writes, List<String> reads) {
+
+    /** How a path the engine cannot know (a variable, a substitution) starts in {@link #writes} and {@link #reads}. */
+    public static final String UNKNOWN_PATH = "(unknown) ";
 
     public Decision {
+        writes = List.copyOf(writes);
+        reads = List.copyOf(reads);
         checked = List.copyOf(checked);
         matches = List.copyOf(matches);
         exceptionsApplied = List.copyOf(exceptionsApplied);

@@ -104,10 +104,19 @@ public final class RoleMatrix {
         };
     }
 
-    /** JSON bodies first; an operation that takes YAML (policy documents) answers 415 to JSON before it checks roles. */
+    /**
+     * JSON bodies first; an operation that takes YAML (policy documents) or NDJSON (audit batches) answers 415 to JSON
+     * before it checks roles.
+     */
     private int send(String method, String path, String token) throws IOException, InterruptedException {
-        int status = send(method, path, token, "application/json");
-        return status == 415 ? send(method, path, token, "application/yaml") : status;
+        int status = 415;
+        for (String type : List.of("application/json", "application/yaml", "application/x-ndjson")) {
+            status = send(method, path, token, type);
+            if (status != 415) {
+                return status;
+            }
+        }
+        return status;
     }
 
     private int send(String method, String path, String token, String contentType) throws IOException, InterruptedException {

@@ -24,6 +24,7 @@ class RoleMatrixTest {
     void everyOperationAdmitsExactlyItsRoles() throws Exception {
         assertThat(new RoleMatrix(service.toURI(), roles -> OidcWiremockTestResource.getAccessToken("matrix", roles)).problems(Map.ofEntries(
                 Map.entry("GET /api/v1/audit/events", AUDITORS),
+                Map.entry("POST /api/v1/audit/batches", Set.of("developer", "agent")),
                 Map.entry("GET /api/v1/audit/events/export", AUDITORS),
                 Map.entry("GET /api/v1/audit/events/subjects/{email}", AUDITORS),
                 Map.entry("GET /api/v1/audit/events/admin-actions", AUDITORS),

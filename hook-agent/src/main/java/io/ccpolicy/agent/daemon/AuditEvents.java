@@ -59,12 +59,12 @@ public final class AuditEvents {
         return event.payload().get("duration_ms") instanceof Number ms && ms.longValue() >= 0 ? ms.longValue() : null;
     }
 
-    /** The guide's event type for a hook event. */
-    static String actionType(String event, String tool) {
+    /** The guide's event type for a hook event: a tool call that writes files, a Bash command included, is a file_modification. */
+    static String actionType(String event, String tool, Decision decision) {
         return switch (event) {
-            case "PreToolUse", "PostToolUse" -> tool.startsWith("mcp__") ? "mcp_call"
-                    : WRITE_TOOLS.contains(tool) ? "file_modification" : "tool_execution";
-            case "PostToolUseFailure" -> "tool_failure";
+            // a failed call is still the guide's tool call, its result says it failed
+            case "PreToolUse", "PostToolUse", "PostToolUseFailure" -> tool.startsWith("mcp__") ? "mcp_call"
+                    : WRITE_TOOLS.contains(tool) || !decision.writes().isEmpty() ? "file_modification" : "tool_execution";
             case "PermissionRequest" -> "permission_request";
             case "UserPromptSubmit" -> "prompt_submit";
             case "SessionStart" -> "session_start";
@@ -78,18 +78,26 @@ public final class AuditEvents {
         };
     }
 
-    /** Whether the policy's audit section asks for this event (violations count as policy_violation too). */
+    /**
+     * Whether the policy's audit section asks for this event. An event with a violation is a policy_violation as well as
+     * its own type, and is always kept; any other event is left out by {@code exclude_patterns} only when every path it
+     * writes or reads matches one (a path the engine cannot know matches none).
+     */
     boolean recorded(AuditSettings settings, String name, HookEvent event, Decision decision) {
         if (!settings.enabled()) {
             return false;
         }
-        String type = actionType(name, event.toolName());
+        String type = actionType(name, event.toolName(), decision);
         boolean violation = decision.matches().stream().anyMatch(m -> m.wouldBe() != Verdict.ALLOW || m.effect() != Verdict.ALLOW);
         if (!settings.records(type) && !(violation && settings.records("policy_violation"))) {
             return false;
         }
-        String path = event.inputString("file_path");
-        return violation || path.isEmpty() || settings.excludePaths().stream().noneMatch(glob -> excluded(glob, path));
+        if (violation || settings.excludePaths().isEmpty()) {
+            return true;
+        }
+        List<String> paths = java.util.stream.Stream.concat(decision.writes().stream(), decision.reads().stream()).toList();
+        return paths.isEmpty() || !paths.stream().allMatch(path -> !path.startsWith(Decision.UNKNOWN_PATH)
+                && settings.excludePaths().stream().anyMatch(glob -> excluded(glob, path)));
     }
 
     /** {@code *.log} matches a file name anywhere; a pattern with a slash ({@code node_modules/*}) matches the path's end. */
@@ -99,8 +107,10 @@ public final class AuditEvents {
 
     Map<String, Object> decision(String name, HookEvent event, String project, long tokens, Decision decision, long micros,
             boolean includePrompts) {
-        AuditEvent.Action action = new AuditEvent.Action(actionType(name, event.toolName()), event.toolName().isEmpty() ? null : event.toolName(),
-                event.toolName().isEmpty() ? null : params(event), result(name, event, decision), duration(event));
+        String type = actionType(name, event.toolName(), decision);
+        AuditEvent.Action action = new AuditEvent.Action(type, event.toolName().isEmpty() ? null : event.toolName(),
+                event.toolName().isEmpty() ? null : params(event), result(name, event, decision), duration(event),
+                type.equals("file_modification") ? decision.writes().stream().map(AuditEvents::masked).toList() : null);
         AuditEvent.PolicyCheck check = new AuditEvent.PolicyCheck(decision.checked(),
                 decision.matches().isEmpty() ? "passed" : decision.verdict() == Verdict.ALLOW ? "passed_with_findings"
                         : decision.verdict() == Verdict.WARN ? "warned" : "violated",
@@ -178,8 +188,12 @@ public final class AuditEvents {
 
     private static String result(String name, HookEvent event, Decision decision) {
         return switch (name) {
-            case "PostToolUse" -> "success";
-            case "PostToolUseFailure" -> "failure";
+            case "PostToolUse" -> toolResponse(event, "interrupted") ? "interrupted"
+                    : event.payload().get("tool_response") instanceof Map<?, ?> r && r.get("backgroundTaskId") instanceof String
+                            ? "running_in_background" : "success";
+            case "PostToolUseFailure" -> Boolean.TRUE.equals(event.payload().get("is_interrupt")) ? "interrupted"
+                    : event.payload().get("error") instanceof String error && !error.isBlank()
+                            ? "failure: " + masked(error.strip().lines().findFirst().orElse("")) : "failure";
             case "PreToolUse", "PermissionRequest", "UserPromptSubmit" -> switch (decision.verdict()) {
                 case DENY -> "denied";
                 case ASK -> "confirmation_required";
@@ -188,6 +202,10 @@ public final class AuditEvents {
             };
             default -> "recorded";
         };
+    }
+
+    private static boolean toolResponse(HookEvent event, String flag) {
+        return event.payload().get("tool_response") instanceof Map<?, ?> response && Boolean.TRUE.equals(response.get(flag));
     }
 
     /** Secret-looking values masked (before hashing and shipping), then cut to a reviewable length. */

@@ -73,16 +73,18 @@ public record AuditEvent(String version, Instant timestamp, String eventId, Stri
 
     /**
      * {@code type}: the guide's event type (tool_execution, file_modification, mcp_call, policy_change, ...);
-     * {@code duration}: milliseconds the tool ran, when Claude Code says (PostToolUse).
+     * {@code duration}: milliseconds the tool ran, when Claude Code says (PostToolUse); {@code writes}: the paths a
+     * file_modification writes as the policy engine read them (a Bash command's included), or null.
      */
-    public record Action(String type, String tool, Map<String, Object> params, String result, Long duration) {
+    public record Action(String type, String tool, Map<String, Object> params, String result, Long duration, List<String> writes) {
         public Action {
             params = params == null ? null : copy(params);
+            writes = writes == null ? null : List.copyOf(writes);
         }
 
-        /** Without a duration (only a finished tool call has one, from PostToolUse's duration_ms). */
+        /** Without a duration or paths written (only a finished tool call has a duration, from PostToolUse's duration_ms). */
         public Action(String type, String tool, Map<String, Object> params, String result) {
-            this(type, tool, params, result, null);
+            this(type, tool, params, result, null, null);
         }
     }
 
@@ -170,6 +172,7 @@ public record AuditEvent(String version, Instant timestamp, String eventId, Stri
         putIfPresent(a, "params", action.params());
         putIfPresent(a, "result", action.result());
         putIfPresent(a, "duration", action.duration());
+        putIfPresent(a, "writes", action.writes());
         map.put("action", a);
         if (policyCheck != null) {
             Map<String, Object> p = new LinkedHashMap<>();
@@ -259,7 +262,7 @@ public record AuditEvent(String version, Instant timestamp, String eventId, Stri
                 new Machine(m.text("id", true), m.text("hostname", false), m.text("os", false)),
                 s == null ? null : new Session(s.text("id", false), s.text("projectPath", false), s.text("project", false), s.text("startTime", false)),
                 new Action(a.text("type", true), a.text("tool", false), a.map("params"), a.text("result", false),
-                        a.map.get("duration") instanceof Number n ? n.longValue() : null),
+                        a.map.get("duration") instanceof Number n ? n.longValue() : null, a.texts("writes")),
                 p == null ? null : new PolicyCheck(orEmpty(p.texts("policies")), p.text("result", false), p.violations()),
                 d == null ? null : new DecisionTaken(d.text("id", false), d.text("verdict", false), d.text("wouldBe", false),
                         orEmpty(d.texts("exceptions")), orEmpty(d.texts("expiredExceptions")), d.text("policyRevision", false),

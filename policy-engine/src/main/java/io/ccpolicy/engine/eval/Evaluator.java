@@ -178,7 +178,14 @@ public final class Evaluator {
                     + ", approved by " + exemption.approvedBy() + ")" : "") + "; " + policy.severity().yaml() + " -> " + effect.yaml());
         }
         return new Decision(ids.get(), verdict, wouldBe, matches, applied, expired, revision, document.sha256(),
-                message(verdict, matches), now, checked);
+                message(verdict, matches), now, checked, paths(view, Target.WRITE_PATH), paths(view, Target.READ_PATH));
+    }
+
+    private static List<String> paths(EventView view, Target target) {
+        if (!view.applies(target)) {
+            return List.of();
+        }
+        return view.values(target).stream().map(v -> v.opaque() ? Decision.UNKNOWN_PATH + v.text() : v.text()).distinct().toList();
     }
 
     private String render(Policy policy, CompiledPolicy.Check check) {

@@ -19,7 +19,7 @@ public record AuditSettings(
     /** Event types the audit section may name. */
     public static final Set<String> EVENT_TYPES = Set.of("tool_execution", "file_modification", "mcp_call", "policy_violation",
             "session_start", "session_end", "prompt_submit", "config_change", "instructions_loaded", "subagent_start",
-            "subagent_stop", "permission_request", "tool_failure", "stop", "agent_error", "sandbox_violation");
+            "subagent_stop", "permission_request", "stop", "agent_error", "sandbox_violation");
 
     public static final AuditSettings DEFAULT = new AuditSettings(true, "", 100, 60, Set.of(), List.of(), false);
 

@@ -1,0 +1,140 @@
+package io.ccpolicy.agent.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ccpolicy.agent.cli.Json;
+import io.ccpolicy.agent.server.HookServer;
+import io.ccpolicy.engine.audit.AuditEvent;
+import io.ccpolicy.engine.audit.SchemaCheck;
+import io.ccpolicy.engine.model.Identity;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The policy's {@code audit:} section as the running agent honours it: enabled, include_events, exclude_patterns, event types. */
+class AuditSettingsTest {
+
+    @TempDir
+    Path dir;
+
+    private static final String POLICIES = "policies:\n"
+            + "  - {name: no-rm, type: denylist, target: bashCommand, values: [\"rm -rf\"], severity: error}\n"
+            + "  - {name: no-secrets-dir, type: denylist, target: readPath, values: [\"**/secrets/*\"], severity: error}\n";
+
+    /** Runs each payload through a daemon under {@code audit}, and returns the events recorded. */
+    private List<AuditEvent> recorded(String audit, List<Map<String, Object>> payloads) throws Exception {
+        Files.writeString(dir.resolve("policy.yaml"), "version: \"1.0\"\norganization: Acme\n" + POLICIES + audit);
+        AgentLog log = new AgentLog(new PrintStream(PrintStream.nullOutputStream()));
+        PolicyHolder holder = new PolicyHolder(dir.resolve("policy.yaml"), Clock.systemUTC(), log, p -> { });
+        holder.loadInitial();
+        try (AuditLog trail = new AuditLog(dir)) {
+            HookService service = new HookService(holder, new AgentConfig("Acme", Identity.of("bob@acme.com"), "m-1"),
+                    new Workspace(dir.toString()), trail, log, Clock.systemUTC());
+            for (Map<String, Object> payload : payloads) {
+                service.handle(new HookServer.Request("POST", "/hooks/" + payload.get("hook_event_name"), Map.of(),
+                        Json.compact(payload).getBytes(StandardCharsets.UTF_8), false));
+            }
+        }
+        Path file = dir.resolve("audit/events.jsonl");
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        Map<String, Object> schema = SchemaCheck.auditEventSchema();
+        return Files.readAllLines(file).stream().map(line -> {
+            Map<String, Object> map = Json.object(line, new String[1]).orElseThrow();
+            assertThat(SchemaCheck.problems(schema, map)).as(line).isEmpty();
+            return AuditEvent.fromMap(map);
+        }).toList();
+    }
+
+    private static Map<String, Object> tool(String event, String tool, Map<String, Object> input, Object... extra) {
+        Map<String, Object> payload = new LinkedHashMap<>(Map.of("hook_event_name", event, "tool_name", tool, "tool_input", input,
+                "session_id", "s1", "cwd", "/work/app", "tool_use_id", "toolu_" + input.hashCode()));
+        for (int i = 0; i < extra.length; i += 2) {
+            payload.put((String) extra[i], extra[i + 1]);
+        }
+        return payload;
+    }
+
+    private static Map<String, Object> bash(String command) {
+        return tool("PreToolUse", "Bash", Map.of("command", command));
+    }
+
+    private static List<String> commands(List<AuditEvent> events) {
+        return events.stream().map(e -> e.action().params() == null ? e.action().type() : String.valueOf(e.action().params().getOrDefault("command",
+                e.action().params().getOrDefault("file_path", e.action().params().get("notebook_path"))))).toList();
+    }
+
+    @Test
+    void aBashCommandThatWritesFilesIsAFileModificationNamingWhatItWrites() throws Exception {
+        List<AuditEvent> events = recorded("", List.of(bash("ls -la"), bash("sort data.csv > sorted.csv 2>/dev/null"),
+                bash("echo done >> \"$LOG\""), tool("PreToolUse", "Write", Map.of("file_path", "/work/app/a.txt", "content", "x"))));
+        assertThat(events).extracting(e -> e.action().type())
+                .containsExactly("tool_execution", "file_modification", "file_modification", "file_modification");
+        assertThat(events.get(0).action().writes()).isNull();
+        assertThat(events.get(1).action().writes()).as("/dev/null is no file").containsExactly("/work/app/sorted.csv");
+        assertThat(events.get(2).action().writes()).singleElement().asString().startsWith("(unknown) ");
+        assertThat(events.get(3).action().writes()).containsExactly("/work/app/a.txt");
+    }
+
+    @Test
+    void includeEventsKeepsOnlyTheNamedTypesAndViolationsWhenPolicyViolationIsNamed() throws Exception {
+        String audit = "audit:\n  include_events: [file_modification, policy_violation, session_end]\n";
+        List<AuditEvent> events = recorded(audit, List.of(bash("ls"), bash("cp a b"), bash("rm -rf build"),
+                tool("PreToolUse", "Read", Map.of("file_path", "/work/app/README.md")),
+                Map.of("hook_event_name", "SessionEnd", "session_id", "s1", "cwd", "/work/app", "reason", "prompt_input_exit")));
+        assertThat(commands(events)).containsExactly("cp a b", "rm -rf build", "session_end");
+        assertThat(events.get(1).policyCheck().violations()).extracting(AuditEvent.Violation::policy).containsExactly("no-rm");
+        assertThat(events.get(2).eventType()).isEqualTo("SessionEnd");
+    }
+
+    @Test
+    void withoutPolicyViolationInIncludeEventsAViolationOfAnotherTypeIsLeftOut() throws Exception {
+        List<AuditEvent> events = recorded("audit:\n  include_events: [session_start]\n", List.of(bash("rm -rf build")));
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void aDisabledAuditRecordsNoActions() throws Exception {
+        List<AuditEvent> events = recorded("audit:\n  enabled: false\n", List.of(bash("ls"), bash("rm -rf build"),
+                tool("PostToolUse", "Bash", Map.of("command", "ls"), "tool_response", Map.of("stdout", ""))));
+        assertThat(events).isEmpty();
+    }
+
+    @Test
+    void excludePatternsApplyToEveryPathAnEventCarriesAndOnlyWhenAllOfThemMatch() throws Exception {
+        String audit = "audit:\n  exclude_patterns:\n    - path: \"*.log\"\n    - path: \"node_modules/*\"\n";
+        List<AuditEvent> events = recorded(audit, List.of(
+                tool("PreToolUse", "Read", Map.of("file_path", "/work/app/build.log")),
+                tool("PreToolUse", "Write", Map.of("file_path", "/work/app/node_modules/x/index.js", "content", "x")),
+                tool("PreToolUse", "NotebookEdit", Map.of("notebook_path", "/work/app/node_modules/n.ipynb", "new_source", "x")),
+                bash("cat build.log"),
+                bash("tail -n 50 server.log > /tmp/last.log"),
+                bash("cat build.log src/main.ts"),
+                bash("cat \"$LOGFILE\""),
+                bash("cat node_modules/secrets/key"),
+                tool("PreToolUse", "Read", Map.of("file_path", "/work/app/src/main.ts"))));
+        assertThat(commands(events)).as("kept: a path outside the patterns, a path nobody can know, a violation, a plain read")
+                .containsExactly("cat build.log src/main.ts", "cat \"$LOGFILE\"", "cat node_modules/secrets/key", "/work/app/src/main.ts");
+    }
+
+    @Test
+    void theResultSaysMoreThanSuccessOrFailureWhenClaudeCodeDoes() throws Exception {
+        List<AuditEvent> events = recorded("", List.of(
+                tool("PostToolUse", "Bash", Map.of("command", "make"), "tool_response", Map.of("stdout", "", "interrupted", true)),
+                tool("PostToolUse", "Bash", Map.of("command", "npm run dev"), "tool_response", Map.of("stdout", "", "backgroundTaskId", "b1")),
+                tool("PostToolUseFailure", "Bash", Map.of("command", "exit 3"), "error", "Exit code 3\nmore output", "is_interrupt", false),
+                tool("PostToolUseFailure", "Bash", Map.of("command", "sleep 100"), "error", "Interrupted", "is_interrupt", true),
+                tool("PostToolUse", "Bash", Map.of("command", "true"), "tool_response", Map.of("stdout", ""))));
+        assertThat(events).extracting(e -> e.action().result())
+                .containsExactly("interrupted", "running_in_background", "failure: Exit code 3", "interrupted", "success");
+        assertThat(events.get(2).action().type()).as("a failed tool call is still a tool call").isEqualTo("tool_execution");
+    }
+}
