@@ -1,6 +1,7 @@
 package io.ccpolicy.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.ccpolicy.agent.daemon.DeveloperLogin;
 import io.ccpolicy.testinfra.Ports;
@@ -192,6 +193,60 @@ class PlatformIT {
         env.forEach((key, value) -> ports.put(key.replaceFirst("^CCPOLICY_", "").replaceFirst("_PORT$", ""), value));
         GuideExceptionFlow.run(new GuideExceptionFlow.Platform(ROOT, upOutput, ports, PlatformIT::accessToken,
                 PlatformIT::approveInTheBrowsersPlace), Files.createDirectories(state.resolve("guide-flow")));
+    }
+
+    /**
+     * A laptop off the company network: its agent ships over HTTPS to audit-ingest (the policy's audit.destination),
+     * through an outage and through answers lost on the way back. Every event arrives, once.
+     */
+    @Test
+    void anAgentShipsItsAuditOverHttpsThroughAnOutageAndLostAnswersWithNoLossAndNoDuplicate() throws Exception {
+        String machine = "m-offsite-" + java.util.UUID.randomUUID();
+        Path agentState = Files.createDirectories(state.resolve("https-audit"));
+        try (TcpRelay relay = new TcpRelay(Ports.freePort(), Integer.parseInt(env.get("CCPOLICY_AUDIT_INGEST_PORT")))) {
+            Files.writeString(agentState.resolve("policy.yaml"), "version: \"1.0\"\norganization: Acme\npolicies:\n"
+                    + "  - {name: no-rm, type: denylist, target: bashCommand, values: [\"rm -rf\"], severity: error}\n"
+                    + "audit:\n  destination: http://127.0.0.1:" + relay.port() + "/api/v1/audit/batches\n  batch_size: 10\n  flush_interval: 1\n");
+            io.ccpolicy.agent.daemon.AgentLog log = new io.ccpolicy.agent.daemon.AgentLog(System.out);
+            io.ccpolicy.agent.daemon.PolicyHolder policy = new io.ccpolicy.agent.daemon.PolicyHolder(agentState.resolve("policy.yaml"),
+                    java.time.Clock.systemUTC(), log, problems -> { });
+            policy.loadInitial();
+            String developer = accessToken("alice", "alice");
+            try (io.ccpolicy.agent.daemon.AuditLog audit = new io.ccpolicy.agent.daemon.AuditLog(agentState);
+                    io.ccpolicy.agent.daemon.AuditShipper shipper = new io.ccpolicy.agent.daemon.AuditShipper(audit, agentState,
+                            new io.ccpolicy.agent.daemon.AgentConfig("Acme", io.ccpolicy.engine.model.Identity.of("alice@acme.com"), machine),
+                            () -> policy.active().engine().document().audit(), () -> developer, log)) {
+                io.ccpolicy.agent.daemon.HookService hooks = new io.ccpolicy.agent.daemon.HookService(policy,
+                        new io.ccpolicy.agent.daemon.AgentConfig("Acme", io.ccpolicy.engine.model.Identity.of("alice@acme.com"), machine),
+                        new io.ccpolicy.agent.daemon.Workspace(agentState.toString()), audit, log, java.time.Clock.systemUTC());
+                java.util.function.IntConsumer toolCalls = n -> {
+                    for (int i = 0; i < n; i++) {
+                        hooks.handle(new io.ccpolicy.agent.server.HookServer.Request("POST", "/hooks/PreToolUse", Map.of(),
+                                ("{\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Bash\",\"session_id\":\"s-offsite\",\"cwd\":\"/tmp\","
+                                        + "\"tool_input\":{\"command\":\"" + (i % 5 == 0 ? "rm -rf build" : "ls -la") + "\"}}").getBytes(StandardCharsets.UTF_8),
+                                false));
+                    }
+                };
+                toolCalls.accept(25);
+                // audit-ingest out of reach: the events wait in the spool, none is acknowledged
+                await().atMost(Duration.ofSeconds(30)).until(() -> !shipper.status().lastError().isEmpty());
+                assertThat(audit.pendingBytes()).isEqualTo(audit.size());
+
+                // back, but every answer is lost on the way: audit-ingest holds batches the agent must send again
+                relay.losingAnswers();
+                await().atMost(Duration.ofSeconds(60)).until(() -> relay.droppedAnswers() >= 2);
+                assertThat(audit.pendingBytes()).as("nothing counts as shipped without an answer").isEqualTo(audit.size());
+                relay.up();
+                toolCalls.accept(12);
+                await().atMost(Duration.ofSeconds(60)).until(() -> audit.pendingBytes() == 0);
+            }
+            String auditor = accessToken("auditor", "auditor");
+            String query = "http://127.0.0.1:" + env.get("CCPOLICY_AUDIT_INGEST_PORT") + "/api/v1/audit/events?limit=1000&machine=" + machine;
+            Pattern stored = Pattern.compile("\"eventId\":\"(evt_[^\"]+)\",\"machineId\"");
+            await().atMost(Duration.ofSeconds(60)).until(() -> stored.matcher(get(query, auditor).body()).results().count() >= 37);
+            List<String> ids = stored.matcher(get(query, auditor).body()).results().map(m -> m.group(1)).toList();
+            assertThat(ids).as("every event once, though batches were sent again").hasSize(37).doesNotHaveDuplicates();
+        }
     }
 
     @Test

@@ -138,8 +138,9 @@ public final class ServeCommand {
                 service.reportSync(sync::statusMap);
             }
             AuditShipper shipper = null;
-            if (agent.shipping().enabled()) {
-                shipper = new AuditShipper(audit, stateDir, agent, policy.active().engine().document().audit().batchSize(), log);
+            if (agent.server().enabled() || AuditShipper.hasDestination(agent, policy.active().engine().document().audit())) {
+                shipper = new AuditShipper(audit, stateDir, agent, () -> policy.active().engine().document().audit(),
+                        serverToken(agent, stateDir, clock), log);
                 service.reportShipping(shipper::statusMap);
             }
             HookSecret secret = HookSecret.load(stateDir);
@@ -184,7 +185,8 @@ public final class ServeCommand {
             log.info("hook-agent ready on 127.0.0.1:" + server.port() + " in " + (System.nanoTime() - started) / 1_000_000 + " ms: "
                     + active.engine().document().organization() + ", " + active.engine().document().policies().size()
                     + " policies from " + active.file() + ", user " + active.identityOr(agent.identity()).email() + ", audit to " + audit.file()
-                    + (shipper != null ? " shipped to Kafka topic " + agent.shipping().topic() : " (not shipped: no audit.kafka in agent.yaml)"));
+                    + (shipper != null ? " shipped to " + (active.engine().document().audit().httpDestination().map(Object::toString)
+                            .orElse("Kafka topic " + agent.shipping().topic())) : " (not shipped: no audit destination in the policy, no audit.kafka in agent.yaml)"));
             out.flush();
             stop.await();
             watcher.shutdownNow();
@@ -240,10 +242,20 @@ public final class ServeCommand {
                 return null;
             }
         }
-        // The signed-in developer's token when there is one (login may happen while the agent runs), else the machine's client.
+        return new BundleSync(agent, policy, stateDir, keys, serverToken(agent, stateDir, clock), log, clock);
+    }
+
+    /** The signed-in developer's token when there is one (login may happen while the agent runs), else the machine's client. */
+    static java.util.function.Supplier<String> serverToken(AgentConfig agent, Path stateDir, Clock clock) {
+        if (!agent.server().enabled()) {
+            return () -> {
+                throw new IllegalStateException("no token for the audit destination: this agent has joined no platform "
+                        + "('hook-agent login --server URL')");
+            };
+        }
         ClientCredentials machine = new ClientCredentials(agent.server(), clock);
         DeveloperLogin developer = new DeveloperLogin(stateDir, agent.server().tokenUrl(), agent.server().signInClient(), clock);
-        return new BundleSync(agent, policy, stateDir, keys, () -> {
+        return () -> {
             if (DeveloperLogin.signedIn(stateDir)) {
                 return developer.get();
             }
@@ -251,7 +263,7 @@ public final class ServeCommand {
                 throw new IllegalStateException("nobody is signed in on this machine: run 'hook-agent login'");
             }
             return machine.get();
-        }, log, clock);
+        };
     }
 
     static int port(Args args) throws UsageException {

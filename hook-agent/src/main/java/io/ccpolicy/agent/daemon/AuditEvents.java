@@ -105,8 +105,9 @@ public final class AuditEvents {
         return glob.contains("/") ? Wildcard.matches("*" + glob, path) : Wildcard.matches(glob, path.substring(path.lastIndexOf('/') + 1));
     }
 
+    /** {@code exceptions}: the policy's, so the ones applied are recorded with who approved them and when they were last reviewed. */
     Map<String, Object> decision(String name, HookEvent event, String project, long tokens, Decision decision, long micros,
-            boolean includePrompts) {
+            boolean includePrompts, List<io.ccpolicy.engine.model.PolicyException> exceptions) {
         String type = actionType(name, event.toolName(), decision);
         AuditEvent.Action action = new AuditEvent.Action(type, event.toolName().isEmpty() ? null : event.toolName(),
                 event.toolName().isEmpty() ? null : params(event), result(name, event, decision), duration(event),
@@ -127,6 +128,17 @@ public final class AuditEvents {
             context.put("promptLength", prompt.length());
         }
         context.put("tokenCount", tokens);
+        List<Map<String, Object>> applied = exceptions.stream().filter(e -> decision.exceptionsApplied().contains(e.id())).map(e -> {
+            Map<String, Object> grant = new LinkedHashMap<>();
+            grant.put("id", e.id());
+            grant.put("approvedBy", e.approvedBy());
+            e.expires().ifPresent(at -> grant.put("expires", at.toString()));
+            e.reviewedAt().ifPresent(at -> grant.put("reviewedAt", at.toString()));
+            return grant;
+        }).toList();
+        if (!applied.isEmpty()) {
+            context.put("exceptions", applied);
+        }
         return event(name, event, project, action, check, decided, context).toMap();
     }
 

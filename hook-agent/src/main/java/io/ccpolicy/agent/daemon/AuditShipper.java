@@ -12,20 +12,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.Future;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
+import java.util.function.Supplier;
+import io.ccpolicy.engine.model.AuditSettings;
 
 /**
- * Ships the audit spool to Kafka: from the last acknowledged position, in batches, with an idempotent producer
- * ({@code acks=all}, key = machine id). The position moves, and is written to {@code audit/shipped.offset}, only after
- * Kafka acknowledged every record of a batch; while Kafka is unreachable it retries with backoff, and after a restart it
- * resumes from the file. A crash between acknowledgement and the position write resends a batch; audit-ingest is
- * idempotent on eventId, so that costs nothing.
+ * Ships the audit spool from the last acknowledged position, in batches, to the policy's {@code audit.destination}
+ * (audit-ingest over HTTPS) or to the Kafka agent.yaml names. The position moves, and is written to
+ * {@code audit/shipped.offset}, only after the destination acknowledged every line of a batch; while it is unreachable
+ * the shipper retries with backoff, and after a restart it resumes from the file. A crash between acknowledgement and
+ * the position write resends a batch; audit-ingest is idempotent on eventId, so that costs nothing.
+ *
+ * <p>The cadence is the policy's, read again before every batch (so a policy reload changes it): a batch leaves once
+ * {@code batch_size} events wait, or once the oldest has waited {@code flush_interval} seconds. Waiting costs no
+ * durability: every event is already fsynced in the spool.
  */
 public final class AuditShipper implements AutoCloseable {
 
@@ -35,36 +34,45 @@ public final class AuditShipper implements AutoCloseable {
 
     private final AuditLog log;
     private final Path positionFile;
-    private final String machineId;
-    private final String topic;
-    private final int batchSize;
+    private final AgentConfig agent;
+    private final Path stateDir;
+    private final Supplier<AuditSettings> settings;
+    private final Supplier<String> token;
     private final AgentLog agentLog;
-    private final Properties producerProperties;
-    /** Made by the shipping thread when first needed: a laptop starting offline cannot resolve the brokers yet. */
-    private volatile KafkaProducer<String, String> producer;
     private final Thread thread;
     private volatile long position;
-    private volatile long lastKafkaOffset = -1;
     private volatile String lastError = "";
     private volatile boolean closed;
-    /** Lines Kafka can never take (too large, invalid) are set aside here, so they never block the stream behind them. */
+    /** The transport of the current destination; replaced (and the old one closed) when the policy names another. */
+    private volatile AuditTransport transport;
+    /** When the shipper first saw the events now waiting (System.nanoTime), 0 when none wait. */
+    private long waitingSince;
+    /** Lines the destination can never take (too large, invalid) are set aside here, so they never block the stream behind them. */
     private final Path quarantineFile;
     private final java.util.concurrent.atomic.AtomicLong quarantined = new java.util.concurrent.atomic.AtomicLong();
-    /** Below Kafka's default max.request.size (1 MB) with room for the record's framing. */
-    static final int MAX_RECORD_BYTES = 900 * 1024;
 
     /** Shipped events are deleted once the spool holds this much and all of it is acknowledged. */
     static final long COMPACT_BYTES = 64L * 1024 * 1024;
 
     private final long compactBytes;
 
-    public AuditShipper(AuditLog log, Path stateDir, AgentConfig agent, int batchSize, AgentLog agentLog) throws IOException {
-        this(log, stateDir, agent, batchSize, agentLog, COMPACT_BYTES);
+    /**
+     * {@code settings}: the policy's audit section as it is now; {@code token}: the bearer token for an HTTPS destination
+     * (the signed-in developer's or the machine's).
+     */
+    public AuditShipper(AuditLog log, Path stateDir, AgentConfig agent, Supplier<AuditSettings> settings, Supplier<String> token,
+            AgentLog agentLog) throws IOException {
+        this(log, stateDir, agent, settings, token, agentLog, COMPACT_BYTES);
     }
 
-    AuditShipper(AuditLog log, Path stateDir, AgentConfig agent, int batchSize, AgentLog agentLog, long compactBytes) throws IOException {
+    AuditShipper(AuditLog log, Path stateDir, AgentConfig agent, Supplier<AuditSettings> settings, Supplier<String> token, AgentLog agentLog,
+            long compactBytes) throws IOException {
         this.compactBytes = compactBytes;
         this.log = log;
+        this.agent = agent;
+        this.stateDir = stateDir;
+        this.settings = settings;
+        this.token = token;
         this.positionFile = stateDir.resolve("audit/shipped.offset");
         this.quarantineFile = stateDir.resolve("audit/quarantine.jsonl");
         if (Files.isRegularFile(quarantineFile)) {
@@ -72,31 +80,19 @@ public final class AuditShipper implements AutoCloseable {
                 quarantined.set(lines.count());
             }
         }
-        this.machineId = agent.machineId();
-        this.topic = agent.shipping().topic();
-        this.batchSize = Math.max(1, batchSize);
         this.agentLog = agentLog;
         long saved = Files.isRegularFile(positionFile) ? Long.parseLong(Files.readString(positionFile).trim()) : 0;
         // A position beyond the file means the file was compacted after everything was acknowledged.
         this.position = saved > log.size() ? 0 : saved;
         log.shippedUpTo(position);
-        Properties properties = new Properties();
-        properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        properties.put(ProducerConfig.ACKS_CONFIG, "all");
-        properties.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "5000");
-        properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-        properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
-        properties.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "5000");
-        if ("OAUTHBEARER".equals(agent.shipping().kafka().get("sasl.mechanism")) && !agent.shipping().kafka().containsKey("sasl.jaas.config")
-                && agent.server().enabled()) {
-            properties.putAll(DeveloperJwtRetriever.producerProperties(stateDir, agent.server().tokenUrl(), agent.server().signInClient()));
-        }
-        properties.putAll(agent.shipping().kafka());
-        this.producerProperties = properties;
         this.thread = new Thread(this::loop, "audit-shipper");
         this.thread.setDaemon(true);
         this.thread.start();
+    }
+
+    /** Whether this agent has anywhere to ship: an HTTPS destination in the policy, or Kafka in agent.yaml. */
+    public static boolean hasDestination(AgentConfig agent, AuditSettings settings) {
+        return settings.httpDestination().isPresent() || agent.shipping().enabled();
     }
 
     private void loop() {
@@ -124,7 +120,7 @@ public final class AuditShipper implements AutoCloseable {
                 // Kafka wraps what went wrong ("Failed to construct kafka producer"): say the cause as well.
                 String error = e.getClass().getSimpleName() + ": " + e.getMessage() + (root == e ? "" : " (" + root.getMessage() + ")");
                 if (!error.equals(lastError)) {
-                    agentLog.warn("audit shipping to Kafka failed, events stay in the spool and will be resent: " + error);
+                    agentLog.warn("audit shipping to " + destination() + " failed, events stay in the spool and will be resent: " + error);
                 }
                 lastError = error;
                 try {
@@ -137,73 +133,63 @@ public final class AuditShipper implements AutoCloseable {
         }
     }
 
-    /** Sends the next batch and moves the position when all of it is acknowledged; false when nothing was pending. */
+    /** The transport for the destination the policy names now (the HTTPS endpoint, else Kafka), or null when there is none. */
+    private AuditTransport transport(AuditSettings now) {
+        String wanted = now.httpDestination().map(Object::toString).orElse(agent.shipping().enabled() ? "kafka" : "");
+        AuditTransport current = transport;
+        if (current != null && (current instanceof KafkaTransport ? wanted.equals("kafka") : current.destination().equals(wanted))) {
+            return current;
+        }
+        if (current != null) {
+            current.close();
+            agentLog.info("audit shipping moves from " + current.destination() + " to " + (wanted.isEmpty() ? "nowhere" : wanted));
+        }
+        transport = wanted.isEmpty() ? null : wanted.equals("kafka") ? new KafkaTransport(agent, stateDir)
+                : new HttpsTransport(now.httpDestination().orElseThrow(), token);
+        return transport;
+    }
+
+    private String destination() {
+        AuditTransport current = transport;
+        return current == null ? "no destination" : current.destination();
+    }
+
+    /** Sends the next batch when it is due and moves the position when all of it is acknowledged; false when none was sent. */
     private boolean shipBatch() throws Exception {
+        AuditSettings now = settings.get();
         List<String> lines = new ArrayList<>();
-        long end = read(position, lines);
+        long end = read(position, lines, now.batchSize());
         if (lines.isEmpty()) {
+            waitingSince = 0;
             return false;
         }
-        if (producer == null) {
-            producer = new KafkaProducer<>(producerProperties, new StringSerializer(), new StringSerializer());
-        }
-        List<Future<RecordMetadata>> acks = new ArrayList<>(lines.size());
-        for (String line : lines) {
-            if (line.getBytes(StandardCharsets.UTF_8).length > MAX_RECORD_BYTES) {
-                acks.add(null);
-                continue;
+        if (lines.size() < now.batchSize()) {
+            long clock = System.nanoTime();
+            if (waitingSince == 0) {
+                waitingSince = clock;
             }
-            Future<RecordMetadata> ack = producer.send(new ProducerRecord<>(topic, machineId, line));
-            if (ack.isDone() && !permanentlyRefused(ack)) {
-                ack.get(); // a send that failed at once (no metadata: Kafka unreachable) fails the batch now, not after every record
+            if (clock - waitingSince < now.flushIntervalSeconds() * 1_000_000_000L) {
+                return false;
             }
-            acks.add(ack);
         }
-        producer.flush();
-        for (int i = 0; i < acks.size(); i++) {
-            Future<RecordMetadata> ack = acks.get(i);
-            if (ack == null) {
-                quarantine(lines.get(i), "larger than a Kafka record may be (" + MAX_RECORD_BYTES + " bytes)");
-            } else if (permanentlyRefused(ack)) {
-                quarantine(lines.get(i), "Kafka refused it: " + cause(ack));
-            } else {
-                lastKafkaOffset = ack.get().offset();
+        AuditTransport to = transport(now);
+        if (to == null) {
+            throw new IllegalStateException("the policy names no audit destination and agent.yaml no Kafka: events stay in the spool");
+        }
+        List<String> outcome = to.send(lines);
+        for (int i = 0; i < lines.size(); i++) {
+            if (outcome.get(i) != null) {
+                quarantine(lines.get(i), outcome.get(i));
             }
         }
         persist(end);
+        if (lines.size() < now.batchSize()) {
+            waitingSince = 0; // everything that waited has left
+        }
         if (end >= compactBytes && log.compact(end)) {
             persist(0);
         }
         return true;
-    }
-
-    /** A record Kafka will never take, however often it is sent: it must not hold up the stream behind it. */
-    private static boolean permanentlyRefused(Future<RecordMetadata> ack) {
-        if (!ack.isDone()) {
-            return false;
-        }
-        try {
-            ack.get();
-            return false;
-        } catch (java.util.concurrent.ExecutionException e) {
-            return e.getCause() instanceof org.apache.kafka.common.errors.RecordTooLargeException
-                    || e.getCause() instanceof org.apache.kafka.common.errors.RecordBatchTooLargeException
-                    || e.getCause() instanceof org.apache.kafka.common.InvalidRecordException
-                    || e.getCause() instanceof org.apache.kafka.common.errors.SerializationException;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    private static String cause(Future<RecordMetadata> ack) {
-        try {
-            ack.get();
-            return "";
-        } catch (Exception e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            return cause.getClass().getSimpleName() + ": " + cause.getMessage();
-        }
     }
 
     /** Sets a line aside in the quarantine file (whole, durably), counts it and says so; shipping goes on behind it. */
@@ -216,11 +202,11 @@ public final class AuditShipper implements AutoCloseable {
             channel.force(true);
         }
         quarantined.incrementAndGet();
-        agentLog.warn("an audit event Kafka cannot take was moved to " + quarantineFile + " (" + why + "); shipping goes on");
+        agentLog.warn("an audit event the audit service cannot take was moved to " + quarantineFile + " (" + why + "); shipping goes on");
     }
 
-    /** Reads up to batchSize complete lines from the offset; returns the offset after them. */
-    private long read(long from, List<String> lines) throws IOException {
+    /** Reads up to {@code batchSize} complete lines from the offset; returns the offset after them. */
+    private long read(long from, List<String> lines, int batchSize) throws IOException {
         try (RandomAccessFile file = new RandomAccessFile(log.file().toFile(), "r")) {
             long size = file.length();
             if (from >= size) {
@@ -267,7 +253,7 @@ public final class AuditShipper implements AutoCloseable {
         String oldest = "";
         List<String> next = new ArrayList<>();
         try {
-            read(position, next);
+            read(position, next, 1);
         } catch (IOException e) {
             // the status shows what it can
         }
@@ -275,13 +261,14 @@ public final class AuditShipper implements AutoCloseable {
             Object timestamp = Json.object(next.get(0), new String[1]).orElse(Map.of()).get("timestamp");
             oldest = timestamp == null ? "" : timestamp.toString();
         }
-        return new Status(position, log.pendingBytes(), oldest, lastKafkaOffset, lastError, quarantined.get());
+        return new Status(position, log.pendingBytes(), oldest, transport instanceof KafkaTransport kafka ? kafka.lastOffset() : -1, lastError,
+                quarantined.get());
     }
 
     public Map<String, Object> statusMap() {
         Status s = status();
         Map<String, Object> map = new LinkedHashMap<>();
-        map.put("topic", topic);
+        map.put("destination", destination());
         map.put("pendingBytes", s.pendingBytes());
         map.put("oldestUnsent", s.oldestUnsent());
         map.put("lastKafkaOffset", s.lastKafkaOffset());
@@ -300,8 +287,9 @@ public final class AuditShipper implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(5));
+        AuditTransport current = transport;
+        if (current != null) {
+            current.close();
         }
     }
 }

@@ -160,12 +160,30 @@ public final class HookService implements HookServer.Handler {
         };
         PolicyDocument document = engine.document();
         if (events.recorded(document.audit(), name, event, decision)) {
-            audit.append(events.decision(name, event, project, tokens, decision, micros, document.audit().includePrompts()));
+            Map<String, Object> recorded = events.decision(name, event, project, tokens, decision, micros, document.audit().includePrompts(),
+                    document.exceptions());
+            audit.append(recorded);
+            if (name.equals("PreToolUse") && decision.verdict() == Verdict.ALLOW && document.audit().showLogged()) {
+                response = actionLogged(recorded, event);
+            }
         }
         if ((name.equals("PostToolUse") || name.equals("PostToolUseFailure")) && event.toolName().equals("Bash")) {
             auditSandbox(name, event, project, document, decision);
         }
         return ok(response);
+    }
+
+    /** The guide's ACTION LOGGED box (audit.show_logged), so a developer can quote the event id of what they just did. */
+    private static Map<String, Object> actionLogged(Map<String, Object> recorded, HookEvent event) {
+        Map<?, ?> action = (Map<?, ?>) recorded.get("action");
+        Map<?, ?> check = (Map<?, ?>) recorded.get("policyCheck");
+        String path = event.inputString("file_path").isEmpty() ? event.inputString("notebook_path") : event.inputString("file_path");
+        String cwd = event.cwd().endsWith("/") ? event.cwd() : event.cwd() + "/";
+        String target = !path.isEmpty() ? (path.startsWith(cwd) && cwd.length() > 1 ? path.substring(cwd.length()) : path)
+                : !event.inputString("command").isEmpty() ? event.inputString("command")
+                : !event.inputString("url").isEmpty() ? event.inputString("url") : event.inputString("pattern");
+        return Map.of("systemMessage", io.ccpolicy.engine.render.ViolationBox.actionLogged(String.valueOf(action.get("type")),
+                event.toolName(), target, String.valueOf(check.get("result")), String.valueOf(recorded.get("eventId"))));
     }
 
     private static Map<String, Object> preToolUse(Decision decision) {
@@ -201,11 +219,19 @@ public final class HookService implements HookServer.Handler {
         Instant now = clock.instant();
         List<PolicyException> mine = document.exceptions().stream()
                 .filter(e -> e.concerns(identity(), project) && !e.isExpiredAt(now)).toList();
+        // what applies to this developer here: other teams' and projects' policies are not theirs, audit-only ones never act
+        List<io.ccpolicy.engine.model.Policy> applying = document.policies().stream()
+                .filter(p -> p.appliesTo().matches(identity(), project)).toList();
+        List<String> auditOnly = applying.stream().filter(p -> p.mode() == io.ccpolicy.engine.model.Mode.AUDIT)
+                .map(io.ccpolicy.engine.model.Policy::name).toList();
         StringBuilder text = new StringBuilder("Enterprise Policy Active: ").append(document.organization()).append('\n')
-                .append("Policies: ").append(document.policies().size()).append(" active, ").append(mine.size())
+                .append("Policies: ").append(applying.size() - auditOnly.size()).append(" active, ").append(mine.size())
                 .append(mine.size() == 1 ? " exception" : " exceptions").append(" applied");
         if (!mine.isEmpty()) {
             text.append(" (").append(String.join(", ", mine.stream().map(PolicyException::describe).distinct().toList())).append(')');
+        }
+        if (!auditOnly.isEmpty()) {
+            text.append("\nAudit only (recorded, never blocking): ").append(String.join(", ", auditOnly));
         }
         OsSandbox sandbox = OsSandbox.of(document);
         if (sandbox.mode() != io.ccpolicy.engine.settings.SandboxPlan.Mode.OFF) {

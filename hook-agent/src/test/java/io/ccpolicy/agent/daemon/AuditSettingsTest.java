@@ -2,16 +2,9 @@ package io.ccpolicy.agent.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ccpolicy.agent.cli.Json;
-import io.ccpolicy.agent.server.HookServer;
 import io.ccpolicy.engine.audit.AuditEvent;
-import io.ccpolicy.engine.audit.SchemaCheck;
 import io.ccpolicy.engine.model.Identity;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,31 +23,10 @@ class AuditSettingsTest {
 
     /** Runs each payload through a daemon under {@code audit}, and returns the events recorded. */
     private List<AuditEvent> recorded(String audit, List<Map<String, Object>> payloads) throws Exception {
-        Files.writeString(dir.resolve("policy.yaml"), "version: \"1.0\"\norganization: Acme\n" + POLICIES + audit);
-        AgentLog log = new AgentLog(new PrintStream(PrintStream.nullOutputStream()));
-        PolicyHolder holder = new PolicyHolder(dir.resolve("policy.yaml"), Clock.systemUTC(), log, p -> { });
-        holder.loadInitial();
-        try (AuditLog trail = new AuditLog(dir)) {
-            HookService service = new HookService(holder, new AgentConfig("Acme", Identity.of("bob@acme.com"), "m-1"),
-                    new Workspace(dir.toString()), trail, log, Clock.systemUTC());
-            for (Map<String, Object> payload : payloads) {
-                service.handle(new HookServer.Request("POST", "/hooks/" + payload.get("hook_event_name"), Map.of(),
-                        Json.compact(payload).getBytes(StandardCharsets.UTF_8), false));
-            }
-        }
-        Path file = dir.resolve("audit/events.jsonl");
-        if (!Files.exists(file)) {
-            return List.of();
-        }
-        Map<String, Object> schema = SchemaCheck.auditEventSchema();
-        return Files.readAllLines(file).stream().map(line -> {
-            Map<String, Object> map = Json.object(line, new String[1]).orElseThrow();
-            assertThat(SchemaCheck.problems(schema, map)).as(line).isEmpty();
-            return AuditEvent.fromMap(map);
-        }).toList();
+        return HookHarness.run(dir, "version: \"1.0\"\norganization: Acme\n" + POLICIES + audit, Identity.of("bob@acme.com"), payloads).events();
     }
 
-    private static Map<String, Object> tool(String event, String tool, Map<String, Object> input, Object... extra) {
+    static Map<String, Object> tool(String event, String tool, Map<String, Object> input, Object... extra) {
         Map<String, Object> payload = new LinkedHashMap<>(Map.of("hook_event_name", event, "tool_name", tool, "tool_input", input,
                 "session_id", "s1", "cwd", "/work/app", "tool_use_id", "toolu_" + input.hashCode()));
         for (int i = 0; i < extra.length; i += 2) {

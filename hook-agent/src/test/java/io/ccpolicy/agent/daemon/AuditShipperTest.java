@@ -35,6 +35,15 @@ class AuditShipperTest {
                 new AgentConfig.AuditShipping(Map.of("bootstrap.servers", "127.0.0.1:" + port), "audit.events.v1", 1L << 30));
     }
 
+    private static final java.util.function.Supplier<String> NO_TOKEN = () -> {
+        throw new IllegalStateException("Kafka needs no token here");
+    };
+
+    /** The policy's audit section with this batch size and flush interval (seconds). */
+    private static io.ccpolicy.engine.model.AuditSettings cadence(int batchSize, int flushSeconds) {
+        return new io.ccpolicy.engine.model.AuditSettings(true, "", batchSize, flushSeconds, Set.of(), List.of(), false, false);
+    }
+
     private static void record(AuditLog audit, int events) {
         for (int i = 0; i < events; i++) {
             audit.append(Map.of("version", "1.0", "eventId", "evt_" + UUID.randomUUID(), "eventType", "PreToolUse",
@@ -46,7 +55,7 @@ class AuditShipperTest {
     void eventsRecordedWhileKafkaIsDownArriveExactlyOnceWhenItIsBack() throws Exception {
         int port = Ports.freePort();
         int controller = Ports.freePort();
-        try (AuditLog audit = new AuditLog(dir); AuditShipper shipper = new AuditShipper(audit, dir, agent(port), 100, log)) {
+        try (AuditLog audit = new AuditLog(dir); AuditShipper shipper = new AuditShipper(audit, dir, agent(port), () -> cadence(100, 1), NO_TOKEN, log)) {
             record(audit, 1000);
             long waited = System.nanoTime();
             await().atMost(Duration.ofSeconds(120)).until(() -> !shipper.status().lastError().isEmpty());
@@ -77,13 +86,13 @@ class AuditShipperTest {
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().withNodeId(1).withKafkaPort(port).withControllerPort(Ports.freePort())
                 .withDeleteLogDirsOnClose(true).start();
         try {
-            try (AuditLog audit = new AuditLog(dir); AuditShipper shipper = new AuditShipper(audit, dir, agent(port), 7, log)) {
+            try (AuditLog audit = new AuditLog(dir); AuditShipper shipper = new AuditShipper(audit, dir, agent(port), () -> cadence(7, 1), NO_TOKEN, log)) {
                 record(audit, 10);
                 await().atMost(Duration.ofSeconds(60)).until(() -> audit.pendingBytes() == 0);
             }
             try (AuditLog audit = new AuditLog(dir)) {
                 record(audit, 15);
-                try (AuditShipper shipper = new AuditShipper(audit, dir, agent(port), 7, log)) {
+                try (AuditShipper shipper = new AuditShipper(audit, dir, agent(port), () -> cadence(7, 1), NO_TOKEN, log)) {
                     await().atMost(Duration.ofSeconds(60)).until(() -> audit.pendingBytes() == 0);
                 }
             }
@@ -96,19 +105,46 @@ class AuditShipperTest {
     }
 
     @Test
+    void theCadenceIsThePolicysBatchSizeAndFlushIntervalReadAgainBeforeEveryBatch() throws Exception {
+        int port = Ports.freePort();
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().withNodeId(1).withKafkaPort(port).withControllerPort(Ports.freePort())
+                .withDeleteLogDirsOnClose(true).start();
+        java.util.concurrent.atomic.AtomicReference<io.ccpolicy.engine.model.AuditSettings> policy =
+                new java.util.concurrent.atomic.AtomicReference<>(cadence(5, 3600));
+        try (AuditLog audit = new AuditLog(dir); AuditShipper shipper = new AuditShipper(audit, dir, agent(port), policy::get, NO_TOKEN, log)) {
+            record(audit, 3);
+            // fewer than batch_size wait for flush_interval (an hour here)
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> audit.pendingBytes() == audit.size());
+            record(audit, 2);
+            await().atMost(Duration.ofSeconds(30)).until(() -> audit.pendingBytes() == 0);
+            assertThat(consumeAll(broker.getAdvertisedListeners(), 5)).as("batch_size reached: all five left together").hasSize(5);
+
+            record(audit, 1);
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> audit.pendingBytes() > 0);
+            policy.set(cadence(5, 1)); // a policy reload shortens the interval: the waiting event leaves within about a second
+            long reloaded = System.nanoTime();
+            await().atMost(Duration.ofSeconds(30)).until(() -> audit.pendingBytes() == 0);
+            System.out.println("after the reload the waiting event shipped in " + (System.nanoTime() - reloaded) / 1_000_000 + " ms");
+            assertThat(consumeAll(broker.getAdvertisedListeners(), 6)).hasSize(6);
+        } finally {
+            broker.close();
+        }
+    }
+
+    @Test
     void acknowledgedEventsAreDeletedAndTheChainGoesOnAcrossCompactionAndRestart() throws Exception {
         int port = Ports.freePort();
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().withNodeId(1).withKafkaPort(port).withControllerPort(Ports.freePort())
                 .withDeleteLogDirsOnClose(true).start();
         try {
-            try (AuditLog audit = new AuditLog(dir); AuditShipper shipper = new AuditShipper(audit, dir, agent(port), 10, log, 2_000)) {
+            try (AuditLog audit = new AuditLog(dir); AuditShipper shipper = new AuditShipper(audit, dir, agent(port), () -> cadence(10, 1), NO_TOKEN, log, 2_000)) {
                 record(audit, 40);
                 await().atMost(Duration.ofSeconds(60)).until(() -> audit.pendingBytes() == 0 && audit.size() < 2_000);
                 assertThat(dir.resolve("audit/chain.head")).exists();
             }
             try (AuditLog audit = new AuditLog(dir)) {
                 record(audit, 5);
-                try (AuditShipper shipper = new AuditShipper(audit, dir, agent(port), 10, log, 1L << 30)) {
+                try (AuditShipper shipper = new AuditShipper(audit, dir, agent(port), () -> cadence(10, 1), NO_TOKEN, log, 1L << 30)) {
                     await().atMost(Duration.ofSeconds(60)).until(() -> audit.pendingBytes() == 0);
                 }
             }
@@ -135,7 +171,7 @@ class AuditShipperTest {
             java.nio.file.Files.writeString(audit.file(), "{\"eventId\":\"evt_legacy\",\"blob\":\"" + "z".repeat(1_500_000) + "\"}\n",
                     java.nio.file.StandardOpenOption.APPEND);
             audit.append(Map.of("version", "1.0", "eventId", "evt_after", "eventType", "Stop"));
-            try (AuditShipper shipper = new AuditShipper(audit, dir, agent(port), 100, log)) {
+            try (AuditShipper shipper = new AuditShipper(audit, dir, agent(port), () -> cadence(100, 1), NO_TOKEN, log)) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> audit.pendingBytes() == 0);
                 List<ConsumerRecord<String, String>> records = consumeAll(broker.getAdvertisedListeners(), 3);
                 assertThat(records).extracting(r -> r.value().replaceAll(".*\"eventId\":\"([^\"]+)\".*", "$1"))

@@ -18,7 +18,8 @@ public record PolicyException(
         String reason,
         String approvedBy,
         Optional<Instant> expires,
-        List<String> values) {
+        List<String> values,
+        Optional<Instant> reviewedAt) {
 
     public enum Scope {
         USER("user"), TEAM("team"), PROJECT("project");
@@ -41,7 +42,13 @@ public record PolicyException(
 
     public PolicyException(String id, Scope scope, String subject, List<String> exemptFrom, String reason, String approvedBy,
             Optional<Instant> expires) {
-        this(id, scope, subject, exemptFrom, reason, approvedBy, expires, List.of());
+        this(id, scope, subject, exemptFrom, reason, approvedBy, expires, List.of(), Optional.empty());
+    }
+
+    /** A grant for these offending values only, not reviewed since it was approved. */
+    public PolicyException(String id, Scope scope, String subject, List<String> exemptFrom, String reason, String approvedBy,
+            Optional<Instant> expires, List<String> values) {
+        this(id, scope, subject, exemptFrom, reason, approvedBy, expires, values, Optional.empty());
     }
 
     /** Whether this exception covers a violation of {@code policy} by these offending values. */

@@ -48,9 +48,9 @@ public final class PolicyParser {
             "severity", "message", "mode", "applies_to", "tools", "on_violation", "warn_at_percent", "count");
     private static final Set<String> APPLIES_TO_KEYS = Set.of("teams", "projects", "users");
     private static final Set<String> EXCEPTION_KEYS = Set.of("id", "user", "team", "project", "exempt_from", "reason",
-            "approved_by", "expires");
+            "approved_by", "expires", "reviewed_at");
     private static final Set<String> AUDIT_KEYS = Set.of("enabled", "destination", "batch_size", "flush_interval",
-            "include_events", "exclude_patterns", "include_prompts");
+            "include_events", "exclude_patterns", "include_prompts", "show_logged");
     private static final Set<String> SUPPORTED_VERSIONS = Set.of("1.0", "1");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([^}]*?)\\s*}}");
     private static final Set<String> PLACEHOLDERS = Set.of("value", "current", "max", "policy");
@@ -355,6 +355,11 @@ public final class PolicyParser {
             }
             Boolean enabled = yaml.bool(fields, "enabled", "audit");
             String destination = yaml.string(fields, "destination", "audit", false, node);
+            if (destination != null && !AuditSettings.validDestination(destination)) {
+                yaml.problem(YamlReader.value(fields, "destination"), "audit", "destination must be an https:// URL of audit-ingest's "
+                        + "batch endpoint (http:// only on this machine: 127.0.0.1, localhost), or 'kafka' for the agent.yaml's Kafka; got '"
+                        + destination + "'");
+            }
             Long batch = yaml.integer(fields, "batch_size", "audit", false, node, 1);
             Long flush = yaml.integer(fields, "flush_interval", "audit", false, node, 1);
             List<String> events = Optional.ofNullable(yaml.strings(fields, "include_events", "audit", false, node)).orElse(List.of());
@@ -367,11 +372,12 @@ public final class PolicyParser {
             }
             List<String> excluded = excludePatterns(YamlReader.value(fields, "exclude_patterns"));
             Boolean prompts = yaml.bool(fields, "include_prompts", "audit");
+            Boolean showLogged = yaml.bool(fields, "show_logged", "audit");
             AuditSettings defaults = AuditSettings.DEFAULT;
             return new AuditSettings(enabled == null ? defaults.enabled() : enabled, destination == null ? "" : destination,
                     batch == null ? defaults.batchSize() : Math.toIntExact(Math.min(batch, 100_000)),
                     flush == null ? defaults.flushIntervalSeconds() : Math.toIntExact(Math.min(flush, 86_400)),
-                    new LinkedHashSet<>(events), excluded, prompts != null && prompts);
+                    new LinkedHashSet<>(events), excluded, prompts != null && prompts, showLogged != null && showLogged);
         }
 
         private List<String> excludePatterns(Node node) {
@@ -458,6 +464,15 @@ public final class PolicyParser {
                             + "(2024-12-23T00:00:00Z): '" + expiresText + "'");
                 }
             }
+            Optional<Instant> reviewedAt = Optional.empty();
+            String reviewedText = yaml.string(fields, "reviewed_at", where, false, node);
+            if (reviewedText != null) {
+                reviewedAt = expiry(reviewedText).map(end -> reviewedText.contains("T") ? end : end.minus(java.time.Duration.ofDays(1)));
+                if (reviewedAt.isEmpty()) {
+                    yaml.problem(YamlReader.value(fields, "reviewed_at"), where, "'reviewed_at' is not a date (YYYY-MM-DD) or timestamp "
+                            + "(2024-12-22T14:30:00Z): '" + reviewedText + "'");
+                }
+            }
             if (yaml.problems().size() > before || scope == null || subject == null) {
                 return null;
             }
@@ -465,7 +480,7 @@ public final class PolicyParser {
             if (id == null) {
                 id = scope.yaml() + ":" + subject + ":" + String.join("+", exemptFrom);
             }
-            return new PolicyException(id, scope, subject, exemptFrom, reason, approvedBy, expires);
+            return new PolicyException(id, scope, subject, exemptFrom, reason, approvedBy, expires, List.of(), reviewedAt);
         }
     }
 

@@ -56,6 +56,18 @@ public final class ViolationBox {
     }
 
     /** hook-agent request-exception with this policy and value, every argument quoted for a POSIX shell. */
+    /** The guide's ACTION LOGGED box for an allowed action that was recorded: what it was, on what, and its audit event id. */
+    public static String actionLogged(String eventType, String tool, String target, String policyCheck, String eventId) {
+        List<String> lines = new ArrayList<>();
+        lines.add("Event: " + eventType + (tool == null || tool.isEmpty() ? "" : " (" + tool + ")"));
+        if (target != null && !target.isEmpty()) {
+            lines.add("Target: " + (target.length() > MAX_VALUE ? target.substring(0, MAX_VALUE) + "..." : target));
+        }
+        lines.add("Policy check: " + policyCheck.toUpperCase(java.util.Locale.ROOT).replace('_', ' '));
+        lines.add("Audit ID: " + eventId);
+        return box("ACTION LOGGED", lines);
+    }
+
     static String command(Policy policy, String value) {
         String line = "hook-agent request-exception --policy " + quoted(policy.name());
         if (value != null && !value.isBlank() && value.length() <= MAX_VALUE) {

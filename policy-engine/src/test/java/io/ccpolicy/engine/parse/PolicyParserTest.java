@@ -252,4 +252,30 @@ class PolicyParserTest {
         assertThat(doc.policies()).hasSizeGreaterThan(20);
         assertThat(List.of(Target.values())).allSatisfy(t -> assertThat(doc.policies()).anyMatch(p -> p.target() == t));
     }
+
+    @Test
+    void anAuditDestinationIsHttpsTheLocalMachineOrKafkaAndNothingElse() throws Exception {
+        for (String ok : List.of("https://audit.acme.com/claude-logs", "http://127.0.0.1:8083/api/v1/audit/batches", "kafka")) {
+            assertThat(PolicyParser.parse("p.yaml", "version: \"1.0\"\norganization: Acme\npolicies: []\naudit:\n  destination: " + ok + "\n").audit()
+                    .destination()).isEqualTo(ok);
+        }
+        for (String bad : List.of("http://audit.acme.com/claude-logs", "ftp://audit.acme.com", "audit.acme.com")) {
+            PolicyValidationException e = catchThrowableOfType(PolicyValidationException.class,
+                    () -> PolicyParser.parse("p.yaml", "version: \"1.0\"\norganization: Acme\npolicies: []\naudit:\n  destination: " + bad + "\n"));
+            assertThat(e.problems()).singleElement().asString().startsWith("p.yaml:5:16: ").contains("destination must be an https:// URL")
+                    .contains("got '" + bad + "'");
+        }
+    }
+
+    @Test
+    void anExceptionsReviewedAtIsATimeAndIsKept() throws Exception {
+        String head = "version: \"1.0\"\norganization: Acme\npolicies:\n  - {name: no-rm, type: denylist, target: bashCommand, values: [rm], severity: error}\n"
+                + "exceptions:\n  - {user: a@acme.com, exempt_from: [no-rm], reason: r, approved_by: m@acme.com, reviewed_at: ";
+        assertThat(PolicyParser.parse("p.yaml", head + "\"2024-12-22T14:30:00Z\"}\n").exceptions().get(0).reviewedAt())
+                .hasValue(java.time.Instant.parse("2024-12-22T14:30:00Z"));
+        assertThat(PolicyParser.parse("p.yaml", head + "\"2024-12-22\"}\n").exceptions().get(0).reviewedAt())
+                .hasValue(java.time.Instant.parse("2024-12-22T00:00:00Z"));
+        PolicyValidationException e = catchThrowableOfType(PolicyValidationException.class, () -> PolicyParser.parse("p.yaml", head + "last week}\n"));
+        assertThat(e.problems()).singleElement().asString().contains("exceptions[0]").contains("'reviewed_at' is not a date");
+    }
 }
