@@ -210,7 +210,8 @@ public final class PipelineHarness implements AutoCloseable {
             AgentConfig config = new AgentConfig("Acme", Identity.of("alice@acme.com"), machine,
                     new AgentConfig.AuditShipping(Map.of("bootstrap.servers", bootstrap()), TOPIC, 1L << 30));
             this.audit = new AuditLog(state);
-            this.shipper = new AuditShipper(audit, state, config, batchSize, new AgentLog(new PrintStream(PrintStream.nullOutputStream())));
+            this.shipper = new AuditShipper(audit, state, config, () -> io.ccpolicy.engine.model.AuditSettings.DEFAULT.withCadence(batchSize, 1),
+                    () -> "", new AgentLog(new PrintStream(PrintStream.nullOutputStream())));
         }
 
         public void record(int events) {

@@ -30,7 +30,7 @@ public class ExceptionStatePublisher {
     public void published(ExceptionRequestEntity request, long version) {
         ExceptionStateChange change = new ExceptionStateChange(request.id.toString(), version, request.state, request.policyName,
                 request.requestedValue, request.scopeType, request.scopeValue, request.requester, request.reason, request.decidedBy,
-                request.expiresAt, request.createdAt);
+                request.expiresAt, request.createdAt, request.state.equals(ExceptionStateChange.PENDING) ? null : request.updatedAt);
         try {
             outbox.add(topic, change.id(), "exception-state-" + change.id() + "-" + version, json.writeValueAsString(change.toMap()));
         } catch (JsonProcessingException e) {

@@ -36,17 +36,20 @@ public final class AuditEvents {
     private final AuditEvent.Machine machine;
     private final java.util.function.Supplier<io.ccpolicy.engine.model.Identity> identity;
     private final java.util.function.Function<HookEvent, String> sessionStart;
+    private final String home;
 
     public AuditEvents(AgentConfig agent, Clock clock) {
-        this(agent, clock, agent::identity, event -> null);
+        this(agent, clock, agent::identity, event -> null, System.getProperty("user.home"));
     }
 
     /**
      * Recording events for {@code identity} (the signed bundle's, when a server issues them); {@code sessionStart} tells
-     * when an event's session began (null when it cannot).
+     * when an event's session began (null when it cannot); {@code home}: the developer's home directory, recorded so a
+     * replay reads {@code ~} in a policy as the agent did.
      */
     public AuditEvents(AgentConfig agent, Clock clock, java.util.function.Supplier<io.ccpolicy.engine.model.Identity> identity,
-            java.util.function.Function<HookEvent, String> sessionStart) {
+            java.util.function.Function<HookEvent, String> sessionStart, String home) {
+        this.home = home;
         this.agent = agent;
         this.clock = clock;
         this.identity = identity;
@@ -171,7 +174,7 @@ public final class AuditEvents {
         }
         return AuditEvent.of(clock.instant(), "evt_" + UUID.randomUUID(), name,
                 user(identity.get()), machine,
-                new AuditEvent.Session(event.sessionId(), event.cwd(), project, sessionStart.apply(event)), action, check, decision, context, joinKeys);
+                new AuditEvent.Session(event.sessionId(), event.cwd(), project, sessionStart.apply(event), home), action, check, decision, context, joinKeys);
     }
 
     private static AuditEvent.User user(io.ccpolicy.engine.model.Identity who) {

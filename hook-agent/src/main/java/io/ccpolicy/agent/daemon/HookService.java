@@ -61,7 +61,7 @@ public final class HookService implements HookServer.Handler {
         this.log = log;
         this.clock = clock;
         this.events = new AuditEvents(agent, clock, this::identity, event -> event.name().equals("SessionStart") ? clock.instant().toString()
-                : transcripts.startTime(event.string("transcript_path")));
+                : transcripts.startTime(event.string("transcript_path")), workspace.home());
     }
 
     /** Who decisions and audit are for: the signed bundle's identity when a server issues bundles, agent.yaml's otherwise. */

@@ -41,7 +41,7 @@ class AuditShipperTest {
 
     /** The policy's audit section with this batch size and flush interval (seconds). */
     private static io.ccpolicy.engine.model.AuditSettings cadence(int batchSize, int flushSeconds) {
-        return new io.ccpolicy.engine.model.AuditSettings(true, "", batchSize, flushSeconds, Set.of(), List.of(), false, false);
+        return io.ccpolicy.engine.model.AuditSettings.DEFAULT.withCadence(batchSize, flushSeconds);
     }
 
     private static void record(AuditLog audit, int events) {

@@ -63,11 +63,14 @@ public record AuditEvent(String version, Instant timestamp, String eventId, Stri
     public record Machine(String id, String hostname, String os) {
     }
 
-    /** {@code startTime}: when the session began (its transcript's first entry), when the agent can tell. */
-    public record Session(String id, String projectPath, String project, String startTime) {
+    /**
+     * {@code startTime}: when the session began (its transcript's first entry), when the agent can tell; {@code home}: the
+     * developer's home directory, which {@code ~} in a policy meant for this event (so a replay judges it the same way).
+     */
+    public record Session(String id, String projectPath, String project, String startTime, String home) {
 
         public Session(String id, String projectPath, String project) {
-            this(id, projectPath, project, null);
+            this(id, projectPath, project, null, null);
         }
     }
 
@@ -163,6 +166,7 @@ public record AuditEvent(String version, Instant timestamp, String eventId, Stri
             putIfPresent(s, "projectPath", session.projectPath());
             putIfPresent(s, "startTime", session.startTime());
             putIfPresent(s, "project", session.project());
+            putIfPresent(s, "home", session.home());
             map.put("session", s);
         }
         JOIN_KEYS.forEach(key -> putIfPresent(map, key, joinKeys.get(key)));
@@ -260,7 +264,8 @@ public record AuditEvent(String version, Instant timestamp, String eventId, Stri
         return new AuditEvent(top.text("version", false), at, top.text("eventId", true), top.text("eventType", false),
                 u == null ? null : new User(u.text("email", false), u.texts("teams"), u.text("department", false), u.text("id", false)),
                 new Machine(m.text("id", true), m.text("hostname", false), m.text("os", false)),
-                s == null ? null : new Session(s.text("id", false), s.text("projectPath", false), s.text("project", false), s.text("startTime", false)),
+                s == null ? null : new Session(s.text("id", false), s.text("projectPath", false), s.text("project", false), s.text("startTime", false),
+                        s.text("home", false)),
                 new Action(a.text("type", true), a.text("tool", false), a.map("params"), a.text("result", false),
                         a.map.get("duration") instanceof Number n ? n.longValue() : null, a.texts("writes")),
                 p == null ? null : new PolicyCheck(orEmpty(p.texts("policies")), p.text("result", false), p.violations()),

@@ -239,6 +239,16 @@ public record PolicyBundle(long revision, Instant createdAt, String email, List<
         if (documents.isEmpty()) {
             throw new IllegalStateException("a bundle without any layer has nothing to enforce");
         }
+        return merge(documents, grants, strict, "bundle revision " + revision + (strict ? " (strict profile)" : ""), contentSha256());
+    }
+
+    /**
+     * Layers in order (the organisation's first): a policy name already defined above keeps the higher definition, and a
+     * lower layer's exceptions count only for policies that layer itself added; then the grants. {@code strict}: every
+     * policy enforced (the profile of an agent that lost its server for too long).
+     */
+    public static PolicyDocument merge(List<PolicyDocument> documents, List<PolicyException> grants, boolean strict, String name,
+            String sha256) {
         PolicyDocument top = documents.get(0);
         List<Policy> policies = new ArrayList<>();
         List<PolicyException> exceptions = new ArrayList<>();
@@ -258,7 +268,7 @@ public record PolicyBundle(long revision, Instant createdAt, String email, List<
             }
         }
         exceptions.addAll(grants);
-        return new PolicyDocument("bundle revision " + revision + (strict ? " (strict profile)" : ""), contentSha256(), top.version(), top.organization(), top.effectiveDate(),
+        return new PolicyDocument(name, sha256, top.version(), top.organization(), top.effectiveDate(),
                 top.lastUpdated(), policies, top.audit(), exceptions, top.claudeCode());
     }
 

@@ -44,6 +44,11 @@ public record AuditSettings(
         return destination.startsWith("http") ? java.util.Optional.of(java.net.URI.create(destination)) : java.util.Optional.empty();
     }
 
+    /** These settings shipping {@code batchSize} events at once, or the oldest after {@code flushIntervalSeconds}. */
+    public AuditSettings withCadence(int batchSize, int flushIntervalSeconds) {
+        return new AuditSettings(enabled, destination, batchSize, flushIntervalSeconds, includeEvents, excludePaths, includePrompts, showLogged);
+    }
+
     public boolean records(String eventType) {
         return enabled && (includeEvents.isEmpty() || includeEvents.contains(eventType));
     }

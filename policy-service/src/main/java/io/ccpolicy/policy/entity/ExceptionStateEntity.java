@@ -47,6 +47,9 @@ public class ExceptionStateEntity {
     @Column(name = "requested_at", nullable = false)
     public Instant requestedAt;
 
+    @Column(name = "decided_at")
+    public Instant decidedAt;
+
     @Column(name = "change_seq", nullable = false)
     public long changeSeq;
 }

@@ -1,6 +1,12 @@
 package io.ccpolicy.policy.service;
 
 import io.ccpolicy.engine.audit.ImpactAnalysis;
+import io.ccpolicy.engine.bundle.ExceptionStateChange;
+import io.ccpolicy.engine.model.Identity;
+import io.ccpolicy.engine.model.PolicyException;
+import io.ccpolicy.engine.model.Projects;
+import io.ccpolicy.policy.entity.PublicationEntity;
+import io.ccpolicy.policy.repository.ExceptionStateRepository;
 import io.ccpolicy.engine.model.PolicyDocument;
 import io.ccpolicy.engine.parse.PolicyParser;
 import io.ccpolicy.engine.parse.PolicyValidationException;
@@ -15,13 +21,16 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Impact analysis before publishing: recorded tool calls in a time range (optionally one team's), read page by page from
  * audit-ingest's query API with the caller's own token (reading audit events takes the audit-reader role there), replayed
- * under the version in force and under the draft. Nothing is stored.
+ * under the organisation's version in force and under the draft, each with the team and project layers published for it
+ * at its time and the grants then in force. Nothing is stored.
  */
 @ApplicationScoped
 public class ImpactService {
@@ -32,9 +41,12 @@ public class ImpactService {
     private final PublicationRepository publications;
     private final PolicyServiceConfig.Impact config;
     private final CallerClient caller;
+    private final ExceptionStateRepository exceptionStates;
 
-    public ImpactService(PolicyVersionService versions, PublicationRepository publications, PolicyServiceConfig config, CallerClient caller) {
+    public ImpactService(PolicyVersionService versions, PublicationRepository publications, PolicyServiceConfig config, CallerClient caller,
+            ExceptionStateRepository exceptionStates) {
         this.versions = versions;
+        this.exceptionStates = exceptionStates;
         this.publications = publications;
         this.config = config.impact();
         this.caller = caller;
@@ -45,7 +57,8 @@ public class ImpactService {
         PolicyVersionEntity draft = versions.require(draftRevision);
         Long baseline = against != null ? against
                 : publications.current("organization", "*").map(p -> p.revision).orElse(null);
-        ImpactAnalysis analysis = new ImpactAnalysis(baseline == null ? null : parse(versions.require(baseline)), parse(draft), config.examples());
+        ImpactAnalysis analysis = new ImpactAnalysis(baseline == null ? null : parse(versions.require(baseline)), parse(draft), surroundings(),
+                config.examples());
         String cursor = null;
         long read = 0;
         boolean truncated = false;
@@ -67,6 +80,38 @@ public class ImpactService {
             }
         } while (cursor != null);
         return ImpactReport.of(draftRevision, baseline, from, to, team, truncated, analysis.report());
+    }
+
+    /**
+     * The layers and grants of the platform's history: for each team of the caller and each project pattern naming the
+     * call's project, the newest publication at the call's time; the approved grants decided by then that concern it
+     * (expiry is judged by the replay's clock). A grant revoked since is no longer known here and is left out.
+     */
+    private ImpactAnalysis.Surroundings surroundings() {
+        List<PublicationEntity> history = publications.newestFirst();
+        List<ExceptionStateChange> approved = exceptionStates.approved();
+        Map<Long, PolicyDocument> documents = new HashMap<>();
+        return new ImpactAnalysis.Surroundings() {
+            @Override
+            public List<PolicyDocument> layers(Identity who, String project, Instant at) {
+                List<String> scopes = new ArrayList<>();
+                who.teams().stream().sorted().forEach(team -> scopes.add("team:" + team));
+                history.stream().filter(p -> p.scopeType.equals("project") && Projects.targets(p.scopeValue, project))
+                        .map(p -> "project:" + p.scopeValue).distinct().sorted().forEach(scopes::add);
+                List<PolicyDocument> layers = new ArrayList<>();
+                for (String scope : scopes) {
+                    history.stream().filter(p -> scope.equals(p.scopeType + ":" + p.scopeValue) && !p.publishedAt.isAfter(at)).findFirst()
+                            .ifPresent(p -> layers.add(documents.computeIfAbsent(p.revision, r -> parse(versions.require(r)))));
+                }
+                return layers;
+            }
+
+            @Override
+            public List<PolicyException> grants(Identity who, String project, Instant at) {
+                return approved.stream().filter(state -> !state.inForceFrom().isAfter(at)).map(ExceptionStateChange::grant)
+                        .filter(grant -> grant.concerns(who, project)).toList();
+            }
+        };
     }
 
     private Map<?, ?> page(Instant from, Instant to, String team, String cursor, String bearerToken) {

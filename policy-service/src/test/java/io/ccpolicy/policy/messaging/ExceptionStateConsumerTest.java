@@ -47,7 +47,7 @@ class ExceptionStateConsumerTest {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         return new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(new ExceptionStateChange(id, 2, ExceptionStateChange.APPROVED,
                 "approved-mcp-servers", "tool-" + id, "user", "kim@acme.com", "kim@acme.com", reason, "ann@acme.com",
-                now.plus(Duration.ofDays(1)), now).toMap()).toString();
+                now.plus(Duration.ofDays(1)), now, now).toMap()).toString();
     }
 
     @Test
@@ -93,7 +93,7 @@ class ExceptionStateConsumerTest {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         String grant = new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(new ExceptionStateChange("project-" + run, 2,
                 ExceptionStateChange.APPROVED, "no-rm", "rm -rf build", "project", "github.com/acme/legacy-" + run, "kim@acme.com", "cleanup",
-                "ann@acme.com", now.plus(Duration.ofDays(1)), now).toMap()).toString();
+                "ann@acme.com", now.plus(Duration.ofDays(1)), now, now).toMap()).toString();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                 new StringSerializer(), new StringSerializer())) {
             producer.send(new ProducerRecord<>("exception.grants.v1", "project-" + run, grant)).get();
