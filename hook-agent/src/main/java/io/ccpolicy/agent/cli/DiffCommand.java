@@ -6,6 +6,8 @@ import io.ccpolicy.engine.HookEvent;
 import io.ccpolicy.engine.PolicyEngine;
 import io.ccpolicy.engine.PolicyMatch;
 import io.ccpolicy.engine.SessionState;
+import io.ccpolicy.engine.audit.AuditEvent;
+import io.ccpolicy.engine.audit.ImpactAnalysis;
 import io.ccpolicy.engine.diff.PolicyDiff;
 import io.ccpolicy.engine.model.Identity;
 import io.ccpolicy.engine.model.PolicyDocument;
@@ -14,15 +16,19 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * {@code diff OLD NEW [--events FILE] [--user EMAIL] [--teams a,b] [--project NAME]}: what changed between two
- * documents, and with {@code --events} (recorded hook events, one JSON object per line) every event whose verdict
- * changes. A line may carry {@code user}, {@code teams} and {@code project} fields of its own (as the audit export
- * does); otherwise the options apply.
+ * {@code diff OLD NEW [--events FILE] [--user EMAIL] [--teams a,b] [--project NAME] [--home DIR]}: what changed between
+ * two documents, and with {@code --events} every recorded call whose verdict changes. The file holds one JSON object per
+ * line, each either a raw hook payload (as Claude Code sends it; it may carry {@code user}, {@code teams} and
+ * {@code project} fields of its own, otherwise the options apply), or an audit event as the agent's own trail
+ * ({@code ~/.ccpolicy/audit/events.jsonl}) and the audit API's NDJSON export hold it (or a query API row with the event
+ * under {@code event}), replayed as the agent decided it: its time, user, teams, project and home. A line that is none
+ * of these is an error naming it.
  */
 public final class DiffCommand {
 
@@ -60,40 +66,84 @@ public final class DiffCommand {
         Clock clock = Clock.systemUTC();
         PolicyEngine old = PolicyEngine.compile(before, "old", clock, () -> UUID.randomUUID().toString());
         PolicyEngine now = PolicyEngine.compile(after, "new", clock, () -> UUID.randomUUID().toString());
+        ImpactAnalysis recorded = new ImpactAnalysis(before, after, 0);
         Identity defaultIdentity = Identities.from(args);
         int changed = 0;
         int replayed = 0;
+        int notDecisions = 0;
         int unreadable = 0;
         out.println();
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).isBlank()) {
                 continue;
             }
+            String where = events + ":" + (i + 1) + ": ";
             String[] problem = new String[1];
-            Map<String, Object> payload = Json.object(lines.get(i), problem).orElse(null);
-            if (payload == null) {
-                err.println(events + ":" + (i + 1) + ": " + problem[0]);
+            Map<String, Object> line = Json.object(lines.get(i), problem).orElse(null);
+            if (line == null) {
+                err.println(where + problem[0]);
                 unreadable++;
                 continue;
             }
+            if (line.get("event") instanceof Map<?, ?> row && line.containsKey("eventId")) {
+                line = Json.object(Json.compact(row), problem).orElseThrow();
+            }
+            if (line.get("hook_event_name") instanceof String) {
+                replayed++;
+                changed += payload(line, where, args, defaultIdentity, old, now, out) ? 1 : 0;
+                continue;
+            }
+            AuditEvent event;
+            try {
+                event = AuditEvent.fromMap(line);
+            } catch (IllegalArgumentException e) {
+                err.println(where + "neither a hook payload (no hook_event_name) nor an audit event (" + e.getMessage() + ")");
+                unreadable++;
+                continue;
+            }
+            if (!ImpactAnalysis.replayable(event)) {
+                notDecisions++;
+                continue;
+            }
             replayed++;
-            Identity identity = payload.get("user") instanceof String user
-                    ? new Identity(user, payload.get("teams") instanceof List<?> t ? t.stream().map(String::valueOf).toList() : List.of(), "")
-                    : defaultIdentity;
-            String project = payload.get("project") instanceof String p ? p : args.option("project").orElse("");
-            DecisionRequest request = new DecisionRequest(HookEvent.of(payload), identity, project, SessionState.NEW, null,
-                    Identities.home(args, identity));
-            Decision a = old.evaluate(request);
-            Decision b = now.evaluate(request);
-            if (a.verdict() != b.verdict()) {
+            Optional<ImpactAnalysis.Change> change = recorded.add(event);
+            if (change.isPresent()) {
                 changed++;
-                HookEvent event = request.event();
-                out.println(events + ":" + (i + 1) + ": " + event.name() + " " + event.toolName() + ExplainCommand.summary(event)
-                        + " by " + identity.email() + ": " + a.verdict().yaml() + " -> " + b.verdict().yaml() + " ("
-                        + b.matches().stream().map(PolicyMatch::policy).collect(Collectors.joining(", ")) + ")");
+                ImpactAnalysis.Change c = change.get();
+                HookEvent call = HookEvent.of(Map.of("hook_event_name", event.eventType(), "tool_name", c.tool(), "tool_input",
+                        event.action().params() == null ? Map.of() : event.action().params()));
+                out.println(where + event.eventType() + " " + c.tool() + ExplainCommand.summary(call) + " by " + c.user() + " at " + c.at()
+                        + ": " + c.before().yaml() + " -> " + c.after().yaml() + " (" + String.join(", ", c.policies()) + ")");
             }
         }
-        out.println(changed + " of " + replayed + " event(s) change verdict" + (unreadable > 0 ? "; " + unreadable + " line(s) unreadable" : ""));
+        out.println(changed + " of " + replayed + " recorded call(s) change verdict"
+                + (notDecisions > 0 ? "; " + notDecisions + " event(s) are not decisions on a call (PostToolUse, SessionStart, ...) and were skipped" : "")
+                + (unreadable > 0 ? "; " + unreadable + " line(s) unreadable" : ""));
+        long withoutHome = recorded.report().withoutHome();
+        if (withoutHome > 0) {
+            out.println(withoutHome + " audit event(s) were recorded without the developer's home directory: a policy on ~ cannot be judged on them");
+        }
         return unreadable > 0 ? 1 : 0;
+    }
+
+    /** A raw hook payload, decided for the identity it names or the options give; true when the verdict changes. */
+    private static boolean payload(Map<String, Object> payload, String where, Args args, Identity defaultIdentity, PolicyEngine old,
+            PolicyEngine now, PrintStream out) {
+        Identity identity = payload.get("user") instanceof String user
+                ? new Identity(user, payload.get("teams") instanceof List<?> t ? t.stream().map(String::valueOf).toList() : List.of(), "")
+                : defaultIdentity;
+        String project = payload.get("project") instanceof String p ? p : args.option("project").orElse("");
+        DecisionRequest request = new DecisionRequest(HookEvent.of(payload), identity, project, SessionState.NEW, null,
+                Identities.home(args, identity));
+        Decision a = old.evaluate(request);
+        Decision b = now.evaluate(request);
+        if (a.verdict() == b.verdict()) {
+            return false;
+        }
+        HookEvent event = request.event();
+        out.println(where + event.name() + " " + event.toolName() + ExplainCommand.summary(event) + " by " + identity.email() + ": "
+                + a.verdict().yaml() + " -> " + b.verdict().yaml() + " (" + b.matches().stream().map(PolicyMatch::policy)
+                .collect(Collectors.joining(", ")) + ")");
+        return true;
     }
 }

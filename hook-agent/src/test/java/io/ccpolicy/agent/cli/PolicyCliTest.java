@@ -150,8 +150,56 @@ class PolicyCliTest {
                 .contains("~ policy mcp: values removed [slack]")
                 .contains("events.jsonl:1: PreToolUse mcp__slack__post by bob@acme.com: allow -> deny (mcp)")
                 .contains("events.jsonl:3: PreToolUse Bash (rm -rf build) by developer@example.com: allow -> warn (no-rm)")
-                .contains("2 of 3 event(s) change verdict; 1 line(s) unreadable");
+                .contains("2 of 3 recorded call(s) change verdict; 1 line(s) unreadable");
         assertThat(err()).contains("events.jsonl:4: not valid JSON");
+    }
+
+    @Test
+    void diffReplaysTheAgentsOwnTrailAndTheAuditExportAsTheAgentDecidedAndNamesEveryLineItCannotRead() throws Exception {
+        String old = """
+                version: "1.0"
+                organization: Acme
+                policies:
+                  - {name: no-rm, type: denylist, target: bashCommand, values: ["rm -rf"], severity: error}
+                """;
+        Path updated = Files.writeString(dir.resolve("new.yaml"), """
+                version: "1.0"
+                organization: Acme
+                policies:
+                  - {name: approved-paths, type: allowlist, target: writePath, values: ["~/*"], severity: error}
+                """);
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Path agent = Files.createDirectories(dir.resolve("agent"));
+        String cwd = home + "/app";
+        io.ccpolicy.agent.testing.HookHarness.run(agent, old, io.ccpolicy.engine.model.Identity.of("bob@acme.com", "payments"), java.util.List.of(
+                java.util.Map.of("hook_event_name", "SessionStart", "session_id", "s1", "cwd", cwd, "source", "startup"),
+                java.util.Map.of("hook_event_name", "PreToolUse", "tool_name", "Bash", "tool_input", java.util.Map.of("command", "rm -rf build"),
+                        "session_id", "s1", "cwd", cwd),
+                java.util.Map.of("hook_event_name", "PreToolUse", "tool_name", "Write", "tool_input",
+                        java.util.Map.of("file_path", agent + "/app/src/a.ts", "content", "x"), "session_id", "s1", "cwd", cwd),
+                java.util.Map.of("hook_event_name", "PreToolUse", "tool_name", "Write", "tool_input",
+                        java.util.Map.of("file_path", "/etc/hosts", "content", "x"), "session_id", "s1", "cwd", cwd),
+                java.util.Map.of("hook_event_name", "PostToolUse", "tool_name", "Write", "tool_input",
+                        java.util.Map.of("file_path", "/etc/hosts"), "tool_response", java.util.Map.of(), "session_id", "s1", "cwd", cwd)));
+        java.util.List<String> trail = Files.readAllLines(agent.resolve("audit/events.jsonl"));
+        Path oldFile = Files.writeString(dir.resolve("old.yaml"), old);
+
+        // the agent's trail as it is: its home is the workspace home (the agent dir here), so a write there stays allowed
+        assertThat(run("diff", oldFile.toString(), updated.toString(), "--events", agent.resolve("audit/events.jsonl").toString())).isZero();
+        assertThat(out()).as("rm -rf stays denied; the write in the recorded home stays allowed")
+                .doesNotContain("events.jsonl:2:").doesNotContain("events.jsonl:3:")
+                .contains("events.jsonl:4: PreToolUse Write (/etc/hosts) by bob@acme.com at ").contains(": allow -> deny (approved-paths)")
+                .contains("1 of 3 recorded call(s) change verdict; 2 event(s) are not decisions on a call");
+
+        // a query API row, an export line, and lines that are no such thing
+        Path mixed = Files.writeString(dir.resolve("export.ndjson"), String.join("\n", "{\"eventId\":\"x\",\"event\":" + trail.get(3) + "}",
+                trail.get(3), "{\"user\":\"bob@acme.com\",\"count\":3}", "[1,2]"));
+        out.reset();
+        assertThat(run("diff", oldFile.toString(), updated.toString(), "--events", mixed.toString())).isEqualTo(1);
+        assertThat(out()).contains("export.ndjson:1: PreToolUse Write (/etc/hosts)").contains("export.ndjson:2: PreToolUse Write (/etc/hosts)")
+                .contains("2 of 2 recorded call(s) change verdict; 2 line(s) unreadable");
+        assertThat(err()).contains("export.ndjson:3: neither a hook payload (no hook_event_name) nor an audit event (")
+                .contains("export.ndjson:4: ");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.ccpolicy.agent.daemon;
 import static io.ccpolicy.agent.daemon.AuditSettingsTest.tool;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ccpolicy.agent.testing.HookHarness;
 import io.ccpolicy.engine.audit.AuditEvent;
 import io.ccpolicy.engine.model.Identity;
 import java.nio.file.Path;

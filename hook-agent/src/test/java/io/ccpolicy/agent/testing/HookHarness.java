@@ -1,8 +1,14 @@
-package io.ccpolicy.agent.daemon;
+package io.ccpolicy.agent.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ccpolicy.agent.cli.Json;
+import io.ccpolicy.agent.daemon.AgentConfig;
+import io.ccpolicy.agent.daemon.AgentLog;
+import io.ccpolicy.agent.daemon.AuditLog;
+import io.ccpolicy.agent.daemon.HookService;
+import io.ccpolicy.agent.daemon.PolicyHolder;
+import io.ccpolicy.agent.daemon.Workspace;
 import io.ccpolicy.agent.server.HookServer;
 import io.ccpolicy.engine.audit.AuditEvent;
 import io.ccpolicy.engine.audit.SchemaCheck;
@@ -17,16 +23,16 @@ import java.util.List;
 import java.util.Map;
 
 /** A daemon under a policy file in a temp dir: the hook payloads in, Claude Code's answers and the recorded events out. */
-final class HookHarness {
+public final class HookHarness {
 
     /** The answer to each payload, in order, and every event recorded (each checked against the schema). */
-    record Run(List<Map<String, Object>> answers, List<AuditEvent> events) {
+    public record Run(List<Map<String, Object>> answers, List<AuditEvent> events) {
     }
 
     private HookHarness() {
     }
 
-    static Run run(Path dir, String policy, Identity who, List<Map<String, Object>> payloads) throws Exception {
+    public static Run run(Path dir, String policy, Identity who, List<Map<String, Object>> payloads) throws Exception {
         Files.writeString(dir.resolve("policy.yaml"), policy);
         AgentLog log = new AgentLog(new PrintStream(PrintStream.nullOutputStream()));
         PolicyHolder holder = new PolicyHolder(dir.resolve("policy.yaml"), Clock.systemUTC(), log, p -> { });
