@@ -64,19 +64,20 @@ public final class StatusCommand {
             out.println("exceptions:    " + health.get("exceptions"));
             out.println("audit:         " + health.get("auditEventsWritten") + " event(s) recorded since start, in " + health.get("auditLog"));
             if (health.get("auditShipping") instanceof Map<?, ?> shipping && !Boolean.FALSE.equals(shipping.get("enabled"))) {
-                out.println("audit spool:   " + health.get("auditPendingBytes") + " bytes not yet acknowledged by Kafka"
+                out.println("audit spool:   " + health.get("auditPendingBytes") + " bytes not yet acknowledged by " + shipping.get("destination")
                         + (String.valueOf(shipping.get("oldestUnsent")).isEmpty() ? "" : ", oldest unsent event from " + shipping.get("oldestUnsent"))
-                        + "; last acknowledged offset " + shipping.get("lastKafkaOffset") + " on " + shipping.get("topic")
+                        + (shipping.get("lastKafkaOffset") instanceof Number offset && offset.longValue() >= 0
+                                ? "; last acknowledged offset " + offset : "")
                         + (String.valueOf(shipping.get("lastError")).isEmpty() ? "" : "; last error: " + shipping.get("lastError")));
                 if (shipping.get("quarantined") instanceof Number n && n.longValue() > 0) {
-                    out.println("QUARANTINE:    " + n + " audit event(s) Kafka cannot take were set aside in " + shipping.get("quarantineFile")
+                    out.println("QUARANTINE:    " + n + " audit event(s) the audit service cannot take were set aside in " + shipping.get("quarantineFile")
                             + "; shipping goes on (report them to the platform team)");
                 }
                 if (Boolean.TRUE.equals(health.get("auditSpoolFull"))) {
                     out.println("ALARM:         the audit spool is full; tool calls are refused until it ships");
                 }
             } else {
-                out.println("audit spool:   not shipped (no audit.kafka in agent.yaml)");
+                out.println("audit spool:   not shipped (no audit destination in the policy, no audit.kafka in agent.yaml)");
             }
             return 0;
         } catch (IOException e) {

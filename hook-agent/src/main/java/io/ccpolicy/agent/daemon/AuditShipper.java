@@ -149,9 +149,15 @@ public final class AuditShipper implements AutoCloseable {
         return transport;
     }
 
+    /** Where events go: the transport in use, or before the first batch the one the policy names. */
     private String destination() {
         AuditTransport current = transport;
-        return current == null ? "no destination" : current.destination();
+        if (current != null) {
+            return current.destination();
+        }
+        AuditSettings now = settings.get();
+        return now.httpDestination().map(Object::toString)
+                .orElse(agent.shipping().enabled() ? "Kafka topic " + agent.shipping().topic() : "no destination");
     }
 
     /** Sends the next batch when it is due and moves the position when all of it is acknowledged; false when none was sent. */

@@ -118,6 +118,9 @@ class ClaudeCodeE2EIT {
         assertThat(audit).contains("\"tool\":\"Read\"").contains("\"result\":\"allowed\"").contains("\"result\":\"denied\"")
                 .contains("\"agent_id\"").contains("\"eventType\":\"SessionStart\"").contains("\"eventType\":\"PostToolUse\"")
                 .doesNotContain("6.6.6.6 bank.example");
+        // the guide's event types as the real CLI's hooks produce them: the session's end, and a Bash write as a file_modification
+        assertThat(audit).contains("\"eventType\":\"SessionEnd\"").contains("\"type\":\"session_end\"")
+                .contains("\"type\":\"file_modification\",\"tool\":\"Bash\"").contains("\"writes\":[\"/etc/hosts\"]");
     }
 
     @Test
