@@ -10,11 +10,13 @@ import java.util.List;
  * expired. {@code policyRevision} and {@code policySha256} identify the policy version that decided. {@code checked}
  * names every policy that applied to the event and was checked, matched or not (the guide's policyCheck.policies).
  * {@code writes} and {@code reads} are the paths the event writes and reads as the engine read them (a Bash command's
- * included); a path the engine cannot know reads {@value #UNKNOWN_PATH} followed by why.
+ * included); a path the engine cannot know reads {@value #UNKNOWN_PATH} followed by why. {@code hosts} are the network
+ * hosts it contacts. {@code effectsKnown} is false when the engine cannot tell everything the event does: a Bash command
+ * with an opaque part or a program whose behaviour is not on its command line ({@code make}, {@code ./run.sh}).
  */
 public record Decision(String decisionId, Verdict verdict, Verdict wouldBe, List<PolicyMatch> matches,
         List<String> exceptionsApplied, List<String> expiredExceptions, String policyRevision, String policySha256,
-        String message, Instant evaluatedAt, List<String> checked, List<String> writes, List<String> reads) {
+        String message, Instant evaluatedAt, List<String> checked, List<String> writes, List<String> reads, List<String> hosts, boolean effectsKnown) {
 
     /** How a path the engine cannot know (a variable, a substitution) starts in {@link #writes} and {@link #reads}. */
     public static final String UNKNOWN_PATH = "(unknown) ";
@@ -22,6 +24,7 @@ public record Decision(String decisionId, Verdict verdict, Verdict wouldBe, List
     public Decision {
         writes = List.copyOf(writes);
         reads = List.copyOf(reads);
+        hosts = List.copyOf(hosts);
         checked = List.copyOf(checked);
         matches = List.copyOf(matches);
         exceptionsApplied = List.copyOf(exceptionsApplied);

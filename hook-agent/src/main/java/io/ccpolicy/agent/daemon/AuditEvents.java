@@ -84,7 +84,8 @@ public final class AuditEvents {
     /**
      * Whether the policy's audit section asks for this event. An event with a violation is a policy_violation as well as
      * its own type, and is always kept; any other event is left out by {@code exclude_patterns} only when every path it
-     * writes or reads matches one (a path the engine cannot know matches none).
+     * writes or reads matches one (a path the engine cannot know matches none), it contacts no host, and the engine knows
+     * all it does: appending {@code ; cat build.log} to a command must not take the command out of the audit.
      */
     boolean recorded(AuditSettings settings, String name, HookEvent event, Decision decision) {
         if (!settings.enabled()) {
@@ -95,7 +96,7 @@ public final class AuditEvents {
         if (!settings.records(type) && !(violation && settings.records("policy_violation"))) {
             return false;
         }
-        if (violation || settings.excludePaths().isEmpty()) {
+        if (violation || settings.excludePaths().isEmpty() || !decision.effectsKnown() || !decision.hosts().isEmpty()) {
             return true;
         }
         List<String> paths = java.util.stream.Stream.concat(decision.writes().stream(), decision.reads().stream()).toList();

