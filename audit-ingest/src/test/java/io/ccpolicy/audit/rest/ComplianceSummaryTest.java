@@ -57,7 +57,8 @@ class ComplianceSummaryTest {
         String auditor = OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader"));
         await().atMost(Duration.ofSeconds(30)).until(() -> summary(auditor).getLong("totals.events") == 9);
         JsonPath summary = summary(auditor);
-        assertThat(summary.getMap("totals")).containsAllEntriesOf(Map.of("events", 9, "toolCalls", 9, "fileModifications", 1, "mcpCalls", 0,
+        // file modifications: the Write and the four rm -rf (a Bash command that deletes files writes them)
+        assertThat(summary.getMap("totals")).containsAllEntriesOf(Map.of("events", 9, "toolCalls", 9, "fileModifications", 5, "mcpCalls", 0,
                 "withoutIdentity", 1, "users", 3, "machines", 5, "denied", 3, "asked", 1, "warned", 1));
         assertThat(summary.getInt("totals.allowed")).isEqualTo(4);
         // enrolment.mode=record (the default): none of these machines is enrolled, so no event proves its origin
@@ -91,7 +92,8 @@ class ComplianceSummaryTest {
                 .queryParam("baselineWindows", 3).get("/api/v1/audit/events/activity").then().statusCode(200).extract().jsonPath();
         assertThat(activity.getLong("windowSeconds")).isEqualTo(86_400);
         assertThat(activity.getList("users.user")).containsExactly("", "ann@acme.com", "bob@acme.com", "ops@acme.com");
-        assertThat(activity.getMap("users[2].window")).isEqualTo(Map.of("events", 5, "violations", 3, "denied", 2, "fileModifications", 1,
+        // bob's file modifications: his Write and his two rm -rf
+        assertThat(activity.getMap("users[2].window")).isEqualTo(Map.of("events", 5, "violations", 3, "denied", 2, "fileModifications", 3,
                 "mcpCalls", 0));
         assertThat(activity.getList("users[2].baseline")).hasSize(3).allMatch(c -> ((Map<?, ?>) c).get("events").equals(0));
         assertThat(activity.getList("trend")).hasSize(24);
