@@ -129,7 +129,8 @@ class ComplianceReportTest {
                 "Denied calls by user: bob@acme.com 1");
         assertThat(report.getList("controls[0].gaps", String.class)).containsExactly("1 event carries no user identity.");
 
-        assertThat(metrics(report, 1)).containsEntry("tool executions", 5).containsEntry("file modifications", 0)
+        // the three rm -rf delete files: Bash writes are file modifications
+        assertThat(metrics(report, 1)).containsEntry("tool executions", 5).containsEntry("file modifications", 3)
                 .containsEntry("machines", 4).containsEntry("hash-chain breaks", 0);
         assertThat(report.getList("controls[1].evidence", String.class)).contains("Tool calls by tool: Bash 5");
 
