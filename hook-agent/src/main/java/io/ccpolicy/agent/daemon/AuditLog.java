@@ -41,37 +41,50 @@ public final class AuditLog implements AutoCloseable {
 
     /**
      * The chain head from the last complete line; a partial last line (a crash mid-write) is cut off first. An empty
-     * file (everything shipped and compacted) continues from the head saved at compaction.
+     * file (everything shipped and compacted) continues from the head saved at compaction. Only the file's tail is read:
+     * a spool of hundreds of megabytes (a laptop long offline) starts in the same memory as an empty one.
      */
     private static AuditChain.Head recoverHead(Path file) throws IOException {
         if (!Files.isRegularFile(file) || Files.size(file) == 0) {
             return savedHead(file.resolveSibling(HEAD_FILE));
         }
-        byte[] content = Files.readAllBytes(file);
-        int end = content.length;
-        if (content[end - 1] != '\n') {
-            int lastNewline = end - 1;
-            while (lastNewline >= 0 && content[lastNewline] != '\n') {
-                lastNewline--;
+        try (java.io.RandomAccessFile spool = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            long end = lastNewline(spool, spool.length()) + 1; // just after the last complete line, 0 when there is none
+            if (end < spool.length()) {
+                spool.setLength(end);
             }
-            try (FileChannel truncate = FileChannel.open(file, StandardOpenOption.WRITE)) {
-                truncate.truncate(lastNewline + 1);
+            if (end == 0) {
+                return savedHead(file.resolveSibling(HEAD_FILE));
             }
-            end = lastNewline + 1;
+            long start = lastNewline(spool, end - 1) + 1;
+            byte[] line = new byte[(int) (end - 1 - start)];
+            spool.seek(start);
+            spool.readFully(line);
+            Map<String, Object> event = Json.object(new String(line, StandardCharsets.UTF_8), new String[1]).orElse(Map.of());
+            if (event.get("seq") instanceof Number seq && event.get("hash") instanceof String hash) {
+                return new AuditChain.Head(seq.longValue(), hash);
+            }
+            return AuditChain.Head.START;
         }
-        if (end == 0) {
-            return savedHead(file.resolveSibling(HEAD_FILE));
+    }
+
+    /** The position of the last newline before {@code before}, or -1: read backwards a block at a time. */
+    private static long lastNewline(java.io.RandomAccessFile spool, long before) throws IOException {
+        byte[] block = new byte[64 * 1024];
+        long to = before;
+        while (to > 0) {
+            int length = (int) Math.min(block.length, to);
+            long from = to - length;
+            spool.seek(from);
+            spool.readFully(block, 0, length);
+            for (int i = length - 1; i >= 0; i--) {
+                if (block[i] == '\n') {
+                    return from + i;
+                }
+            }
+            to = from;
         }
-        int start = end - 2;
-        while (start >= 0 && content[start] != '\n') {
-            start--;
-        }
-        String last = new String(content, start + 1, end - start - 2, StandardCharsets.UTF_8);
-        Map<String, Object> event = Json.object(last, new String[1]).orElse(Map.of());
-        if (event.get("seq") instanceof Number seq && event.get("hash") instanceof String hash) {
-            return new AuditChain.Head(seq.longValue(), hash);
-        }
-        return AuditChain.Head.START;
+        return -1;
     }
 
     public Path file() {

@@ -128,6 +128,27 @@ class AuditTrailTest {
     }
 
     @Test
+    void aSpoolLargerThanMemoryStartsTheAgentAndTheChainGoesOnFromItsLastEvent() throws Exception {
+        record(2);
+        String last = Files.readAllLines(file()).get(2);
+        // a laptop long offline: gigabytes waiting (sparse here, so no disk is used), the last event at the end
+        try (java.nio.channels.FileChannel spool = java.nio.channels.FileChannel.open(file(), StandardOpenOption.WRITE)) {
+            spool.position(3L * 1024 * 1024 * 1024);
+            spool.write(java.nio.ByteBuffer.wrap(("\n" + last + "\n{\"eventId\":\"evt_half").getBytes(StandardCharsets.UTF_8)));
+        }
+        post("PreToolUse", Map.of("hook_event_name", "PreToolUse", "tool_name", "Bash", "session_id", "s1", "cwd", "/tmp",
+                "tool_input", Map.of("command", "ls")));
+        try (java.io.RandomAccessFile spool = new java.io.RandomAccessFile(file().toFile(), "r")) {
+            byte[] end = new byte[4096];
+            spool.seek(spool.length() - end.length);
+            spool.readFully(end);
+            String tail = new String(end, StandardCharsets.UTF_8);
+            assertThat(tail).as("the half-written line is cut, and the next event follows the last whole one")
+                    .doesNotContain("evt_half").contains("\"seq\":4,");
+        }
+    }
+
+    @Test
     void aCompactedSpoolIsCheckedFromItsFirstEvent() throws Exception {
         record(5);
         List<String> lines = Files.readAllLines(file());
