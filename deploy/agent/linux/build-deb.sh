@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
     *) fail "unknown option $1 (--agent DIR --version V --out DIR)" ;;
   esac
 done
-[ -f "$AGENT/hook-agent.jar" ] && [ -d "$AGENT/lib" ] || fail "--agent must name the built agent: a directory with hook-agent.jar and lib/ (hook-agent/target)"
+[ -f "$AGENT/hook-agent.jar" ] && [ -f "$AGENT/jvm.options" ] && [ -d "$AGENT/lib" ] || fail "--agent must name the built agent: a directory with hook-agent.jar, jvm.options and lib/ (hook-agent/target)"
 [ -n "$VERSION" ] && [ -n "$OUT" ] || fail "--version and --out are required"
 command -v dpkg-deb >/dev/null || fail "dpkg-deb is required (Debian package dpkg)"
 DEB_VERSION="${VERSION/-SNAPSHOT/~snapshot}"   # a snapshot sorts before its release
@@ -29,6 +29,7 @@ chmod 0755 "$STAGE"
 install -d -m 0755 "$STAGE/opt/ccpolicy-agent/bin" "$STAGE/opt/ccpolicy-agent/lib" "$STAGE/opt/ccpolicy-agent/libexec" \
   "$STAGE/lib/systemd/system" "$STAGE/usr/share/doc/ccpolicy-agent" "$STAGE/DEBIAN"
 install -m 0644 "$AGENT/hook-agent.jar" "$STAGE/opt/ccpolicy-agent/hook-agent.jar"
+install -m 0644 "$AGENT/jvm.options" "$STAGE/opt/ccpolicy-agent/jvm.options"
 install -m 0644 "$AGENT"/lib/*.jar "$STAGE/opt/ccpolicy-agent/lib/"
 install -m 0755 "$HERE/hook-agent" "$STAGE/opt/ccpolicy-agent/bin/hook-agent"
 install -m 0755 "$HERE/configure" "$STAGE/opt/ccpolicy-agent/libexec/configure"

@@ -30,7 +30,7 @@ while [ $# -gt 0 ]; do
     *) fail "unknown option $1 (see the comment at the top of $0)" ;;
   esac
 done
-[ -f "$AGENT/hook-agent.jar" ] && [ -d "$AGENT/lib" ] || fail "--agent must name the built agent: a directory with hook-agent.jar and lib/ (hook-agent/target)"
+[ -f "$AGENT/hook-agent.jar" ] && [ -f "$AGENT/jvm.options" ] && [ -d "$AGENT/lib" ] || fail "--agent must name the built agent: a directory with hook-agent.jar, jvm.options and lib/ (hook-agent/target)"
 [ -f "$PUBKEY" ] || fail "--public-key must name the bundle verification key (GET /api/v1/bundles/public-key)"
 [ -f "$SECRET" ] || fail "--client-secret-file must name the file holding this machine's OAuth2 client secret"
 [ -f "$KAFKA_PASSWORD" ] || fail "--kafka-password-file must name the file holding the hook-agents Kafka password"
@@ -53,6 +53,7 @@ fi
 
 install -d -m 0755 "$ROOT/opt/ccpolicy-agent/bin" "$ROOT/opt/ccpolicy-agent/lib" "$ROOT/opt/ccpolicy-agent/libexec" "$ROOT/etc/systemd/system"
 install -m 0644 "$AGENT/hook-agent.jar" "$ROOT/opt/ccpolicy-agent/hook-agent.jar"
+install -m 0644 "$AGENT/jvm.options" "$ROOT/opt/ccpolicy-agent/jvm.options"
 install -m 0644 "$AGENT"/lib/*.jar "$ROOT/opt/ccpolicy-agent/lib/"
 install -m 0755 "$HERE/hook-agent" "$ROOT/opt/ccpolicy-agent/bin/hook-agent"
 install -m 0755 "$HERE/configure" "$ROOT/opt/ccpolicy-agent/libexec/configure"

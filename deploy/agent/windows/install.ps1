@@ -1,5 +1,5 @@
 # Installs the Claude Code policy agent on a developer's Windows machine (run as Administrator; Intune runs it as
-# SYSTEM). Expects beside it: hook-agent.jar, lib\, jre\ (a Java 17+ runtime), ccpolicy-agent.exe (WinSW-x64.exe),
+# SYSTEM). Expects beside it: hook-agent.jar, jvm.options, lib\, jre\ (a Java 17+ runtime), ccpolicy-agent.exe (WinSW-x64.exe),
 # ccpolicy-agent.xml, and the machine's agent.yaml, bundle-signing.pub, agent-secret, kafka.properties.
 #   powershell -ExecutionPolicy Bypass -File install.ps1 -Developer bob
 param([Parameter(Mandatory = $true)][string]$Developer)
@@ -12,7 +12,7 @@ $developerHome = (Get-CimInstance Win32_UserProfile | Where-Object { $_.LocalPat
 if (-not $developerHome) { throw "no profile for $Developer on this machine" }
 
 New-Item -ItemType Directory -Force -Path $program, $config, (Join-Path $config 'state'), $managed | Out-Null
-Copy-Item -Recurse -Force (Join-Path $here 'hook-agent.jar'), (Join-Path $here 'lib'), (Join-Path $here 'jre'), `
+Copy-Item -Recurse -Force (Join-Path $here 'hook-agent.jar'), (Join-Path $here 'jvm.options'), (Join-Path $here 'lib'), (Join-Path $here 'jre'), `
   (Join-Path $here 'ccpolicy-agent.exe'), (Join-Path $here 'ccpolicy-agent.xml') $program
 foreach ($file in 'agent.yaml', 'bundle-signing.pub', 'agent-secret', 'kafka.properties') {
   Copy-Item -Force (Join-Path $here $file) $config

@@ -19,8 +19,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ./mvnw -q -pl hook-agent -Dbench=hook-agent test-compile exec:exec}: the packaged agent answering real PreToolUse payloads
- * over HTTP (keep-alive connections, as Claude Code uses), 20,000 calls at concurrency 1 and 8 with audit on, beside
- * the cost every command-hook design pays in the same run: spawning a no-op process that reads the payload.
+ * over HTTP (keep-alive connections, as Claude Code uses), 20,000 calls at concurrency 1 and 8 with audit on, started
+ * four ways in the same run (the JVM's defaults, then each footprint lever {@code jvm.options} adds: heap sizing, C1
+ * only with a small code cache and stacks, an AppCDS archive), with time to ready and resident memory for each; beside
+ * the cost every command-hook design pays: spawning a no-op process that reads the payload.
  */
 public final class HookLatencyBenchmark {
 
@@ -29,41 +31,92 @@ public final class HookLatencyBenchmark {
 
     private static final int CALLS = 20_000;
 
+    /** A way to start the daemon: a label and the JVM options. */
+    private record Variant(String label, List<String> jvm) {
+    }
+
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory("hook-bench");
         Path policy = Path.of("../policy-engine/src/test/resources/conformance/full-policy.yaml").toAbsolutePath();
         Files.writeString(work.resolve("agent.yaml"), "organization: Bench\nuser:\n  email: dev@acme.com\n  teams: [payments]\n");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
+        List<byte[]> payloads = new ArrayList<>();
+        for (String name : List.of("PreToolUse.Bash.json", "PreToolUse.Write.json", "PreToolUse.Read.json", "PreToolUse.Edit.json",
+                "PreToolUse.mcp__e2e__echo.json")) {
+            payloads.add(Files.readAllBytes(Path.of("../policy-engine/src/test/resources/payloads", name)));
         }
-        long spawnStart = System.nanoTime();
-        Process agent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:+UseSerialGC",
-                "-jar", Path.of("target/hook-agent.jar").toAbsolutePath().toString(), "serve", "--policy", policy.toString(),
-                "--state-dir", work.toString(), "--port", String.valueOf(port), "--home", Files.createDirectories(work.resolve("home")).toString())
-                .redirectErrorStream(true).redirectOutput(work.resolve("agent.log").toFile()).start();
-        try {
-            long ready = awaitReady(port, spawnStart);
-            secret = HookSecret.load(work).value();
-            List<byte[]> payloads = new ArrayList<>();
-            for (String name : List.of("PreToolUse.Bash.json", "PreToolUse.Write.json", "PreToolUse.Read.json", "PreToolUse.Edit.json",
-                    "PreToolUse.mcp__e2e__echo.json")) {
-                payloads.add(Files.readAllBytes(Path.of("../policy-engine/src/test/resources/payloads", name)));
+        // the options bin/hook-agent and the installers start the daemon with, one lever at a time from the JVM's defaults
+        List<String> shipped = Files.readAllLines(Path.of("jvm.options")).stream().map(String::strip).filter(l -> !l.isEmpty()).toList();
+        Path archive = work.resolve("hook-agent.jsa");
+        List<String> heap = List.of("-XX:+UseSerialGC", "-Xms8m", "-Xmx96m", "-XX:MaxHeapFreeRatio=30", "-XX:MinHeapFreeRatio=10");
+        List<String> small = concat(concat(heap, "-XX:ReservedCodeCacheSize=24m"), "-Xss512k");
+        List<Variant> variants = List.of(
+                new Variant("JVM defaults + SerialGC (before)", List.of("-XX:+UseSerialGC")),
+                new Variant("+ heap sized (-Xms8m -Xmx96m, free ratio 10-30%)", heap),
+                new Variant("+ 24 MB code cache, 512 KB stacks", small),
+                new Variant("+ C1 only (-XX:TieredStopAtLevel=1)", concat(small, "-XX:TieredStopAtLevel=1")),
+                new Variant("jvm.options (shipped)", shipped),
+                new Variant("jvm.options + AppCDS archive of the agent's classes", concat(shipped, "-XX:SharedArchiveFile=" + archive)));
+        // the AppCDS archive is written when a trained daemon exits, as bin/hook-agent does on first start
+        Daemon training = Daemon.start(work, policy, concat(shipped, "-XX:ArchiveClassesAtExit=" + archive));
+        run(training.port, payloads, 1, 2_000);
+        training.stop();
+
+        System.out.printf("%-60s %9s %9s %9s %9s %9s%n", "daemon started with", "ready ms", "RSS MB", "p50 ms", "p99 ms", "c=8 p50");
+        long baselineP50 = 0;
+        for (Variant variant : variants) {
+            Daemon daemon = Daemon.start(work, policy, variant.jvm());
+            try {
+                run(daemon.port, payloads, 1, 2_000); // warm-up
+                long[] one = run(daemon.port, payloads, 1, CALLS);
+                long[] eight = run(daemon.port, payloads, 8, CALLS);
+                long rss = rssKb(daemon.process.pid());
+                baselineP50 = baselineP50 == 0 ? percentile(one, 50) : baselineP50;
+                System.out.printf("%-60s %9d %9d %9.3f %9.3f %9.3f%n", variant.label(), daemon.readyMs, rss / 1024, percentile(one, 50) / 1000.0,
+                        percentile(one, 99) / 1000.0, percentile(eight, 50) / 1000.0);
+            } finally {
+                daemon.stop();
             }
-            run(port, payloads, 1, 2_000); // warm-up
-            long[] one = run(port, payloads, 1, CALLS);
-            long[] eight = run(port, payloads, 8, CALLS);
-            long[] spawned = spawn(payloads.get(0), 300);
-            long rss = rssKb(agent.pid());
-            System.out.println("hook-agent daemon: ready in " + ready + " ms after spawn, resident memory " + rss / 1024 + " MB after "
-                    + (CALLS * 2 + 2_000) + " calls (audit on: " + Files.size(work.resolve("audit/events.jsonl")) / 1024 + " KB written)");
-            print("HTTP hook, concurrency 1", one);
-            print("HTTP hook, concurrency 8", eight);
-            print("spawned no-op command hook (sh -c 'cat >/dev/null')", spawned);
-            System.out.printf("ratio: spawned no-op p50 / daemon p50 (concurrency 1) = %.1fx%n", (double) percentile(spawned, 50) / percentile(one, 50));
-        } finally {
-            agent.destroy();
-            agent.waitFor(10, TimeUnit.SECONDS);
+        }
+        long[] spawned = spawn(payloads.get(0), 300);
+        System.out.println("(RSS after " + (CALLS * 2 + 2_000) + " calls with audit on; p50/p99 at concurrency 1 over keep-alive connections)");
+        print("spawned no-op command hook (sh -c 'cat >/dev/null')", spawned);
+        System.out.printf("ratio: spawned no-op p50 / daemon p50 (JVM defaults, concurrency 1) = %.1fx%n",
+                (double) percentile(spawned, 50) / baselineP50);
+    }
+
+    private static List<String> concat(List<String> options, String more) {
+        List<String> all = new ArrayList<>(options);
+        all.add(more);
+        return all;
+    }
+
+    /** The packaged agent, serving the policy on a free port with its state in {@code work}. */
+    private record Daemon(Process process, int port, long readyMs) {
+
+        /** A daemon with a state directory of its own under {@code work}: each variant starts from an empty spool. */
+        static Daemon start(Path work, Path policy, List<String> jvm) throws Exception {
+            Path state = Files.createTempDirectory(work, "daemon");
+            Files.copy(work.resolve("agent.yaml"), state.resolve("agent.yaml"));
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(jvm);
+            command.addAll(List.of("-jar", Path.of("target/hook-agent.jar").toAbsolutePath().toString(), "serve", "--policy", policy.toString(),
+                    "--state-dir", state.toString(), "--port", String.valueOf(port), "--home", Files.createDirectories(state.resolve("home")).toString()));
+            long spawnStart = System.nanoTime();
+            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(state.resolve("agent.log").toFile())).start();
+            long ready = awaitReady(port, spawnStart);
+            secret = HookSecret.load(state).value();
+            return new Daemon(process, port, ready);
+        }
+
+        void stop() throws InterruptedException {
+            process.destroy();
+            process.waitFor(30, TimeUnit.SECONDS);
         }
     }
 

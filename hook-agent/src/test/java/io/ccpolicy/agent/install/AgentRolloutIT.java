@@ -164,6 +164,7 @@ class AgentRolloutIT {
         assertThat(run(List.of("dpkg-deb", "--info", deb.toString()))).contains("Package: ccpolicy-agent", "Version: 0.1.0~snapshot",
                 "Depends: openjdk-17-jre-headless | java17-runtime-headless", "bubblewrap, socat", "postinst", "prerm", "postrm");
         assertThat(run(List.of("dpkg-deb", "--contents", deb.toString()))).contains("./opt/ccpolicy-agent/hook-agent.jar",
+                "./opt/ccpolicy-agent/jvm.options",
                 "./opt/ccpolicy-agent/bin/hook-agent", "./opt/ccpolicy-agent/libexec/configure", "./lib/systemd/system/ccpolicy-agent.service");
         Path control = dir.resolve("control");
         run(List.of("dpkg-deb", "--control", deb.toString(), control.toString()));
