@@ -66,7 +66,7 @@ public class AuditBatchResource {
             throw new ServiceUnavailableException("The audit stream is unavailable (" + e.getMessage() + "); send the batch again later.");
         }
         refused.sort(Comparator.comparingInt(AuditBatch.Refusal::line));
-        return new AuditBatchReceipt(batch.events().size() + batch.refused().size(), batch.events().size() + batch.refused().size()
-                - refused.size(), refused);
+        int lines = batch.events().size() + batch.refused().size();
+        return new AuditBatchReceipt(lines, lines - refused.size(), refused);
     }
 }

@@ -85,17 +85,16 @@ public final class DiffCommand {
                 unreadable++;
                 continue;
             }
-            if (line.get("event") instanceof Map<?, ?> row && line.containsKey("eventId")) {
-                line = Json.object(Json.compact(row), problem).orElseThrow();
-            }
             if (line.get("hook_event_name") instanceof String) {
                 replayed++;
                 changed += payload(line, where, args, defaultIdentity, old, now, out) ? 1 : 0;
                 continue;
             }
+            // a query API row holds the audit event under "event"
+            Map<?, ?> stored = line.get("event") instanceof Map<?, ?> row && line.containsKey("eventId") ? row : line;
             AuditEvent event;
             try {
-                event = AuditEvent.fromMap(line);
+                event = AuditEvent.fromMap(stored);
             } catch (IllegalArgumentException e) {
                 err.println(where + "neither a hook payload (no hook_event_name) nor an audit event (" + e.getMessage() + ")");
                 unreadable++;

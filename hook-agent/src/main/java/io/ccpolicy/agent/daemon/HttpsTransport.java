@@ -42,8 +42,12 @@ final class HttpsTransport implements AuditTransport {
         while (from < lines.size()) {
             int to = from;
             long bytes = 0;
-            while (to < lines.size() && (to == from || bytes + lines.get(to).length() + 1 <= MAX_REQUEST_BYTES)) {
-                bytes += lines.get(to).getBytes(StandardCharsets.UTF_8).length + 1;
+            while (to < lines.size()) {
+                int size = lines.get(to).getBytes(StandardCharsets.UTF_8).length + 1;
+                if (to > from && bytes + size > MAX_REQUEST_BYTES) {
+                    break;
+                }
+                bytes += size;
                 to++;
             }
             outcome.addAll(post(lines.subList(from, to)));

@@ -66,10 +66,9 @@ final class KafkaTransport implements AuditTransport {
         producer.flush();
         List<String> outcome = new ArrayList<>(lines.size());
         for (Future<RecordMetadata> ack : acks) {
-            if (ack == null) {
-                outcome.add("larger than a Kafka record may be (" + MAX_RECORD_BYTES + " bytes)");
-            } else if (refusal(ack) != null) {
-                outcome.add("Kafka refused it: " + refusal(ack));
+            String refused = ack == null ? "larger than a Kafka record may be (" + MAX_RECORD_BYTES + " bytes)" : refusal(ack);
+            if (refused != null) {
+                outcome.add(ack == null ? refused : "Kafka refused it: " + refused);
             } else {
                 lastOffset = ack.get().offset();
                 outcome.add(null);
