@@ -59,9 +59,30 @@ public final class AgentSettings {
         Map<String, Object> settings = new LinkedHashMap<>();
         if (document != null) {
             settings.putAll(ManagedSettingsCompiler.compile(document, identity, project, now, expander));
+            settings.computeIfPresent("sandbox", (key, sandbox) -> reachingTheAgent((Map<?, ?>) sandbox, port));
         }
         settings.put("hooks", hooks);
         return settings;
+    }
+
+    /**
+     * With the sandbox on, Claude Code sends http hooks through the sandbox's network proxy, which applies
+     * {@code network.allowedDomains}: a policy's web-domain allowlist would refuse every hook call (HTTP 403) and so, with
+     * {@code onFailure: block}, every tool call. The agent's own loopback port, and only it, is added to such an allowlist.
+     */
+    private static Map<String, Object> reachingTheAgent(Map<?, ?> sandbox, int port) {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        sandbox.forEach((k, v) -> copy.put(String.valueOf(k), v));
+        if (copy.get("network") instanceof Map<?, ?> network && network.get("allowedDomains") instanceof List<?> domains
+                && !domains.contains("*")) {
+            Map<String, Object> widened = new LinkedHashMap<>();
+            network.forEach((k, v) -> widened.put(String.valueOf(k), v));
+            List<Object> withAgent = new ArrayList<>(domains);
+            withAgent.add("127.0.0.1:" + port);
+            widened.put("allowedDomains", withAgent);
+            copy.put("network", widened);
+        }
+        return copy;
     }
 
     static String url(int port, String event) {

@@ -33,12 +33,20 @@ public final class AgentProcess implements AutoCloseable {
 
     /** {@code hook-agent serve} from {@code jar} with {@code args}, on {@code port}, its output in the state directory's agent.log. */
     public static AgentProcess start(Path jar, List<String> args, Path stateDir, int port) throws IOException, InterruptedException {
+        return start(List.of("-XX:+UseSerialGC"), jar, args, stateDir, port);
+    }
+
+    /** The same, with the daemon's JVM started with {@code jvmOptions} (e.g. the shipped jvm.options). */
+    public static AgentProcess start(List<String> jvmOptions, Path jar, List<String> args, Path stateDir, int port)
+            throws IOException, InterruptedException {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: the end-to-end tests run after 'package'");
         }
         Path log = stateDir.resolve("agent.log");
-        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:+UseSerialGC", "-jar", jar.toAbsolutePath().toString(), "serve", "--state-dir", stateDir.toString(), "--port", String.valueOf(port)));
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toAbsolutePath().toString(), "serve", "--state-dir", stateDir.toString(), "--port",
+                String.valueOf(port)));
         command.addAll(args);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         AgentProcess agent = new AgentProcess(process, port, log, stateDir);

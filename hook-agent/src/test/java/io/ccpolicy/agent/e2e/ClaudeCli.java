@@ -39,8 +39,8 @@ public final class ClaudeCli {
         return new ClaudeCli(binary);
     }
 
-    /** The outcome of one headless session. */
-    public record Session(int exitCode, String stdout, String stderr) {
+    /** The outcome of one headless session; {@code debugLog} is the CLI's own debug log, which times each hook call. */
+    public record Session(int exitCode, String stdout, String stderr, Path debugLog) {
     }
 
     public Session run(Path project, Path home, String apiUrl, List<String> extraArgs, Map<String, String> extraEnv)
@@ -73,6 +73,6 @@ public final class ClaudeCli {
             throw new IllegalStateException("claude did not finish in 90 s; stderr:\n" + Files.readString(err) + "\nend of its debug log:\n"
                     + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
         }
-        return new Session(process.exitValue(), Files.readString(out), Files.readString(err));
+        return new Session(process.exitValue(), Files.readString(out), Files.readString(err), debug);
     }
 }

@@ -260,6 +260,36 @@ class ClaudeCodeE2EIT {
                         .contains("Read-only file system").contains("\"effect\":\"deny\""));
     }
 
+    /**
+     * With the sandbox on, Claude Code sends http hooks through the sandbox's proxy, which applies the policy's
+     * web-domain allowlist: before the agent's port was added to it, every hook call was answered 403 and every tool call
+     * refused.
+     */
+    @Test
+    @Order(5)
+    void aWebDomainAllowlistInTheSandboxStillLetsTheHooksReachTheAgent() throws Exception {
+        edit(agent.health(), "  - {name: approved-hosts, type: allowlist, target: webDomain, values: [github.com], severity: error}\n");
+        try {
+            hookAgent("install", "--managed-dir", managedDir.toString(), "--port", String.valueOf(agent.port()), "--policy",
+                    policy.toString(), "--state-dir", state.toString());
+            String managed = Files.readString(managedDir.resolve("managed-settings.json")).replaceAll("\\s", "");
+            assertThat(managed).contains("\"allowedDomains\":[\"github.com\",\"*.github.com\",\"127.0.0.1:" + agent.port() + "\"]");
+            try (FakeMessagesApi api = new FakeMessagesApi(List.of(
+                    Turn.calls(new Call("Bash", Map.of("command", "echo sandboxed-and-checked", "description", "x"))),
+                    Turn.calls(new Call("Write", Map.of("file_path", "/etc/ccpolicy-e2e-net", "content", "x"))),
+                    Turn.text("done")), List.of(), 100)) {
+                run(api, List.of(), Map.of());
+                assertThat(api.result(0, 0).isError()).as("the hook answered through the sandbox proxy: %s", api.result(0, 0)).isFalse();
+                assertThat(api.result(0, 0).content()).contains("sandboxed-and-checked");
+                assertThat(api.result(1, 0).content()).as("the agent, not a failed hook, refuses").contains("POLICY VIOLATION");
+            }
+        } finally {
+            edit(agent.health(), "");
+            hookAgent("install", "--managed-dir", managedDir.toString(), "--port", String.valueOf(agent.port()), "--policy",
+                    policy.toString(), "--state-dir", state.toString());
+        }
+    }
+
     @Test
     @Order(6)
     void withTheDaemonStoppedToolsAreBlocked() throws Exception {
