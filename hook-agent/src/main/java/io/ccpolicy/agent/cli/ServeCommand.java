@@ -143,6 +143,7 @@ public final class ServeCommand {
                         serverToken(agent, stateDir, clock), log);
                 service.reportShipping(shipper::statusMap);
             }
+            service.recoverInterrupted();
             HookSecret secret = HookSecret.load(stateDir);
             try {
                 if (ClaudeUserSettings.ensureHookSecret(Path.of(home), secret)) {
@@ -173,7 +174,10 @@ public final class ServeCommand {
             });
             watcher.scheduleWithFixedDelay(policy::reloadIfChanged, 500, 500, TimeUnit.MILLISECONDS);
             // fsync batched: at most ~50 ms of recorded events are exposed to a power loss.
-            watcher.scheduleWithFixedDelay(audit::forceIfDirty, 50, 50, TimeUnit.MILLISECONDS);
+            watcher.scheduleWithFixedDelay(() -> {
+                audit.forceIfDirty();
+                service.forceJournal();
+            }, 50, 50, TimeUnit.MILLISECONDS);
             // the time seen, kept across restarts, so a clock set back while the agent was down revives no grant either
             watcher.scheduleWithFixedDelay(clock::persist, 1, 1, TimeUnit.MINUTES);
             CountDownLatch stop = new CountDownLatch(1);

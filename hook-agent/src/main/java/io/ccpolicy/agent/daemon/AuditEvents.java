@@ -37,6 +37,8 @@ public final class AuditEvents {
     private final java.util.function.Supplier<io.ccpolicy.engine.model.Identity> identity;
     private final java.util.function.Function<HookEvent, String> sessionStart;
     private final String home;
+    /** The id the events of one received call derive theirs from; null for a fresh id each. */
+    private final String eventId;
 
     public AuditEvents(AgentConfig agent, Clock clock) {
         this(agent, clock, agent::identity, event -> null, System.getProperty("user.home"));
@@ -54,7 +56,23 @@ public final class AuditEvents {
         this.clock = clock;
         this.identity = identity;
         this.sessionStart = sessionStart;
+        this.eventId = null;
         this.machine = new AuditEvent.Machine(agent.machineId(), hostname(), System.getProperty("os.name") + " " + System.getProperty("os.version"));
+    }
+
+    private AuditEvents(AuditEvents of, AuditIntake.Call call) {
+        this.agent = of.agent;
+        this.clock = Clock.fixed(call.receivedAt(), java.time.ZoneOffset.UTC);
+        this.identity = of.identity;
+        this.sessionStart = of.sessionStart;
+        this.home = of.home;
+        this.machine = of.machine;
+        this.eventId = call.eventId();
+    }
+
+    /** Events for a journaled call: stamped with the time it was received and its id, so a replay records the same event. */
+    AuditEvents receivedAs(AuditIntake.Call call) {
+        return new AuditEvents(this, call);
     }
 
     /** How long the tool ran, as Claude Code measured it (PostToolUse's duration_ms); null when it does not say. */
@@ -116,9 +134,7 @@ public final class AuditEvents {
         AuditEvent.Action action = new AuditEvent.Action(type, event.toolName().isEmpty() ? null : event.toolName(),
                 event.toolName().isEmpty() ? null : params(event), result(name, event, decision), duration(event),
                 type.equals("file_modification") ? decision.writes().stream().map(AuditEvents::masked).toList() : null);
-        AuditEvent.PolicyCheck check = new AuditEvent.PolicyCheck(decision.checked(),
-                decision.matches().isEmpty() ? "passed" : decision.verdict() == Verdict.ALLOW ? "passed_with_findings"
-                        : decision.verdict() == Verdict.WARN ? "warned" : "violated",
+        AuditEvent.PolicyCheck check = new AuditEvent.PolicyCheck(decision.checked(), checkResult(decision),
                 decision.matches().stream().map(m -> new AuditEvent.Violation(m.policy(), m.severity().yaml(), m.mode().yaml(), m.effect().yaml(),
                         m.wouldBe().yaml(), masked(m.value()), masked(m.message()), m.exceptionId())).toList());
         AuditEvent.DecisionTaken decided = new AuditEvent.DecisionTaken(decision.decisionId(), decision.verdict().yaml(),
@@ -143,7 +159,13 @@ public final class AuditEvents {
         if (!applied.isEmpty()) {
             context.put("exceptions", applied);
         }
-        return event(name, event, project, action, check, decided, context).toMap();
+        return event(name, event, project, action, check, decided, context, "").toMap();
+    }
+
+    /** The policy check's result as the audit records it. */
+    static String checkResult(Decision decision) {
+        return decision.matches().isEmpty() ? "passed" : decision.verdict() == Verdict.ALLOW ? "passed_with_findings"
+                : decision.verdict() == Verdict.WARN ? "warned" : "violated";
     }
 
     /** What the OS sandbox stopped in a Bash call, as a violation of the policies it enforced there. */
@@ -157,23 +179,27 @@ public final class AuditEvents {
                         masked("The OS sandbox stopped a " + f.kind() + ": " + f.detail()), null))).toList();
         AuditEvent.DecisionTaken decided = new AuditEvent.DecisionTaken("sandbox_" + UUID.randomUUID(), "deny", "deny", List.of(), List.of(),
                 policyRevision, policySha256, 0);
-        return event(name, event, project, action, new AuditEvent.PolicyCheck(policies, "violated", violations), decided, null).toMap();
+        return event(name, event, project, action, new AuditEvent.PolicyCheck(policies, "violated", violations), decided, null, "_sandbox")
+                .toMap();
     }
 
     public Map<String, Object> error(String name, Map<String, Object> payload, String why) {
         return event(name.isEmpty() ? "unknown" : name, HookEvent.of(payload), "", new AuditEvent.Action("agent_error", null, null, "refused"),
-                null, null, null).withError(masked(why)).toMap();
+                null, null, null, "_error").withError(masked(why)).toMap();
     }
 
     private AuditEvent event(String name, HookEvent event, String project, AuditEvent.Action action, AuditEvent.PolicyCheck check,
-            AuditEvent.DecisionTaken decision, Map<String, Object> context) {
+            AuditEvent.DecisionTaken decision, Map<String, Object> context, String idSuffix) {
         Map<String, String> joinKeys = new LinkedHashMap<>();
         for (String key : AuditEvent.JOIN_KEYS) {
             if (event.payload().get(key) instanceof String value) {
                 joinKeys.put(key, value);
             }
         }
-        return AuditEvent.of(clock.instant(), "evt_" + UUID.randomUUID(), name,
+        // a journaled call's other events (what the sandbox stopped, an error) get ids derived from its own, as stable
+        String id = eventId == null ? "evt_" + UUID.randomUUID() : idSuffix.isEmpty() ? eventId
+                : "evt_" + UUID.nameUUIDFromBytes((eventId + idSuffix).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return AuditEvent.of(clock.instant(), id, name,
                 user(identity.get()), machine,
                 new AuditEvent.Session(event.sessionId(), event.cwd(), project, sessionStart.apply(event), home), action, check, decision, context, joinKeys);
     }

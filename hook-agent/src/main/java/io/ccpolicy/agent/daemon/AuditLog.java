@@ -31,6 +31,7 @@ public final class AuditLog implements AutoCloseable {
     private volatile long shippedOffset = -1;
     private AuditChain.Head head;
     private volatile io.ccpolicy.engine.sign.Signer signer;
+    private volatile java.util.function.BooleanSupplier compactable = () -> true;
 
     public AuditLog(Path stateDir) throws IOException {
         Path dir = Files.createDirectories(stateDir.resolve("audit"));
@@ -144,7 +145,7 @@ public final class AuditLog implements AutoCloseable {
      */
     public boolean compact(long shippedSize) throws IOException {
         synchronized (channel) {
-            if (channel.size() != shippedSize || shippedSize == 0) {
+            if (channel.size() != shippedSize || shippedSize == 0 || !compactable.getAsBoolean()) {
                 return false;
             }
             channel.force(true);
@@ -158,6 +159,28 @@ public final class AuditLog implements AutoCloseable {
             channel.truncate(0);
             channel.force(true);
             return true;
+        }
+    }
+
+    /** Compaction waits while {@code condition} is false (the intake journal holds calls whose events may be here). */
+    public void compactOnlyWhen(java.util.function.BooleanSupplier condition) {
+        this.compactable = condition;
+    }
+
+    /** The spool's text from byte {@code offset} to its end. */
+    public String readFrom(long offset) throws IOException {
+        try (FileChannel reader = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = reader.size();
+            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(Integer.MAX_VALUE - 8, Math.max(0, size - offset)));
+            long at = offset;
+            while (buffer.hasRemaining()) {
+                int read = reader.read(buffer, at);
+                if (read < 0) {
+                    break;
+                }
+                at += read;
+            }
+            return new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
         }
     }
 

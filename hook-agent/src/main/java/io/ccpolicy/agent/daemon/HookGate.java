@@ -33,6 +33,11 @@ public final class HookGate implements HookServer.Handler {
 
     @Override
     public HookServer.Response handle(HookServer.Request request) {
+        return answerFirst(request).completed();
+    }
+
+    @Override
+    public HookServer.Response answerFirst(HookServer.Request request) {
         if (request.headers().containsKey("origin")) {
             return refused("a request from a web page (Origin " + request.headers().get("origin") + ")", 403,
                     "the policy agent answers Claude Code only; requests from web pages are refused");
@@ -46,7 +51,7 @@ public final class HookGate implements HookServer.Handler {
             return authentic ? service.handle(request) : statusOnly(service.handle(request));
         }
         if (authentic) {
-            return service.handle(request);
+            return service.answerFirst(request);
         }
         String event = request.path().startsWith("/hooks/") ? request.path().substring("/hooks/".length()) : "";
         count("a hook call for '" + event + "' without the install's secret");

@@ -37,14 +37,19 @@ import java.util.Set;
 public final class HookService implements HookServer.Handler {
 
     static final Set<String> DECISION_EVENTS = Set.of("PreToolUse", "PermissionRequest", "UserPromptSubmit");
-    static final Set<String> KNOWN_EVENTS = Set.of("PreToolUse", "PermissionRequest", "UserPromptSubmit", "SessionStart",
-            "PostToolUse", "PostToolUseFailure", "PostToolBatch", "SubagentStart", "SubagentStop", "Stop", "SessionEnd",
-            "ConfigChange", "InstructionsLoaded", "PermissionDenied", "Notification", "PreCompact", "Setup");
+    /** Events whose answer never carries a decision: answered at once, read and recorded after. */
+    static final Set<String> AUDIT_ONLY_EVENTS = Set.of("PostToolUse", "PostToolUseFailure", "PostToolBatch", "SubagentStart",
+            "SubagentStop", "Stop", "SessionEnd", "ConfigChange", "InstructionsLoaded", "PermissionDenied", "Notification", "PreCompact",
+            "Setup");
+    private static final HookServer.Response NO_DECISION = HookAnswers.ok(Map.of());
+    static final Set<String> KNOWN_EVENTS = java.util.stream.Stream.of(DECISION_EVENTS, Set.of("SessionStart"), AUDIT_ONLY_EVENTS)
+            .flatMap(Set::stream).collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private final PolicyHolder policy;
     private final AgentConfig agent;
     private final Workspace workspace;
     private final AuditLog audit;
+    private final AuditIntake intake;
     private final TranscriptMeter transcripts = new TranscriptMeter();
     private final AgentLog log;
     private final Clock clock;
@@ -58,6 +63,11 @@ public final class HookService implements HookServer.Handler {
         this.agent = agent;
         this.workspace = workspace;
         this.audit = audit;
+        try {
+            this.intake = new AuditIntake(audit);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot open the audit intake journal beside " + audit.file(), e);
+        }
         this.log = log;
         this.clock = clock;
         this.events = new AuditEvents(agent, clock, this::identity, event -> event.name().equals("SessionStart") ? clock.instant().toString()
@@ -79,8 +89,18 @@ public final class HookService implements HookServer.Handler {
         this.shipping = status;
     }
 
+    /** The answer with the call recorded in the spool: for callers that are not the hook server. */
     @Override
     public HookServer.Response handle(HookServer.Request request) {
+        return answerFirst(request).completed();
+    }
+
+    /**
+     * The answer as soon as it is known: the payload is journaled first ({@link AuditIntake}), and the audit event is
+     * built, sealed and signed after the answer has left, so Claude Code does not wait for it.
+     */
+    @Override
+    public HookServer.Response answerFirst(HookServer.Request request) {
         if (request.method().equals("GET") && request.path().equals("/health")) {
             return HookServer.Response.json(200, Json.compact(health()));
         }
@@ -90,6 +110,11 @@ public final class HookService implements HookServer.Handler {
         String pathEvent = request.path().startsWith("/hooks/") ? request.path().substring("/hooks/".length()) : "";
         if (request.bodyTooLarge()) {
             return refuse(pathEvent, "the hook payload is larger than the agent accepts");
+        }
+        if (AUDIT_ONLY_EVENTS.contains(pathEvent)) {
+            // nothing to decide: the answer is known before the payload is read, which waits with the rest of the audit
+            AuditIntake.Call call = intake.receive(pathEvent, request.body(), clock.instant());
+            return NO_DECISION.then(() -> recordReceived(call));
         }
         String[] problem = new String[1];
         Map<String, Object> payload = Json.object(new String(request.body(), StandardCharsets.UTF_8), problem).orElse(null);
@@ -114,10 +139,84 @@ public final class HookService implements HookServer.Handler {
             return refuse(name, "the audit spool is full (" + audit.pendingBytes() / (1024 * 1024) + " MB not yet shipped to the audit "
                     + "service); actions are refused until the backlog ships, see 'hook-agent status'");
         }
-        return answer(name, event);
+        AuditIntake.Call call = intake.receive(name, request.body(), clock.instant());
+        if (!DECISION_EVENTS.contains(name) && !name.equals("SessionStart")) {
+            return ok(Map.of()).then(() -> record(name, event, call, null));
+        }
+        Evaluation evaluation = evaluate(name, event);
+        return ok(response(name, event, evaluation, call)).then(() -> record(name, event, call, evaluation));
     }
 
-    private HookServer.Response answer(String name, HookEvent event) {
+    /** What the engine made of an event, with what recording it needs. */
+    private record Evaluation(String project, long tokens, Decision decision, long micros, PolicyDocument document,
+            EffectiveConfiguration effective) {
+    }
+
+    /**
+     * The calls a crash left in the intake journal, recorded now as received (time, id); a decision is taken again under
+     * the policy in force. Run before the agent answers anything.
+     */
+    public int recoverInterrupted() throws java.io.IOException {
+        List<AuditIntake.Call> calls = intake.interrupted();
+        calls.forEach(this::recordReceived);
+        if (!calls.isEmpty()) {
+            log.warn("recorded " + calls.size() + " hook call(s) a crash had left unrecorded (from the intake journal)");
+        }
+        return calls.size();
+    }
+
+    /** Waits until every answered call is recorded in the spool; whether it is within {@code millis}. */
+    public boolean awaitRecorded(long millis) throws InterruptedException {
+        return intake.awaitRecorded(millis);
+    }
+
+    /** Forces the intake journal to disk, as the daemon forces the spool. */
+    public void forceJournal() {
+        intake.forceIfDirty();
+    }
+
+    /** Records a journaled call from its payload as received: one that cannot be read is recorded as the agent's error. */
+    private void recordReceived(AuditIntake.Call call) {
+        String[] problem = new String[1];
+        Map<String, Object> payload = Json.object(call.payload(), problem).orElse(null);
+        HookEvent event = payload == null ? null : HookEvent.of(payload);
+        String why = payload == null ? "the hook payload is not readable JSON (" + problem[0] + ")"
+                : !event.name().isEmpty() && !event.name().equals(call.event()) ? "the payload says " + event.name() + " but was sent for "
+                + call.event() : null;
+        if (why == null) {
+            record(call.event(), event, call, null);
+            return;
+        }
+        try {
+            audit.append(events.receivedAs(call).error(call.event(), Map.of(), why));
+            log.warn("recorded a " + call.event() + " call as an error: " + why);
+        } finally {
+            intake.recorded(call);
+        }
+    }
+
+    /** Records a journaled call: its event (the evaluation made for the answer, or one made now) and what the sandbox stopped. */
+    private void record(String name, HookEvent event, AuditIntake.Call call, Evaluation answered) {
+        AuditEvents stamped = events.receivedAs(call);
+        try {
+            Evaluation evaluation = answered != null ? answered : evaluate(name, event);
+            PolicyDocument document = evaluation.document();
+            if (stamped.recorded(document.audit(), name, event, evaluation.decision())) {
+                audit.append(stamped.decision(name, event, evaluation.project(), evaluation.tokens(), evaluation.decision(),
+                        evaluation.micros(), document.audit().includePrompts(), document.exceptions()));
+            }
+            if ((name.equals("PostToolUse") || name.equals("PostToolUseFailure")) && event.toolName().equals("Bash")) {
+                auditSandbox(stamped, name, event, evaluation.project(), document, evaluation.decision());
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not record a " + name + " call: " + e);
+            audit.append(stamped.error(name, Map.of(), "the agent could not record this call: " + e.getMessage()));
+        } finally {
+            intake.recorded(call);
+        }
+    }
+
+    private Evaluation evaluate(String name, HookEvent event) {
         long started = System.nanoTime();
         PolicyHolder.Active active = policy.active();
         String cwd = event.cwd();
@@ -150,40 +249,34 @@ public final class HookService implements HookServer.Handler {
         }
         Decision decision = engine.evaluate(new DecisionRequest(event, identity(), project, session, snapshot,
                 workspace.home(), paths));
-        long micros = (System.nanoTime() - started) / 1000;
-        Map<String, Object> response = switch (name) {
+        return new Evaluation(project, tokens, decision, (System.nanoTime() - started) / 1000, engine.document(), effective);
+    }
+
+    private Map<String, Object> response(String name, HookEvent event, Evaluation evaluation, AuditIntake.Call call) {
+        Decision decision = evaluation.decision();
+        PolicyDocument document = evaluation.document();
+        if (name.equals("PreToolUse") && decision.verdict() == Verdict.ALLOW && document.audit().showLogged()
+                && events.recorded(document.audit(), name, event, decision)) {
+            return actionLogged(name, event, decision, call.eventId());
+        }
+        return switch (name) {
             case "PreToolUse" -> preToolUse(decision);
             case "PermissionRequest" -> permissionRequest(decision);
             case "UserPromptSubmit" -> userPrompt(decision);
-            case "SessionStart" -> sessionStart(engine.document(), project, decision, effective);
+            case "SessionStart" -> sessionStart(document, evaluation.project(), decision, evaluation.effective());
             default -> Map.of();
         };
-        PolicyDocument document = engine.document();
-        if (events.recorded(document.audit(), name, event, decision)) {
-            Map<String, Object> recorded = events.decision(name, event, project, tokens, decision, micros, document.audit().includePrompts(),
-                    document.exceptions());
-            audit.append(recorded);
-            if (name.equals("PreToolUse") && decision.verdict() == Verdict.ALLOW && document.audit().showLogged()) {
-                response = actionLogged(recorded, event);
-            }
-        }
-        if ((name.equals("PostToolUse") || name.equals("PostToolUseFailure")) && event.toolName().equals("Bash")) {
-            auditSandbox(name, event, project, document, decision);
-        }
-        return ok(response);
     }
 
     /** The guide's ACTION LOGGED box (audit.show_logged), so a developer can quote the event id of what they just did. */
-    private static Map<String, Object> actionLogged(Map<String, Object> recorded, HookEvent event) {
-        Map<?, ?> action = (Map<?, ?>) recorded.get("action");
-        Map<?, ?> check = (Map<?, ?>) recorded.get("policyCheck");
+    private static Map<String, Object> actionLogged(String name, HookEvent event, Decision decision, String eventId) {
         String path = event.inputString("file_path").isEmpty() ? event.inputString("notebook_path") : event.inputString("file_path");
         String cwd = event.cwd().endsWith("/") ? event.cwd() : event.cwd() + "/";
         String target = !path.isEmpty() ? (path.startsWith(cwd) && cwd.length() > 1 ? path.substring(cwd.length()) : path)
                 : !event.inputString("command").isEmpty() ? event.inputString("command")
                 : !event.inputString("url").isEmpty() ? event.inputString("url") : event.inputString("pattern");
-        return Map.of("systemMessage", io.ccpolicy.engine.render.ViolationBox.actionLogged(String.valueOf(action.get("type")),
-                event.toolName(), target, String.valueOf(check.get("result")), String.valueOf(recorded.get("eventId"))));
+        return Map.of("systemMessage", io.ccpolicy.engine.render.ViolationBox.actionLogged(AuditEvents.actionType(name, event.toolName(),
+                decision), event.toolName(), target, AuditEvents.checkResult(decision), eventId));
     }
 
     private static Map<String, Object> preToolUse(Decision decision) {
@@ -266,7 +359,8 @@ public final class HookService implements HookServer.Handler {
     }
 
     /** A Bash result showing what the OS sandbox stopped becomes a sandbox_violation event naming the policies it enforced. */
-    private void auditSandbox(String name, HookEvent event, String project, PolicyDocument document, Decision decision) {
+    private void auditSandbox(AuditEvents stamped, String name, HookEvent event, String project, PolicyDocument document,
+            Decision decision) {
         AuditSettings settings = document.audit();
         if (!settings.records("sandbox_violation") && !settings.records("policy_violation")) {
             return;
@@ -274,7 +368,7 @@ public final class HookService implements HookServer.Handler {
         List<SandboxViolations.Finding> findings = SandboxViolations.find(event, document,
                 () -> SandboxCompiler.plan(document, identity(), project, clock.instant(), SandboxCompiler.GlobExpander.NONE));
         if (!findings.isEmpty()) {
-            audit.append(events.sandboxViolation(name, event, project, findings, decision.policyRevision(), decision.policySha256()));
+            audit.append(stamped.sandboxViolation(name, event, project, findings, decision.policyRevision(), decision.policySha256()));
             log.warn("the OS sandbox stopped " + findings.size() + " access(es) in a Bash call: " + findings.get(0).detail());
         }
     }
@@ -300,6 +394,7 @@ public final class HookService implements HookServer.Handler {
         health.put("auditLog", audit.file().toString());
         health.put("auditEventsWritten", audit.written());
         health.put("auditPendingBytes", audit.pendingBytes());
+        health.put("auditUnrecordedCalls", intake.unrecorded());
         health.put("auditSpoolFull", audit.pendingBytes() > agent.shipping().spoolMaxBytes());
         health.put("auditShipping", shipping.get());
         health.put("policySync", sync.get());

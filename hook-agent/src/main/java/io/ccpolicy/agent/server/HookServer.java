@@ -31,16 +31,43 @@ public final class HookServer implements AutoCloseable {
     public record Request(String method, String path, Map<String, String> headers, byte[] body, boolean bodyTooLarge) {
     }
 
-    /** A complete response. */
-    public record Response(int status, String contentType, byte[] body) {
+    /**
+     * A complete response. {@code after} is work the answer does not wait for (null when there is none): the server
+     * runs it once the response has left, so Claude Code is not kept waiting for it.
+     */
+    public record Response(int status, String contentType, byte[] body, Runnable after) {
+
+        public Response(int status, String contentType, byte[] body) {
+            this(status, contentType, body, null);
+        }
 
         public static Response json(int status, String json) {
             return new Response(status, "application/json", json.getBytes(StandardCharsets.UTF_8));
         }
+
+        /** The same response, with {@code work} to run after it has been sent. */
+        public Response then(Runnable work) {
+            return new Response(status, contentType, body, work);
+        }
+
+        /** Runs the work left for after the answer, if any: for a caller that is not a server. */
+        public Response completed() {
+            if (after != null) {
+                after.run();
+            }
+            return new Response(status, contentType, body);
+        }
     }
 
     public interface Handler {
+
+        /** The answer, with everything it entails done. */
         Response handle(Request request);
+
+        /** The answer, possibly leaving work in {@link Response#after()} that the server runs once the answer is out. */
+        default Response answerFirst(Request request) {
+            return handle(request);
+        }
     }
 
     private static final int MAX_HEADER_BYTES = 16 * 1024;
@@ -52,6 +79,7 @@ public final class HookServer implements AutoCloseable {
     private final ExecutorService workers;
     private final Thread acceptor;
     private final AtomicInteger open = new AtomicInteger();
+    private final java.util.Set<Socket> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     public HookServer(int port, int maxBodyBytes, int maxConnections, Handler handler) throws IOException {
@@ -84,10 +112,12 @@ public final class HookServer implements AutoCloseable {
                 connection.setTcpNoDelay(true);
                 connection.setSoTimeout(IDLE_TIMEOUT_MS);
                 open.incrementAndGet();
+                connections.add(connection);
                 try {
                     workers.execute(() -> serve(connection));
                 } catch (java.util.concurrent.RejectedExecutionException full) {
                     open.decrementAndGet();
+                    connections.remove(connection);
                     connection.close();
                 }
             } catch (IOException e) {
@@ -114,12 +144,18 @@ public final class HookServer implements AutoCloseable {
                 }
                 Response response;
                 try {
-                    response = handler.handle(request);
+                    response = handler.answerFirst(request);
                 } catch (RuntimeException e) {
                     response = Response.json(500, "{\"error\":\"internal error\"}");
                 }
                 boolean keepAlive = !"close".equalsIgnoreCase(request.headers().getOrDefault("connection", ""));
-                write(out, response, keepAlive);
+                try {
+                    write(out, response, keepAlive);
+                } finally {
+                    if (response.after() != null) { // done even when the client has gone: what it asked for still happened
+                        response.after().run();
+                    }
+                }
                 if (!keepAlive) {
                     return;
                 }
@@ -130,6 +166,7 @@ public final class HookServer implements AutoCloseable {
             // same: the connection is unusable
         } finally {
             open.decrementAndGet();
+            connections.remove(connection);
         }
     }
 
@@ -296,9 +333,20 @@ public final class HookServer implements AutoCloseable {
         } catch (IOException e) {
             // closing anyway
         }
-        workers.shutdownNow();
+        // Closing the connections ends idle reads; interrupting a worker instead could catch it writing the audit spool,
+        // and an interrupted FileChannel write closes the channel for good. Work in progress gets a moment to finish.
+        for (Socket connection : connections) {
+            try {
+                connection.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
+        workers.shutdown();
         try {
-            workers.awaitTermination(2, TimeUnit.SECONDS);
+            if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

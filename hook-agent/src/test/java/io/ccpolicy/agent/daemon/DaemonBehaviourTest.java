@@ -36,6 +36,7 @@ class DaemonBehaviourTest {
     Path dir;
 
     private HookServer server;
+    private HookService service;
     private PolicyHolder policy;
     private AuditLog audit;
     private Path policyFile;
@@ -49,7 +50,7 @@ class DaemonBehaviourTest {
         policy = new PolicyHolder(policyFile, Clock.systemUTC(), log, problems -> { });
         policy.loadInitial();
         audit = new AuditLog(dir);
-        HookService service = new HookService(policy, new AgentConfig("Acme", Identity.of("bob@acme.com", "payments"), "m-1"),
+        service = new HookService(policy, new AgentConfig("Acme", Identity.of("bob@acme.com", "payments"), "m-1"),
                 new Workspace(dir.toString()), audit, log, Clock.systemUTC());
         server = new HookServer(0, 64 * 1024, 8, service);
     }
@@ -80,6 +81,7 @@ class DaemonBehaviourTest {
         assertThat(post("PreToolUse", "{\"hook_event_name\":\"Stop\"}").body()).contains("\"permissionDecision\":\"deny\"")
                 .contains("says Stop but was sent for PreToolUse");
         assertThat(post("FancyNewEvent", "{\"hook_event_name\":\"FancyNewEvent\"}").body()).isEqualTo("{}");
+        assertThat(service.awaitRecorded(5_000)).isTrue();
         assertThat(Files.readAllLines(audit.file())).hasSize(8).allSatisfy(line -> assertThat(line).contains("\"agent_error\""));
     }
 
@@ -89,6 +91,7 @@ class DaemonBehaviourTest {
                 .isEqualTo("{}");
         assertThat(post("PreToolUse", "{\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"rm -rf x\"}}")
                 .body()).contains("\"permissionDecision\":\"deny\"").contains("POLICY VIOLATION").contains("Policy: no-rm");
+        assertThat(service.awaitRecorded(5_000)).as("the calls answered are recorded").isTrue();
         assertThat(Files.readString(audit.file())).contains("\"result\":\"allowed\"").contains("\"result\":\"denied\"")
                 .contains("\"policies\":[\"no-rm\"]");
     }

@@ -30,6 +30,7 @@ class MachinePathsTest {
     Path dir;
 
     private HookServer server;
+    private HookService service;
     private AuditLog audit;
     private Path home;
     private Path project;
@@ -56,8 +57,9 @@ class MachinePathsTest {
         PolicyHolder policy = new PolicyHolder(policyFile, Clock.systemUTC(), log, problems -> { });
         policy.loadInitial();
         audit = new AuditLog(dir.resolve("state"));
-        server = new HookServer(0, 64 * 1024, 8, new HookService(policy, new AgentConfig("Acme", Identity.of("bob@acme.com"), "m-1"),
-                new Workspace(home.toString()), audit, log, Clock.systemUTC()));
+        service = new HookService(policy, new AgentConfig("Acme", Identity.of("bob@acme.com"), "m-1"), new Workspace(home.toString()),
+                audit, log, Clock.systemUTC());
+        server = new HookServer(0, 64 * 1024, 8, service);
     }
 
     @AfterEach
@@ -93,6 +95,7 @@ class MachinePathsTest {
                 "Exit code 2\necho pwned > /etc/x\n/bin/sh: 1: cannot create /etc/x: Read-only file system\nmake: *** [Makefile:2: all] Error 2"));
         post("PostToolUse", Map.of("hook_event_name", "PostToolUse", "tool_name", "Bash", "cwd", project.toString(), "session_id", "s",
                 "tool_input", Map.of("command", "npm test"), "tool_response", Map.of("stdout", "ok", "stderr", "")));
+        assertThat(service.awaitRecorded(5_000)).as("the calls answered are recorded").isTrue();
         String trail = Files.readString(audit.file());
         assertThat(trail.lines().filter(l -> l.contains("\"sandbox_violation\""))).singleElement().satisfies(line -> assertThat(line)
                 .contains("\"policies\":[\"write-areas\"]").contains("cannot create /etc/x: Read-only file system")

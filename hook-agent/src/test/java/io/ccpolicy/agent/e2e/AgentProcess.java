@@ -69,6 +69,21 @@ public final class AgentProcess implements AutoCloseable {
         return Files.readString(log);
     }
 
+    /** Waits until the daemon has recorded every call it answered (it audits after answering). */
+    public void awaitRecorded() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            String health = health();
+            if (health != null && health.contains("\"auditUnrecordedCalls\":0")) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the agent still has unrecorded calls after 10 s: " + health);
+            }
+            Thread.sleep(20);
+        }
+    }
+
     /** The daemon's full /health answer (sent with the install's secret, as 'hook-agent status' does), or null while it does not answer. */
     public String health() {
         try {

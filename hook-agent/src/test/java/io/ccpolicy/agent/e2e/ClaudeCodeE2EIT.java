@@ -114,6 +114,7 @@ class ClaudeCodeE2EIT {
             assertThat(String.join("\n", api.mainRequests())).contains("Enterprise Policy Active: E2E Corp")
                     .contains("Potential secret detected in CLAUDE.md");
         }
+        agent.awaitRecorded();
         String audit = Files.readString(state.resolve("audit/events.jsonl"));
         assertThat(audit).contains("\"tool\":\"Read\"").contains("\"result\":\"allowed\"").contains("\"result\":\"denied\"")
                 .contains("\"agent_id\"").contains("\"eventType\":\"SessionStart\"").contains("\"eventType\":\"PostToolUse\"")
@@ -170,6 +171,7 @@ class ClaudeCodeE2EIT {
             // Claude Code writes its transcript a little behind the conversation, so the budget bites a turn or two late.
             run(api, List.of(), Map.of());
             assertThat(api.result(0, 0).isError()).as("%s", api.result(0, 0)).isFalse();
+            agent.awaitRecorded();
             String tokenCounts = Files.readAllLines(state.resolve("audit/events.jsonl")).stream()
                     .filter(l -> l.contains("\"tokenCount\"")).map(l -> l.replaceAll(".*\"tokenCount\":(\\d+).*", "$1")).toList().toString();
             assertThat(api.results()).as("results %s; token counts seen %s", api.results(), tokenCounts).anySatisfy(r -> {
@@ -254,6 +256,7 @@ class ClaudeCodeE2EIT {
             assertThat(api.result(3, 0).content()).contains("POLICY VIOLATION").contains("cannot tell what inline python3 code writes");
         }
         assertThat(Path.of("/etc/ccpolicy-e2e-py")).doesNotExist();
+        agent.awaitRecorded();
         List<String> trail = Files.readAllLines(state.resolve("audit/events.jsonl"));
         assertThat(trail).as("the agent's trail records what the sandbox stopped")
                 .anySatisfy(line -> assertThat(line).contains("\"type\":\"sandbox_violation\"").contains("\"approved-paths\"")

@@ -1,0 +1,55 @@
+package io.ccpolicy.agent.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class HookServerTest {
+
+    @Test
+    void theClientHasTheAnswerWhileTheWorkAfterItIsStillRunning() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch finished = new CountDownLatch(1);
+        try (HookServer server = new HookServer(0, 1024, 4, request -> HookServer.Response.json(200, "{}").then(() -> {
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            finished.countDown();
+        }))) {
+            HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                    + "/hooks/PostToolUse")).timeout(Duration.ofSeconds(5)).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.body()).isEqualTo("{}");
+            assertThat(finished.getCount()).as("the work after the answer has not run yet").isEqualTo(1);
+            release.countDown();
+            assertThat(finished.await(5, TimeUnit.SECONDS)).as("and runs once released").isTrue();
+        }
+    }
+
+    @Test
+    void closingLetsWorkInProgressFinishInsteadOfInterruptingIt() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        boolean[] interrupted = new boolean[1];
+        HookServer server = new HookServer(0, 1024, 4, request -> HookServer.Response.json(200, "{}").then(() -> {
+            started.countDown();
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(300);
+            while (System.nanoTime() < until) {
+                interrupted[0] |= Thread.currentThread().isInterrupted();
+            }
+        }));
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/hooks/Stop"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+        server.close();
+        assertThat(interrupted[0]).as("an interrupted FileChannel write would close the audit spool").isFalse();
+    }
+}
