@@ -39,18 +39,9 @@ public record MachineKey(PrivateKey privateKey, PublicKey publicKey) {
         return Ed25519.keyId(publicKey);
     }
 
-    /**
-     * Signs with Bouncy Castle's Ed25519, about seven times faster than the JDK's here (0.07 against 0.55 ms): the agent
-     * signs every audit event while Claude Code waits for the answer. The signatures are the same standard Ed25519.
-     */
+    /** The signer of every audit event this machine records (Bouncy Castle's Ed25519: the agent signs on the hook path). */
     public Signer signer() {
-        byte[] seed = ((java.security.interfaces.EdECPrivateKey) privateKey).getBytes().orElseThrow();
-        return Signer.of(keyId(), content -> {
-            byte[] message = content.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            byte[] signature = new byte[org.bouncycastle.math.ec.rfc8032.Ed25519.SIGNATURE_SIZE];
-            org.bouncycastle.math.ec.rfc8032.Ed25519.sign(seed, 0, message, 0, message.length, signature, 0);
-            return java.util.Base64.getEncoder().encodeToString(signature);
-        });
+        return Ed25519.signer(privateKey);
     }
 
     @Override

@@ -24,11 +24,16 @@ public final class BundleSignature {
 
     /** As {@link #sign(PolicyBundle, PrivateKey)}, with the content digest the caller already computed. */
     public static String sign(PolicyBundle bundle, String contentSha256, PrivateKey key) {
+        return sign(bundle, contentSha256, Ed25519.signer(key));
+    }
+
+    /** As {@link #sign(PolicyBundle, String, PrivateKey)}, with a signer made once for the key (a server signs many bundles). */
+    public static String sign(PolicyBundle bundle, String contentSha256, io.ccpolicy.engine.sign.Signer signer) {
         Map<String, Object> body = bundle.body();
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("bundle", body);
         document.put("sha256", contentSha256);
-        document.put("signature", Ed25519.signatureBlock(key, CanonicalJson.write(body)));
+        document.put("signature", Ed25519.signatureBlock(signer, CanonicalJson.write(body)));
         return CanonicalJson.write(document);
     }
 

@@ -6,6 +6,7 @@ import io.ccpolicy.policy.service.BundleService;
 import io.ccpolicy.policy.service.EnrolmentService;
 import io.ccpolicy.policy.service.BundleSigningKey;
 import io.ccpolicy.policy.service.PublicationWatch;
+import io.ccpolicy.policy.service.RevokedMachines;
 import io.ccpolicy.service.rest.Actors;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -46,15 +47,17 @@ public class BundleResource {
     private final BundleService bundles;
     private final EnrolmentService enrolments;
     private final PublicationWatch watch;
+    private final RevokedMachines revokedMachines;
     private final BundleSigningKey key;
     private final SecurityIdentity identity;
     private final Duration maxWait;
 
-    public BundleResource(BundleService bundles, EnrolmentService enrolments, PublicationWatch watch, BundleSigningKey key,
-            SecurityIdentity identity, PolicyServiceConfig config) {
+    public BundleResource(BundleService bundles, EnrolmentService enrolments, PublicationWatch watch, RevokedMachines revokedMachines,
+            BundleSigningKey key, SecurityIdentity identity, PolicyServiceConfig config) {
         this.bundles = bundles;
         this.enrolments = enrolments;
         this.watch = watch;
+        this.revokedMachines = revokedMachines;
         this.key = key;
         this.identity = identity;
         this.maxWait = config.bundle().maxWait();
@@ -86,10 +89,13 @@ public class BundleResource {
     private Uni<Response> hold(String email, List<String> teams, String subject, String project, String machine, String known,
             long deadlineNanos) {
         CompletableFuture<Void> next = watch.nextPublication();
-        enrolments.of(machine).filter(e -> e.revokedAt() != null).ifPresent(revoked -> {
-            throw new ForbiddenException("Machine " + machine + " was revoked by " + revoked.revokedBy() + " at " + revoked.revokedAt()
-                    + " (" + revoked.revokeReason() + "); it gets no policy bundle.");
-        });
+        // the revoked set is in memory: a publication wakes every held request, and none of them asks the database
+        if (revokedMachines.contains(machine)) {
+            enrolments.of(machine).filter(e -> e.revokedAt() != null).ifPresent(revoked -> {
+                throw new ForbiddenException("Machine " + machine + " was revoked by " + revoked.revokedBy() + " at " + revoked.revokedAt()
+                        + " (" + revoked.revokeReason() + "); it gets no policy bundle.");
+            });
+        }
         Optional<BundleService.Signed> now = bundles.bundleFor(email, teams, subject, project, machine, known);
         long left = deadlineNanos - System.nanoTime();
         if (!matches(now, known) || left <= 0) {

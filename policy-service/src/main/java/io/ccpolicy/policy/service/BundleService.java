@@ -115,7 +115,7 @@ public class BundleService {
         if (current.digests().size() < 100_000) {
             current.digests().put(contentKey, sha256);
         }
-        String json = sha256.equals(knownSha256) ? null : BundleSignature.sign(bundle, sha256, key.privateKey());
+        String json = sha256.equals(knownSha256) ? null : BundleSignature.sign(bundle, sha256, key.signer());
         return Optional.of(new Signed(json, sha256, current.mark()));
     }
 

@@ -13,17 +13,19 @@ import java.security.PublicKey;
 @ApplicationScoped
 public class BundleSigningKey {
 
-    private final PrivateKey privateKey;
     private final PublicKey publicKey;
+    private final io.ccpolicy.engine.sign.Signer signer;
 
     public BundleSigningKey(PolicyServiceConfig config) {
         PolicyServiceConfig.Bundle bundle = config.bundle();
-        this.privateKey = SigningKeys.load("policy-service.bundle", bundle.signingKey(), bundle.signingKeyFile(), bundle.generateMissingKey());
+        PrivateKey privateKey = SigningKeys.load("policy-service.bundle", bundle.signingKey(), bundle.signingKeyFile(), bundle.generateMissingKey());
         this.publicKey = Ed25519.publicKeyOf(privateKey);
+        this.signer = Ed25519.signer(privateKey);
     }
 
-    public PrivateKey privateKey() {
-        return privateKey;
+    /** Signs bundles; made once, as a publication signs one per developer. */
+    public io.ccpolicy.engine.sign.Signer signer() {
+        return signer;
     }
 
     public PublicKey publicKey() {

@@ -33,9 +33,12 @@ public class EnrolmentService {
     private final Outbox outbox;
     private final ObjectMapper json;
     private final Clock clock;
+    private final RevokedMachines revokedMachines;
 
-    public EnrolmentService(MachineEnrolmentRepository enrolments, AdminAuditEvents audit, Outbox outbox, ObjectMapper json, Clock clock) {
+    public EnrolmentService(MachineEnrolmentRepository enrolments, AdminAuditEvents audit, Outbox outbox, ObjectMapper json, Clock clock,
+            RevokedMachines revokedMachines) {
         this.enrolments = enrolments;
+        this.revokedMachines = revokedMachines;
         this.audit = audit;
         this.outbox = outbox;
         this.json = json;
@@ -105,6 +108,7 @@ public class EnrolmentService {
             change.put("reason", reason);
             audit.record(actor, "machine_revoked", change);
             publish(enrolment);
+            revokedMachines.add(machineId);
         }
         return view(enrolment);
     }

@@ -69,6 +69,22 @@ class EnrolmentResourceTest {
         org.assertj.core.api.Assertions.assertThat(io.ccpolicy.engine.audit.EventSignature.problem(event, serviceKey)).isEmpty();
     }
 
+    /** Bundle requests read revocations from memory; one written by another instance counts within a second. */
+    @Test
+    void aRevocationMadeByAnotherInstanceStopsBundlesWithinASecond() {
+        String machine = "m-" + UUID.randomUUID();
+        String bob = TestTokens.of("bob@acme.com", "developer");
+        given().auth().oauth2(bob).contentType(ContentType.JSON).body(Map.of("machineId", machine, "publicKey", publicKey()))
+                .post("/api/v1/enrolments").then().statusCode(201);
+        given().auth().oauth2(bob).queryParam("machine", machine).get("/api/v1/bundles/current").then()
+                .statusCode(org.hamcrest.Matchers.not(403));
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("update machine_enrolment set revoked_at = now(),"
+                + " revoked_by = 'admin@other-instance', revoke_reason = 'stolen' where machine_id = ?1").setParameter(1, machine).executeUpdate());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(3)).untilAsserted(() -> given().auth().oauth2(bob)
+                .queryParam("machine", machine).get("/api/v1/bundles/current").then().statusCode(403)
+                .body("detail", containsString("was revoked by admin@other-instance")));
+    }
+
     @jakarta.inject.Inject
     jakarta.persistence.EntityManager em;
 }
