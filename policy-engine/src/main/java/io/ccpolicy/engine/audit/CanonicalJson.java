@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
 import java.util.Arrays;
-import java.util.HashMap;
 
 /**
  * The canonical JSON form audit hashes are computed over: object keys sorted, no insignificant whitespace, strings
@@ -57,29 +56,32 @@ public final class CanonicalJson {
         }
     }
 
-    /** Keys in String order (as a TreeMap would give), sorted as an array: this runs for every audit event. */
+    /**
+     * Keys in String order (as a TreeMap would give): the entries sorted as an array, with no map built, as this runs
+     * for every object of every audit event. Should two keys read the same (only non-String keys can), the later wins.
+     */
     private static void object(StringBuilder out, Map<?, ?> map, String excludedKey) {
-        Map<String, Object> byKey = new HashMap<>(map.size() * 2);
-        String[] keys = new String[map.size()];
-        int n = 0;
-        for (Map.Entry<?, ?> entry : map.entrySet()) {
-            String key = String.valueOf(entry.getKey());
-            if (!key.equals(excludedKey) && byKey.put(key, entry.getValue()) == null) {
-                keys[n++] = key;
-            }
-        }
-        Arrays.sort(keys, 0, n);
+        Map.Entry<?, ?>[] entries = map.entrySet().toArray(new Map.Entry<?, ?>[0]);
+        Arrays.sort(entries, BY_KEY); // stable: equal keys keep their order
         out.append('{');
-        for (int i = 0; i < n; i++) {
-            if (i > 0) {
+        boolean first = true;
+        for (int i = 0; i < entries.length; i++) {
+            String key = String.valueOf(entries[i].getKey());
+            if (key.equals(excludedKey) || i + 1 < entries.length && String.valueOf(entries[i + 1].getKey()).equals(key)) {
+                continue;
+            }
+            if (!first) {
                 out.append(',');
             }
-            string(out, keys[i]);
+            first = false;
+            string(out, key);
             out.append(':');
-            append(out, byKey.get(keys[i]));
+            append(out, entries[i].getValue());
         }
         out.append('}');
     }
+
+    private static final java.util.Comparator<Map.Entry<?, ?>> BY_KEY = (a, b) -> String.valueOf(a.getKey()).compareTo(String.valueOf(b.getKey()));
 
     private static void string(StringBuilder out, String s) {
         int plain = 0;
