@@ -33,7 +33,7 @@ public final class HookServer implements AutoCloseable {
 
     /**
      * A complete response. {@code after} is work the answer does not wait for (null when there is none): the server
-     * runs it once the response has left, so Claude Code is not kept waiting for it.
+     * runs it once the response has left, on its own thread in the order answered, so Claude Code is not kept waiting.
      */
     public record Response(int status, String contentType, byte[] body, Runnable after) {
 
@@ -77,6 +77,17 @@ public final class HookServer implements AutoCloseable {
     private final Handler handler;
     private final int maxBodyBytes;
     private final ExecutorService workers;
+    /**
+     * Runs what answers leave for later, one at a time in the order answered, so a connection's next request never waits
+     * behind the previous one's follow-up. When thousands wait, the connection's own thread runs its follow-up (back
+     * pressure instead of an unbounded queue).
+     */
+    private final java.util.concurrent.ThreadPoolExecutor followUps = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
+            TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(10_000), r -> {
+                Thread t = new Thread(r, "hook-follow-up");
+                t.setDaemon(true);
+                return t;
+            }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
     private final Thread acceptor;
     private final AtomicInteger open = new AtomicInteger();
     private final java.util.Set<Socket> connections = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -153,7 +164,7 @@ public final class HookServer implements AutoCloseable {
                     write(out, response, keepAlive);
                 } finally {
                     if (response.after() != null) { // done even when the client has gone: what it asked for still happened
-                        response.after().run();
+                        followUps.execute(response.after());
                     }
                 }
                 if (!keepAlive) {
@@ -347,6 +358,8 @@ public final class HookServer implements AutoCloseable {
             if (!workers.awaitTermination(2, TimeUnit.SECONDS)) {
                 workers.shutdownNow();
             }
+            followUps.shutdown(); // what was answered is recorded before the server is gone; a crash leaves it to the journal
+            followUps.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -35,6 +35,30 @@ class HookServerTest {
         }
     }
 
+    /** Claude Code sends the next hook on the same keep-alive connection: it must not wait behind the last one's audit. */
+    @Test
+    void theNextRequestOnTheConnectionIsAnsweredWhileThePreviousFollowUpRuns() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        try (HookServer server = new HookServer(0, 1024, 4, request -> request.path().endsWith("PostToolUse")
+                ? HookServer.Response.json(200, "{}").then(() -> {
+                    try {
+                        release.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                })
+                : HookServer.Response.json(200, "{\"next\":true}"))) {
+            HttpClient oneConnection = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            oneConnection.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/hooks/PostToolUse"))
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> next = oneConnection.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port()
+                    + "/hooks/PreToolUse")).timeout(Duration.ofSeconds(3)).POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(next.body()).as("answered while the follow-up is held").isEqualTo("{\"next\":true}");
+            release.countDown();
+        }
+    }
+
     @Test
     void closingLetsWorkInProgressFinishInsteadOfInterruptingIt() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
