@@ -44,6 +44,19 @@ class AuditIntakeTest {
                 Clock.systemUTC());
     }
 
+    /** A PostToolUse answered, its follow-up (the audit) not yet run. */
+    private static HookServer.Response postToolUse(HookService service) {
+        return service.answerFirst(new HookServer.Request("POST", "/hooks/PostToolUse", Map.of(), POST_TOOL_USE.getBytes(StandardCharsets.UTF_8),
+                false));
+    }
+
+    /** A new daemon over the same state: how many interrupted calls it recorded. */
+    private int restart() throws Exception {
+        try (AuditLog audit = new AuditLog(dir)) {
+            return service(audit).recoverInterrupted();
+        }
+    }
+
     private List<String> trail() throws Exception {
         return Files.readAllLines(dir.resolve("audit/events.jsonl"));
     }
@@ -52,8 +65,7 @@ class AuditIntakeTest {
     void theAnswerLeavesBeforeTheAuditAndTheCallIsJournaledUntilRecorded() throws Exception {
         try (AuditLog audit = new AuditLog(dir)) {
             HookService service = service(audit);
-            HookServer.Response answer = service.answerFirst(new HookServer.Request("POST", "/hooks/PostToolUse", Map.of(),
-                    POST_TOOL_USE.getBytes(StandardCharsets.UTF_8), false));
+            HookServer.Response answer = postToolUse(service);
             assertThat(new String(answer.body(), StandardCharsets.UTF_8)).isEqualTo("{}");
             assertThat(answer.after()).as("the audit is left for after the answer").isNotNull();
             assertThat(trail()).isEmpty();
@@ -69,21 +81,16 @@ class AuditIntakeTest {
         String eventId;
         Instant received;
         try (AuditLog audit = new AuditLog(dir)) {
-            HookServer.Response answer = service(audit).answerFirst(new HookServer.Request("POST", "/hooks/PostToolUse", Map.of(),
-                    POST_TOOL_USE.getBytes(StandardCharsets.UTF_8), false));
+            HookServer.Response answer = postToolUse(service(audit));
             assertThat(answer.after()).isNotNull(); // the crash: the answer left, the audit never ran
             Map<String, Object> journaled = Json.object(Files.readAllLines(dir.resolve("audit/intake.jsonl")).get(0), new String[1]).orElseThrow();
             eventId = (String) journaled.get("eventId");
             received = Instant.parse((String) journaled.get("receivedAt"));
         }
-        try (AuditLog audit = new AuditLog(dir)) {
-            assertThat(service(audit).recoverInterrupted()).isEqualTo(1);
-        }
+        assertThat(restart()).isEqualTo(1);
         assertThat(trail()).singleElement().satisfies(line -> assertThat(line).contains("\"eventId\":\"" + eventId + "\"")
                 .contains("\"timestamp\":\"" + received + "\"").contains("\"eventType\":\"PostToolUse\""));
-        try (AuditLog audit = new AuditLog(dir)) {
-            assertThat(service(audit).recoverInterrupted()).as("a second start records nothing again").isZero();
-        }
+        assertThat(restart()).as("a second start records nothing again").isZero();
         assertThat(trail()).hasSize(1);
     }
 
@@ -91,15 +98,12 @@ class AuditIntakeTest {
     void aCallAlreadyInTheSpoolIsNotRecordedTwiceAndATornJournalLineIsLeftOut() throws Exception {
         try (AuditLog audit = new AuditLog(dir)) {
             HookService service = service(audit);
-            HookServer.Response answer = service.answerFirst(new HookServer.Request("POST", "/hooks/PostToolUse", Map.of(),
-                    POST_TOOL_USE.getBytes(StandardCharsets.UTF_8), false));
+            HookServer.Response answer = postToolUse(service);
             String journal = Files.readString(dir.resolve("audit/intake.jsonl"));
             answer.after().run(); // recorded, then the crash came before the journal was emptied
             Files.writeString(dir.resolve("audit/intake.jsonl"), journal + "{\"eventId\":\"evt_cut-off-by-the-cr");
         }
-        try (AuditLog audit = new AuditLog(dir)) {
-            assertThat(service(audit).recoverInterrupted()).isZero();
-        }
+        assertThat(restart()).isZero();
         assertThat(trail()).hasSize(1);
     }
 
@@ -107,11 +111,9 @@ class AuditIntakeTest {
     void theSpoolIsNotCompactedWhileTheJournalHoldsCallsItMayHold() throws Exception {
         try (AuditLog audit = new AuditLog(dir)) {
             HookService service = service(audit);
-            HookServer.Response first = service.answerFirst(new HookServer.Request("POST", "/hooks/PostToolUse", Map.of(),
-                    POST_TOOL_USE.getBytes(StandardCharsets.UTF_8), false));
+            HookServer.Response first = postToolUse(service);
             first.after().run();
-            HookServer.Response second = service.answerFirst(new HookServer.Request("POST", "/hooks/PostToolUse", Map.of(),
-                    POST_TOOL_USE.getBytes(StandardCharsets.UTF_8), false));
+            HookServer.Response second = postToolUse(service);
             assertThat(audit.compact(audit.size())).as("a call is still open").isFalse();
             second.after().run();
             assertThat(audit.compact(audit.size())).isTrue();
