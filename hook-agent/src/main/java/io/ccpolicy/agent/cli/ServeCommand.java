@@ -143,7 +143,12 @@ public final class ServeCommand {
                         serverToken(agent, stateDir, clock), log);
                 service.reportShipping(shipper::statusMap);
             }
-            service.recoverInterrupted();
+            try {
+                service.recoverInterrupted();
+            } catch (IOException e) {
+                // the journal stays for the next start; refusing every tool call for it would be worse
+                log.warn("cannot read the audit intake journal to record calls a crash interrupted: " + e.getMessage());
+            }
             HookSecret secret = HookSecret.load(stateDir);
             try {
                 if (ClaudeUserSettings.ensureHookSecret(Path.of(home), secret)) {

@@ -174,9 +174,14 @@ public final class AuditIntake implements AutoCloseable {
                     || !(header.get("spoolAt") instanceof Number spoolAt) || newline + 1 + length.intValue() > journal.length) {
                 break; // cut off by the crash: that call was never answered
             }
+            Instant receivedAt;
+            try {
+                receivedAt = Instant.parse(String.valueOf(header.get("receivedAt")));
+            } catch (java.time.format.DateTimeParseException e) {
+                break; // not a header this agent wrote: nothing from here on can be trusted to be a call
+            }
             String payload = new String(journal, newline + 1, length.intValue(), StandardCharsets.UTF_8);
-            calls.add(new Call(id, Instant.parse(String.valueOf(header.get("receivedAt"))), String.valueOf(header.get("event")), payload,
-                    spoolAt.longValue()));
+            calls.add(new Call(id, receivedAt, String.valueOf(header.get("event")), payload, spoolAt.longValue()));
             from = Math.min(from, spoolAt.longValue());
             at = newline + 1 + length.intValue() + 1;
         }

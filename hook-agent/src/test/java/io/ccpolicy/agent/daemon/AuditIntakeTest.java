@@ -108,6 +108,17 @@ class AuditIntakeTest {
     }
 
     @Test
+    void aJournalThisAgentDidNotWriteStopsNothing() throws Exception {
+        try (AuditLog audit = new AuditLog(dir)) {
+            service(audit);
+        }
+        Files.writeString(dir.resolve("audit/intake.jsonl"), "{\"eventId\":\"evt_x\",\"receivedAt\":\"yesterday\",\"event\":\"Stop\","
+                + "\"spoolAt\":0,\"bytes\":2}\n{}\n\u0000\u0000garbage\n");
+        assertThat(restart()).isZero();
+        assertThat(trail()).isEmpty();
+    }
+
+    @Test
     void theSpoolIsNotCompactedWhileTheJournalHoldsCallsItMayHold() throws Exception {
         try (AuditLog audit = new AuditLog(dir)) {
             HookService service = service(audit);
