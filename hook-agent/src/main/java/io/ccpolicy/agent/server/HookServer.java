@@ -71,6 +71,7 @@ public final class HookServer implements AutoCloseable {
     }
 
     private static final int MAX_HEADER_BYTES = 16 * 1024;
+    private static final int FOLLOW_UP_QUEUE = 256;
     private static final int IDLE_TIMEOUT_MS = 30_000;
 
     private final ServerSocket socket;
@@ -79,11 +80,11 @@ public final class HookServer implements AutoCloseable {
     private final ExecutorService workers;
     /**
      * Runs what answers leave for later, one at a time in the order answered, so a connection's next request never waits
-     * behind the previous one's follow-up. When thousands wait, the connection's own thread runs its follow-up (back
-     * pressure instead of an unbounded queue).
+     * behind the previous one's follow-up. Past {@value #FOLLOW_UP_QUEUE} waiting, the connection's own thread runs its
+     * follow-up: back pressure, and a daemon whose memory stays small under a flood (each waiting follow-up holds its payload).
      */
     private final java.util.concurrent.ThreadPoolExecutor followUps = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
-            TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(10_000), r -> {
+            TimeUnit.SECONDS, new java.util.concurrent.ArrayBlockingQueue<>(FOLLOW_UP_QUEUE), r -> {
                 Thread t = new Thread(r, "hook-follow-up");
                 t.setDaemon(true);
                 return t;
