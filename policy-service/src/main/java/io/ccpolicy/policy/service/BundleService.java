@@ -119,15 +119,25 @@ public class BundleService {
         return Optional.of(new Signed(json, sha256, current.mark()));
     }
 
+    /**
+     * The snapshot of the current generation, read once: a publication wakes every held request at the same moment, and
+     * without the lock each of them would read the database (and start its own digest cache) before the first was done.
+     */
     private Snapshot snapshot() {
         Snapshot current = snapshot;
         long generation = watch.generation();
         if (current.generation() == generation) {
             return current;
         }
-        Snapshot fresh = QuarkusTransaction.requiringNew().call(() -> new Snapshot(generation, watch.changeMark(), publications.inForce(),
-                exceptionStates.inForce(clock.instant()), new ConcurrentHashMap<>()));
-        snapshot = fresh;
-        return fresh;
+        synchronized (this) {
+            current = snapshot;
+            if (current.generation() == generation) {
+                return current;
+            }
+            Snapshot fresh = QuarkusTransaction.requiringNew().call(() -> new Snapshot(generation, watch.changeMark(),
+                    publications.inForce(), exceptionStates.inForce(clock.instant()), new ConcurrentHashMap<>()));
+            snapshot = fresh;
+            return fresh;
+        }
     }
 }
