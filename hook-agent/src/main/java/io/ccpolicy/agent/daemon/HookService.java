@@ -143,8 +143,29 @@ public final class HookService implements HookServer.Handler {
         if (!DECISION_EVENTS.contains(name) && !name.equals("SessionStart")) {
             return ok(Map.of()).then(() -> record(name, event, call, null));
         }
-        Evaluation evaluation = evaluate(name, event);
-        return ok(response(name, event, evaluation, call)).then(() -> record(name, event, call, evaluation));
+        Evaluation evaluation;
+        Map<String, Object> answer;
+        try {
+            evaluation = evaluate(name, event);
+            answer = response(name, event, evaluation, call);
+        } catch (RuntimeException e) {
+            // fail closed, and close the journaled call: left open, it would keep the journal (and the spool) from ever shrinking
+            log.warn("could not evaluate a " + name + " call: " + e);
+            return HookAnswers.refusal(name, "POLICY AGENT: the agent could not evaluate this call (" + e.getClass().getSimpleName()
+                    + "); the action is refused because the policy cannot be checked.").then(() -> recordError(name, call,
+                    "the agent could not evaluate this call: " + e));
+        }
+        return ok(answer).then(() -> record(name, event, call, evaluation));
+    }
+
+    /** Records a journaled call as the agent's error, in place of its event. */
+    private void recordError(String name, AuditIntake.Call call, String why) {
+        try {
+            audit.append(events.receivedAs(call).error(name, Map.of(), why));
+            log.warn("recorded a " + name + " call as an error: " + why);
+        } finally {
+            intake.recorded(call);
+        }
     }
 
     /** What the engine made of an event, with what recording it needs. */
@@ -185,13 +206,8 @@ public final class HookService implements HookServer.Handler {
                 + call.event() : null;
         if (why == null) {
             record(call.event(), event, call, null);
-            return;
-        }
-        try {
-            audit.append(events.receivedAs(call).error(call.event(), Map.of(), why));
-            log.warn("recorded a " + call.event() + " call as an error: " + why);
-        } finally {
-            intake.recorded(call);
+        } else {
+            recordError(call.event(), call, why);
         }
     }
 

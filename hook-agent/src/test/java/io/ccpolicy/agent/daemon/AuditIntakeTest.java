@@ -107,6 +107,23 @@ class AuditIntakeTest {
         assertThat(trail()).hasSize(1);
     }
 
+    /** A call the engine throws on is refused, recorded as the agent's error, and does not stay open in the journal. */
+    @Test
+    void aCallTheAgentCannotEvaluateIsRefusedRecordedAndClosed() throws Exception {
+        String payload = Json.compact(Map.of("hook_event_name", "PreToolUse", "tool_name", "Bash", "session_id", "s1",
+                "cwd", "/tmp/a\u0000b", "tool_input", Map.of("command", "ls")));
+        try (AuditLog audit = new AuditLog(dir)) {
+            HookService service = service(audit);
+            HookServer.Response answer = service.handle(new HookServer.Request("POST", "/hooks/PreToolUse", Map.of(),
+                    payload.getBytes(StandardCharsets.UTF_8), false));
+            assertThat(new String(answer.body(), StandardCharsets.UTF_8)).contains("\"permissionDecision\":\"deny\"")
+                    .contains("could not evaluate this call");
+            assertThat(service.awaitRecorded(0)).as("the journaled call is closed").isTrue();
+        }
+        assertThat(trail()).singleElement().satisfies(line -> assertThat(line).contains("\"agent_error\"")
+                .contains("could not evaluate this call"));
+    }
+
     @Test
     void aJournalThisAgentDidNotWriteStopsNothing() throws Exception {
         try (AuditLog audit = new AuditLog(dir)) {
