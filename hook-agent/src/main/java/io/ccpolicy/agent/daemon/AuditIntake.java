@@ -25,7 +25,7 @@ import java.util.UUID;
  * that check sees every event recorded since its first entry. It holds payloads before the audit masks them (prompts,
  * file contents, as Claude Code's own transcripts do), so it is readable by its owner only.
  */
-public final class AuditIntake implements AutoCloseable {
+public final class AuditIntake {
 
     /** A call as received: its event id and time, fixed here so that a recovered call is recorded as it happened. */
     public record Call(String eventId, Instant receivedAt, String event, String payload, long spoolAt) {
@@ -133,11 +133,6 @@ public final class AuditIntake implements AutoCloseable {
         }
     }
 
-    /** Whether every journaled call has been recorded. */
-    public synchronized boolean empty() {
-        return open == 0;
-    }
-
     /** How many answered calls are not yet recorded in the spool. */
     public synchronized int unrecorded() {
         return open;
@@ -205,11 +200,5 @@ public final class AuditIntake implements AutoCloseable {
             }
         }
         return -1;
-    }
-
-    @Override
-    public void close() throws IOException {
-        channel.force(true);
-        channel.close();
     }
 }
