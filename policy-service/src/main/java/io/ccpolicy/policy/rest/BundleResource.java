@@ -103,6 +103,7 @@ public class BundleResource {
         }
         return Uni.createFrom().completionStage(next)
                 .ifNoItem().after(Duration.ofNanos(left)).recoverWithItem((Void) null)
+                .onSubscription().invoke(watch::holding).onTermination().invoke(watch::released)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .chain(ignored -> hold(email, teams, subject, project, machine, known, deadlineNanos));
     }

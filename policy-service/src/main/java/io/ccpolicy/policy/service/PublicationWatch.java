@@ -1,5 +1,7 @@
 package io.ccpolicy.policy.service;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.runtime.ShutdownEvent;
@@ -7,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -21,11 +24,25 @@ public class PublicationWatch {
     private final EntityManager em;
     private final AtomicReference<CompletableFuture<Void>> next = new AtomicReference<>(new CompletableFuture<>());
     private final AtomicLong generation = new AtomicLong();
+    private final AtomicInteger held = new AtomicInteger();
     private volatile long newest = -1;
     private volatile boolean stopping;
 
-    public PublicationWatch(EntityManager em) {
+    public PublicationWatch(EntityManager em, MeterRegistry metrics) {
         this.em = em;
+        // how many agents are connected and waiting: the fleet a publication reaches at once
+        Gauge.builder("policy.bundle.polls.held", held, AtomicInteger::get)
+                .description("bundle requests held open until the next publication (long polls)").register(metrics);
+    }
+
+    /** A request starts waiting for the next change. */
+    public void holding() {
+        held.incrementAndGet();
+    }
+
+    /** A waiting request was woken, timed out or went away. */
+    public void released() {
+        held.decrementAndGet();
     }
 
     /** Completes at the next change. */

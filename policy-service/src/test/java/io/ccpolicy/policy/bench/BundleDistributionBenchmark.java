@@ -3,6 +3,14 @@ package io.ccpolicy.policy.bench;
 import io.ccpolicy.testinfra.LocalTokens;
 import io.ccpolicy.testinfra.Ports;
 import io.ccpolicy.testinfra.ServiceProcess;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,8 +25,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 
 /**
  * Bundle distribution on this machine: N simulated agents (each its own developer, in 50 teams) hold conditional long
@@ -61,60 +74,158 @@ public final class BundleDistributionBenchmark {
 
         String etag = http.send(bundleRequest(service, agent, "machine-0", null, 0), HttpResponse.BodyHandlers.discarding()).headers()
                 .firstValue("ETag").orElseThrow();
-        long[] notModified = timeSequential(http, bundleRequest(service, agent, "machine-0", etag, 0), 5000, 304);
-        long[] floor = timeSequential(http, HttpRequest.newBuilder(service.url("/q/health/live")).build(), 5000, 200);
+        long[] notModified = timeSequential(bundleRequest(service, agent, "machine-0", etag, 0), 5000, 304);
+        long[] floor = timeSequential(HttpRequest.newBuilder(service.url("/q/health/live")).build(), 5000, 200);
         print("conditional GET answered 304", notModified);
         print("baseline, GET /q/health/live", floor);
         System.out.printf("    304 p99 / baseline p99: %.1f x%n", percentile(notModified, 99) / percentile(floor, 99));
 
-        AtomicInteger holding = new AtomicInteger();
-        AtomicInteger failed = new AtomicInteger();
-        long[] received = new long[agents];
-        HttpClient pollers = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(60)).build();
-        List<CompletableFuture<Void>> polls = new ArrayList<>();
         List<String> users = new ArrayList<>();
         List<String> userEtags = new ArrayList<>();
+        int bundleBytes = 0;
         for (int i = 0; i < agents; i++) {
             // Each agent its own developer (50 teams): every answer is a bundle signed for that identity, as in production.
             users.add(tokens.token("dev" + i + "@acme.com", List.of("agent"), List.of("team-" + (i % 50))));
-            userEtags.add(http.send(bundleRequest(service, users.get(i), "machine-" + i, null, 0), HttpResponse.BodyHandlers.discarding())
-                    .headers().firstValue("ETag").orElseThrow());
+            HttpResponse<byte[]> first = http.send(bundleRequest(service, users.get(i), "machine-" + i, null, 0), HttpResponse.BodyHandlers.ofByteArray());
+            userEtags.add(first.headers().firstValue("ETag").orElseThrow());
+            bundleBytes = first.body().length;
             if (i % 500 == 499) {
                 System.out.printf("\r  %,d agents have their first bundle", i + 1);
             }
         }
         System.out.println();
+        // Baseline: the least any server can do here, answering as many held requests at once with a body of the bundle's
+        // size, to this same client on the same two cores. In its own process, as policy-service is: one process holding
+        // both ends of 10,000 connections would pass the file limit.
+        Process trivial = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), HeldRequestServer.class.getName(), String.valueOf(agents), String.valueOf(bundleBytes))
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        double least;
+        try {
+            int port = Integer.parseInt(new java.io.BufferedReader(new java.io.InputStreamReader(trivial.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine().trim());
+            URI held = URI.create("http://127.0.0.1:" + port + "/held");
+            HttpRequest count = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/count")).build();
+            long[] trivialDelays = holdThenRelease(agents, i -> HttpRequest.newBuilder(held).timeout(Duration.ofSeconds(180)).build(), i -> "old",
+                    () -> Integer.parseInt(http.send(count, HttpResponse.BodyHandlers.ofString()).body()),
+                    () -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/release")).build(),
+                            HttpResponse.BodyHandlers.discarding()));
+            print("baseline, trivial server releasing all", trivialDelays);
+            least = Arrays.stream(trivialDelays).max().getAsLong() / 1e9;
+            System.out.printf("    all %,d held requests answered within %.2f s%n", trivialDelays.length, least);
+        } finally {
+            trivial.destroy();
+        }
+        long[] delays = holdThenRelease(agents, i -> bundleRequest(service, users.get(i), "machine-" + i, userEtags.get(i), 120), userEtags::get,
+                () -> heldPolls(http, service), () -> publish(http, service, admin, "second"));
+        print("from publish to new bundle received", delays);
+        double took = Arrays.stream(delays).max().getAsLong() / 1e9;
+        System.out.printf("    all %,d agents notified within %.2f s%n", delays.length, took);
+        System.out.printf("    policy-service / baseline: %.1f x%n", took / least);
+    }
+
+    /**
+     * The baseline server (Vert.x, as under Quarkus): holds every request to {@code /held}, answers them all with a body
+     * of the given size at {@code /release}, and tells how many it holds at {@code /count}. Prints its port first.
+     */
+    public static final class HeldRequestServer {
+        public static void main(String[] args) throws Exception {
+            Buffer body = Buffer.buffer("x".repeat(Integer.parseInt(args[1])));
+            Queue<HttpServerRequest> held = new ConcurrentLinkedQueue<>();
+            HttpServer server = Vertx.vertx().createHttpServer(new HttpServerOptions().setAcceptBacklog(Integer.parseInt(args[0])))
+                    .requestHandler(request -> {
+                        switch (request.path()) {
+                            case "/held" -> held.add(request);
+                            case "/count" -> request.response().end(String.valueOf(held.size()));
+                            default -> {
+                                for (HttpServerRequest waiting = held.poll(); waiting != null; waiting = held.poll()) {
+                                    waiting.response().putHeader("ETag", "\"new\"").end(body);
+                                }
+                                request.response().end();
+                            }
+                        }
+                    }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
+            System.out.println(server.actualPort());
+        }
+    }
+
+    /** What a release is: a publication, or the baseline's answering every held request. */
+    private interface Release {
+        void run() throws Exception;
+    }
+
+    /**
+     * Holds one request per agent on its own connection until the server reports them all held, runs {@code release},
+     * and returns each agent's time from the release to a 200 with a new ETag. Fails unless every agent gets one.
+     */
+    private static long[] holdThenRelease(int agents, IntFunction<HttpRequest> request, IntFunction<String> knownEtag, Callable<Integer> held,
+            Release release) throws Exception {
+        // Each held request on its own HTTP/1.1 connection, as each agent on its own machine holds one (over one HTTP/2
+        // connection the streams would queue on that connection's lock, which no fleet shares). A Vert.x client: the JDK's
+        // spends seconds of these two cores receiving 10,000 answers, which would measure the client, not the server.
+        Vertx vertx = Vertx.vertx();
+        io.vertx.core.http.HttpClient pollers = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(60_000),
+                new PoolOptions().setHttp1MaxSize(agents));
+        AtomicInteger failed = new AtomicInteger();
+        long[] received = new long[agents];
+        List<CompletableFuture<Void>> polls = new ArrayList<>();
         for (int i = 0; i < agents; i++) {
             int index = i;
-            String known = userEtags.get(i);
-            polls.add(pollers.sendAsync(bundleRequest(service, users.get(i), "machine-" + i, known, 120), HttpResponse.BodyHandlers.discarding())
-                    .thenAccept(response -> {
-                        if (response.statusCode() == 200 && !known.equals(response.headers().firstValue("ETag").orElse(known))) {
+            String known = knownEtag.apply(i);
+            HttpRequest asked = request.apply(i);
+            polls.add(pollers.request(options(asked)).compose(sent -> sent.send()).compose(response -> response.body().map(body -> response))
+                    .toCompletionStage().toCompletableFuture().thenAccept(response -> {
+                        if (response.statusCode() == 200 && !known.equals(Objects.requireNonNullElse(response.getHeader("ETag"), known))) {
                             received[index] = System.nanoTime();
                         } else {
                             failed.incrementAndGet();
                         }
                     }).exceptionally(e -> {
-                        failed.incrementAndGet();
+                        if (failed.incrementAndGet() == 1) {
+                            System.out.println("\n  first failure: " + e);
+                        }
                         return null;
                     }));
-            if (i % 500 == 499) {
-                System.out.printf("\r  %,d long polls open", i + 1);
-                Thread.sleep(100); // connection ramp, not measurement
+            if (i % 100 == 99) {
+                System.out.printf("\r  %,d long polls open, %,d failed", i + 1, failed.get());
+                Thread.sleep(100); // connection ramp (1,000 a second, as a fleet reconnecting), not measurement
             }
         }
-        Thread.sleep(3000); // let the last requests reach the server and park; the figure below starts at the publication
         System.out.println();
-        long published = System.nanoTime();
-        publish(http, service, admin, "second");
+        awaitHeld(() -> {
+            if (failed.get() > 0) {
+                throw new IllegalStateException(failed.get() + " of " + agents + " long polls failed before the release");
+            }
+            return held.call();
+        }, agents); // the figure starts at the release, with every agent waiting for it
+        long released = System.nanoTime();
+        release.run();
         CompletableFuture.allOf(polls.toArray(CompletableFuture[]::new)).get();
-        long[] delays = Arrays.stream(received).filter(t -> t > 0).map(t -> t - published).toArray();
-        holding.set(delays.length);
-        System.out.printf("  publication -> agents holding the new bundle: %,d of %,d (%,d failed)%n", holding.get(), agents, failed.get());
-        if (delays.length > 0) {
-            print("from publish to new bundle received", delays);
-            System.out.printf("    all %,d agents notified within %.2f s%n", delays.length, Arrays.stream(delays).max().getAsLong() / 1e9);
+        vertx.close().toCompletionStage().toCompletableFuture().get();
+        if (failed.get() > 0) {
+            throw new IllegalStateException(failed.get() + " of " + agents + " agents did not receive a new answer");
         }
+        return Arrays.stream(received).map(t -> t - released).toArray();
+    }
+
+    /** Until {@code held} reports {@code agents}, printing progress. */
+    private static void awaitHeld(Callable<Integer> held, int agents) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        for (int now = held.call(); now < agents; now = held.call()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + now + " of " + agents + " long polls reached the server within 2 minutes");
+            }
+            System.out.printf("\r  %,d long polls held by the server", now);
+            Thread.sleep(200); // polling a gauge, not waiting for work to finish
+        }
+        System.out.printf("\r  %,d long polls held by the server%n", agents);
+    }
+
+    /** The service's own gauge of held long polls. */
+    private static int heldPolls(HttpClient http, ServiceProcess service) throws Exception {
+        return http.send(HttpRequest.newBuilder(service.url("/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body().lines()
+                .filter(line -> line.startsWith("policy_bundle_polls_held ")).mapToInt(line -> (int) Double.parseDouble(line.split(" ")[1]))
+                .findFirst().orElse(0);
     }
 
     private static void publish(HttpClient http, ServiceProcess service, String admin, String note) throws Exception {
@@ -142,22 +253,42 @@ public final class BundleDistributionBenchmark {
         return request.build();
     }
 
-    private static long[] timeSequential(HttpClient http, HttpRequest request, int count, int expectedStatus) throws Exception {
-        for (int i = 0; i < 1000; i++) { // warm-up
-            http.send(request, HttpResponse.BodyHandlers.discarding());
-        }
-        long[] nanos = new long[count];
-        long start = System.nanoTime();
-        for (int i = 0; i < count; i++) {
-            long began = System.nanoTime();
-            int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-            nanos[i] = System.nanoTime() - began;
-            if (status != expectedStatus) {
-                throw new IllegalStateException(request.uri() + " answered " + status + ", expected " + expectedStatus);
+    /** {@code count} requests one after another on one keep-alive connection (a Vert.x client, as the fleet figure uses). */
+    private static long[] timeSequential(HttpRequest request, int count, int expectedStatus) throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            io.vertx.core.http.HttpClient client = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(1));
+            RequestOptions options = options(request);
+            for (int i = 0; i < 1000; i++) { // warm-up
+                status(client, options);
             }
+            long[] nanos = new long[count];
+            long start = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                long began = System.nanoTime();
+                int status = status(client, options);
+                nanos[i] = System.nanoTime() - began;
+                if (status != expectedStatus) {
+                    throw new IllegalStateException(request.uri() + " answered " + status + ", expected " + expectedStatus);
+                }
+            }
+            System.out.printf("  %-36s %,8.0f requests/s on one connection%n", request.uri().getPath(), count / ((System.nanoTime() - start) / 1e9));
+            return nanos;
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get();
         }
-        System.out.printf("  %-36s %,8.0f requests/s on one connection%n", request.uri().getPath(), count / ((System.nanoTime() - start) / 1e9));
-        return nanos;
+    }
+
+    private static int status(io.vertx.core.http.HttpClient client, RequestOptions options) throws Exception {
+        return client.request(options).compose(sent -> sent.send()).compose(response -> response.body().map(body -> response.statusCode()))
+                .toCompletionStage().toCompletableFuture().get();
+    }
+
+    /** The JDK request as Vert.x request options: its URI and headers. */
+    private static RequestOptions options(HttpRequest request) {
+        RequestOptions options = new RequestOptions().setAbsoluteURI(request.uri().toString()).setIdleTimeout(180_000);
+        request.headers().map().forEach((name, values) -> values.forEach(value -> options.addHeader(name, value)));
+        return options;
     }
 
     private static double percentile(long[] nanos, int p) {

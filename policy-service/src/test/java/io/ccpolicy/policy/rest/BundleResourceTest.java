@@ -67,6 +67,12 @@ class BundleResourceTest {
         return BundleSignature.open(JSON.readValue(response.asString(), new TypeReference<Map<String, Object>>() { }), publicKey());
     }
 
+    private static double heldPolls() {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(line -> line.startsWith("policy_bundle_polls_held ")).mapToDouble(line -> Double.parseDouble(line.split(" ")[1]))
+                .findFirst().orElseThrow(() -> new AssertionError("no policy_bundle_polls_held in /q/metrics"));
+    }
+
     @Test
     void aMachineGetsTheSignedLayersOfItsOwnIdentityAnd304WhenNothingChanged() throws Exception {
         String team = "team-" + UUID.randomUUID();
@@ -121,10 +127,12 @@ class BundleResourceTest {
         publish("team", "unrelated-" + UUID.randomUUID(), policy("elsewhere", "curl"));
         await("another team's publication leaves carol's request held").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
                 .until(() -> !held.isDone());
+        assertThat(heldPolls()).as("operators see the agents waiting").isEqualTo(1);
         long newer = publish("team", team, policy("second", "sudo rm"));
 
         Response woken = held.get(Duration.ofSeconds(30).toSeconds(), TimeUnit.SECONDS);
         assertThat(woken.statusCode()).isEqualTo(200);
+        assertThat(heldPolls()).as("a woken request no longer counts as held").isZero();
         assertThat(woken.header("ETag")).isNotEqualTo(etag);
         assertThat(open(woken).layer("team:" + team).orElseThrow().revision()).isEqualTo(newer);
     }
