@@ -25,6 +25,9 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 @Path("/api/v1/policies/publications")
 @Produces(MediaType.APPLICATION_JSON)
@@ -50,6 +53,8 @@ public class PublicationResource {
     @POST
     @RolesAllowed("policy-admin")
     @Operation(summary = "Publish a version to a scope, optionally to a canary share of machines first")
+    @APIResponse(responseCode = "201", description = "Published: the publication now in force for the scope",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PublicationView.class)))
     public Response publish(@NotNull @Valid PublishRequest request) {
         PublicationView published = service.publish(request.revision(), request.scope(),
                 request.canaryPercent() == null ? 100 : request.canaryPercent(), request.note(), Actors.of(identity));
@@ -61,6 +66,8 @@ public class PublicationResource {
     @Path("rollback")
     @RolesAllowed("policy-admin")
     @Operation(summary = "Re-publish an earlier version as a new revision, for everyone in the scope at once")
+    @APIResponse(responseCode = "201", description = "Rolled back: the new publication now in force for the scope",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PublicationView.class)))
     public Response rollback(@NotNull @Valid RollbackRequest request) throws PolicyValidationException {
         PublicationView published = service.rollback(request.scope(), request.toRevision(), request.note(), Actors.of(identity));
         watch.published();

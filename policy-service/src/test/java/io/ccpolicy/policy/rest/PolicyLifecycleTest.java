@@ -88,6 +88,18 @@ class PolicyLifecycleTest {
     }
 
     @Test
+    void anOrganizationPublicationNamedOtherThanAllIsRefusedNotQuietlyWidened() {
+        long revision = submit(policy("org-named"), "org named");
+        int before = given().auth().oauth2(admin()).get("/api/v1/policies/publications").then().extract().jsonPath().getList("$").size();
+        given().auth().oauth2(admin()).contentType(ContentType.JSON)
+                .body(Map.of("revision", revision, "scope", Map.of("type", "organization", "value", "acme"), "note", "n"))
+                .post("/api/v1/policies/publications").then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItem(containsString("scope"))).body("errors.message", hasItem(containsString("must be \"*\"")));
+        assertThat(given().auth().oauth2(admin()).get("/api/v1/policies/publications").then().extract().jsonPath().getList("$"))
+                .as("nothing published").hasSize(before);
+    }
+
+    @Test
     void publishCanaryPromoteAndRollBackAreAllAudited() throws Exception {
         String team = "team-" + UUID.randomUUID();
         long first = submit(policy("jira-mcp"), "first");

@@ -93,7 +93,11 @@ class PolicyVersionResourceTest {
                 .body("checks.name", hasItem("Database connections health check"));
         given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         given().get("/q/openapi?format=json").then().statusCode(200)
-                .body("paths.'/api/v1/policies/versions'.get.summary", equalTo("Policy document versions, newest first"));
+                .body("paths.'/api/v1/policies/versions'.get.summary", equalTo("Policy document versions, newest first"))
+                .body("paths.'/api/v1/policies/publications'.post.responses.keySet()", hasItem("201"))
+                .body("paths.'/api/v1/policies/publications'.post.responses.keySet()", org.hamcrest.Matchers.not(hasItem("200")))
+                .body("paths.'/api/v1/policies/publications/rollback'.post.responses.keySet()", hasItem("201"))
+                .body("components.schemas.Scope.properties.keySet()", org.hamcrest.Matchers.not(hasItem("organizationValueAll")));
         given().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString("jvm_memory_used_bytes"));
     }
 }
