@@ -8,6 +8,7 @@ const $ = (id) => document.getElementById(id);
 const text = (value) => document.createTextNode(value == null ? '' : String(value));
 function cell(row, value) { const td = document.createElement('td'); td.append(text(value)); row.append(td); return td; }
 function say(message) { $('status').textContent = message; }
+const verdicts = { deny: 'denied', ask: 'asked', warn: 'warned' };
 function when(iso) { return iso ? new Date(iso).toLocaleString() : ''; }
 
 async function get(path) {
@@ -40,13 +41,29 @@ async function overview() {
   }
   const byPolicy = $('byPolicy');
   byPolicy.replaceChildren();
-  const most = Math.max(1, ...o.byPolicy.map((c) => c.count));
+  if (o.byPolicy.length === 0) {
+    const row = document.createElement('tr');
+    cell(row, 'No policy was violated in this window.').colSpan = 4;
+    byPolicy.append(row);
+  }
   for (const c of o.byPolicy) {
     const row = document.createElement('tr');
-    cell(row, c.policy); cell(row, c.verdict); cell(row, c.count);
+    cell(row, c.policy); cell(row, verdicts[c.verdict] || c.verdict); cell(row, c.count.toLocaleString());
+    // the bar lives in a track of fixed share of the table, so its width is a share of something (an auto-width cell
+    // gave 2-4 px stubs)
+    const meter = document.createElement('span');
+    meter.className = 'meter';
+    const track = document.createElement('span');
+    track.className = 'track';
     const bar = document.createElement('span');
-    bar.className = 'bar'; bar.style.width = (100 * c.count / most) + '%';
-    cell(row, '').append(bar);
+    bar.className = 'bar ' + c.verdict; bar.style.width = c.percent + '%';
+    track.append(bar);
+    const percent = document.createElement('span');
+    percent.className = 'percent'; percent.textContent = c.percent.toLocaleString(undefined, { maximumFractionDigits: 1 }) + '%';
+    meter.append(track, percent);
+    const share = cell(row, '');
+    share.className = 'share';
+    share.append(meter);
     byPolicy.append(row);
   }
   const trend = $('trend');
@@ -143,6 +160,7 @@ async function exceptions() {
   const pending = $('pending');
   pending.replaceChildren();
   const waiting = list.filter((x) => x.state === 'pending');
+  $('pendingCount').textContent = '(' + waiting.length + ')';
   if (waiting.length === 0) {
     const row = document.createElement('tr');
     cell(row, 'No request is waiting.').colSpan = 7;
@@ -177,6 +195,8 @@ async function decide(x, action) {
 
 async function policies() {
   const [versions, publications] = await Promise.all([get('/policies'), get('/publications')]);
+  // newest first: the organization's first full publication is the revision in force there
+  const inForceForAll = publications.find((p) => p.scope.type === 'organization' && p.canaryPercent >= 100);
   const table = $('versions');
   table.replaceChildren();
   for (const v of versions) {
@@ -190,7 +210,9 @@ async function policies() {
       button.onclick = () => guard(diff(v.revision), 'Diff');
       actions.append(button);
     }
-    if (me.canPublish) {
+    if (inForceForAll && inForceForAll.revision === v.revision) {
+      actions.append(Object.assign(document.createElement('span'), { className: 'in-force', textContent: 'in force' }));
+    } else if (me.canPublish) {
       const button = document.createElement('button');
       button.type = 'button'; button.textContent = 'Publish';
       button.setAttribute('aria-label', 'Publish revision ' + v.revision + ' to the organization');

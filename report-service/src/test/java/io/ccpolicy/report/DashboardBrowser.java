@@ -92,6 +92,9 @@ final class DashboardBrowser {
             browser.switchTo().alert().sendKeys("roll out no-rm");
             browser.switchTo().alert().accept();
             await("published").atMost(DEADLINE).until(() -> text(browser, "status").contains("Revision " + revision + " published"));
+            await("the revision in force is marked, not offered again").atMost(DEADLINE).until(() -> browser.findElements(By.cssSelector(
+                    "button[aria-label='Publish revision " + revision + " to the organization']")).isEmpty());
+            assertThat(browser.findElements(By.cssSelector("#versions .in-force"))).hasSize(1);
 
             AgentTraffic traffic = new AgentTraffic(Files.createTempDirectory("browser-traffic"), "127.0.0.1:" + platform.kafkaPort());
             await("a violation decided by the agent appears live").atMost(DEADLINE).pollInterval(Duration.ofSeconds(2)).until(() -> {
@@ -105,6 +108,8 @@ final class DashboardBrowser {
                     () -> browser.findElements(By.cssSelector("#pending tr[data-id='" + requestId + "']")).stream().findFirst().orElse(null),
                     found -> found != null);
             shot(browser, screenshots, "04-pending-exception");
+            assertThat(text(browser, "pendingCount")).as("the heading counts the requests listed")
+                    .isEqualTo("(" + browser.findElements(By.cssSelector("#pending tr[data-id]")).size() + ")");
             row.findElement(By.cssSelector("button.approve")).click();
             browser.switchTo().alert().sendKeys("fine for the incident");
             browser.switchTo().alert().accept();
@@ -136,7 +141,22 @@ final class DashboardBrowser {
             assertThat(Files.readAllBytes(pdf)).startsWith("%PDF".getBytes());
             browser.get("http://127.0.0.1:" + platform.reportPort() + "/dashboard/");
             await().atMost(DEADLINE).until(() -> text(browser, "user").contains("admin@acme.com"));
+            await("the breakdown shows the violations").atMost(DEADLINE).until(() -> !browser.findElements(By.cssSelector("#byPolicy .bar")).isEmpty());
+            // As a person reads it: each bar as long as its percentage of the track (they were 2-4 px stubs), the
+            // percentage written beside it.
+            for (WebElement share : browser.findElements(By.cssSelector("#byPolicy td.share"))) {
+                double percent = Double.parseDouble(share.findElement(By.className("percent")).getText().replace("%", "").replace(",", ""));
+                int track = share.findElement(By.className("track")).getSize().getWidth();
+                int bar = share.findElement(By.className("bar")).getSize().getWidth();
+                assertThat(track).as("a track wide enough to compare bars on").isGreaterThan(150);
+                assertThat((double) bar).as("a bar of " + percent + "%").isCloseTo(Math.max(2, percent / 100 * track), org.assertj.core.data.Offset.offset(2.0));
+            }
             shot(browser, screenshots, "06-dashboard");
+            for (var size : List.of(new org.openqa.selenium.Dimension(1920, 1080), new org.openqa.selenium.Dimension(1366, 768))) {
+                browser.manage().window().setSize(size);
+                shot(browser, screenshots, "06-dashboard-" + size.getWidth() + "x" + size.getHeight());
+            }
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1800));
 
             // A viewer is not offered what they cannot do.
             browser.get("http://127.0.0.1:" + platform.reportPort() + "/dashboard/logout");

@@ -33,6 +33,7 @@ public class ComplianceSummaryService {
         Map<String, Long> deniedByPolicy = new TreeMap<>();
         Map<String, Long> deniedByUser = new TreeMap<>();
         Map<String, Long> askedByPolicy = new TreeMap<>();
+        Map<String, Long> warnedByPolicy = new TreeMap<>();
         for (Object[] row : compliance.enforcedViolations(from, to)) {
             long count = ((Number) row[3]).longValue();
             if ("deny".equals(row[2])) {
@@ -40,6 +41,8 @@ public class ComplianceSummaryService {
                 deniedByUser.merge((String) row[1], count, Long::sum);
             } else if ("ask".equals(row[2])) {
                 askedByPolicy.merge((String) row[0], count, Long::sum);
+            } else if ("warn".equals(row[2])) {
+                warnedByPolicy.merge((String) row[0], count, Long::sum);
             }
         }
         List<ComplianceSummary.Count> tools = compliance.toolCalls(from, to).stream()
@@ -55,7 +58,7 @@ public class ComplianceSummaryService {
                         (String) r[3], instant(r[4]), (String) r[5]))
                 .toList();
         Object[] hours = compliance.archiveHours(from, to);
-        return new ComplianceSummary(from, to, totals, counts(deniedByPolicy), counts(deniedByUser), counts(askedByPolicy), tools, used,
+        return new ComplianceSummary(from, to, totals, counts(deniedByPolicy), counts(deniedByUser), counts(askedByPolicy), counts(warnedByPolicy), tools, used,
                 changes, findings, new ComplianceSummary.Archive(((Number) hours[0]).longValue(), ((Number) hours[1]).longValue()));
     }
 

@@ -68,6 +68,8 @@ class ComplianceSummaryTest {
         assertThat(summary.getList("deniedByUser")).containsExactly(Map.of("key", "bob@acme.com", "count", 2),
                 Map.of("key", "ann@acme.com", "count", 1));
         assertThat(summary.getList("askedByPolicy")).containsExactly(Map.of("key", "ask-push", "count", 1));
+        assertThat(summary.getList("warnedByPolicy")).as("a warning-severity policy's matches, which the dashboard's breakdown left out")
+                .containsExactly(Map.of("key", "no-curl", "count", 1));
         assertThat(summary.getList("toolCalls")).containsExactly(Map.of("key", "Bash", "count", 8), Map.of("key", "Write", "count", 1));
         assertThat(summary.getList("exceptionsUsed.exceptionId")).containsExactly("exc-ops");
         assertThat(summary.getList("exceptionsUsed.users")).containsExactly(List.of("ops@acme.com"));

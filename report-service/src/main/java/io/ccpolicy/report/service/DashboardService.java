@@ -45,9 +45,7 @@ public class DashboardService {
         }
         recent.sort(Comparator.comparing((JsonNode e) -> e.path("occurredAt").asText()).reversed());
         JsonNode t = summary.path("totals");
-        List<Overview.Count> byPolicy = new ArrayList<>();
-        summary.path("deniedByPolicy").forEach(c -> byPolicy.add(new Overview.Count(c.path("key").asText(), "deny", c.path("count").asLong())));
-        summary.path("askedByPolicy").forEach(c -> byPolicy.add(new Overview.Count(c.path("key").asText(), "ask", c.path("count").asLong())));
+        List<Overview.Count> byPolicy = breakdown(summary);
         List<Overview.Point> trend = new ArrayList<>();
         activity.path("trend").forEach(p -> trend.add(new Overview.Point(Instant.parse(p.path("hour").asText()), p.path("events").asLong(),
                 p.path("violations").asLong(), p.path("denied").asLong())));
@@ -58,6 +56,26 @@ public class DashboardService {
                 + t.path("warned").asLong(), t.path("denied").asLong(), summary.path("exceptionsUsed").size(), t.path("toolCalls").asLong(),
                 byPolicy, trend, violations, Anomalies.of(activity), integrity(summary, platform.get("audit-ingest", config.auditUrl(),
                         "/api/v1/audit/archive/verification?" + period, token)));
+    }
+
+    /** Every policy's violations by verdict (denied, asked, warned: the headline's three), largest first, with shares. */
+    private static List<Overview.Count> breakdown(JsonNode summary) {
+        Map<String, String> verdicts = Map.of("deniedByPolicy", "deny", "askedByPolicy", "ask", "warnedByPolicy", "warn");
+        long total = 0;
+        for (String list : verdicts.keySet()) {
+            for (JsonNode c : summary.path(list)) {
+                total += c.path("count").asLong();
+            }
+        }
+        List<Overview.Count> rows = new ArrayList<>();
+        for (Map.Entry<String, String> list : verdicts.entrySet()) {
+            for (JsonNode c : summary.path(list.getKey())) {
+                long count = c.path("count").asLong();
+                rows.add(new Overview.Count(c.path("key").asText(), list.getValue(), count, Math.round(1000.0 * count / total) / 10.0));
+            }
+        }
+        rows.sort(Comparator.comparingLong(Overview.Count::count).reversed().thenComparing(Overview.Count::policy));
+        return rows;
     }
 
     /** The ingest findings of the window and the archive sweep's findings for its hours, newest first. */

@@ -45,7 +45,8 @@ import org.junit.jupiter.api.TestInstance;
 class DashboardTest {
 
     private static final String POLICY = "version: \"1.0\"\norganization: Acme\npolicies:\n"
-            + "  - {name: no-rm, type: denylist, target: bashCommand, values: [\"rm -rf\"], severity: error}\n";
+            + "  - {name: no-rm, type: denylist, target: bashCommand, values: [\"rm -rf\"], severity: error}\n"
+            + "  - {name: warn-sudo, type: denylist, target: bashCommand, values: [\"sudo\"], severity: warning}\n";
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -72,10 +73,17 @@ class DashboardTest {
     void theOverviewCountsTheWindowAndFlagsAUserFarAboveTheirBaseline() throws Exception {
         traffic.bash("m-eve", Identity.of("eve@acme.com", "web"), POLICY, Clock.systemUTC(), "rm -rf a", "rm -rf b", "rm -rf c", "rm -rf d",
                 "rm -rf e", "rm -rf f", "ls");
-        traffic.bash("m-sam", Identity.of("sam@acme.com", "web"), POLICY, Clock.systemUTC(), "ls", "rm -rf tmp");
+        traffic.bash("m-sam", Identity.of("sam@acme.com", "web"), POLICY, Clock.systemUTC(), "ls", "rm -rf tmp", "sudo ls");
         String auditor = TestTokens.of("audrey@acme.com", "audit-reader");
-        await().atMost(Duration.ofSeconds(60)).until(() -> overview(auditor).getLong("toolCalls") >= 9);
+        await().atMost(Duration.ofSeconds(60)).until(() -> overview(auditor).getLong("toolCalls") >= 10);
         JsonPath overview = overview(auditor);
+        // The breakdown left out warning-severity policies: it summed to less than the headline's violations.
+        assertThat(overview.getList("byPolicy.findAll { it.policy == 'warn-sudo' }.verdict")).containsExactly("warn");
+        assertThat(overview.getList("byPolicy.count", Long.class).stream().mapToLong(Long::longValue).sum()).as("each violation has one policy here")
+                .isEqualTo(overview.getLong("violations"));
+        assertThat(overview.getList("byPolicy.percent", Double.class).stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(100.0,
+                org.assertj.core.data.Offset.offset(0.5));
+        assertThat(overview.getList("byPolicy.count", Long.class)).as("largest first").isSortedAccordingTo(java.util.Comparator.reverseOrder());
         assertThat(overview.getLong("denied")).isGreaterThanOrEqualTo(7);
         assertThat(overview.getList("byPolicy.policy")).contains("no-rm");
         assertThat(overview.getList("trend")).hasSizeGreaterThanOrEqualTo(24);

@@ -5,7 +5,7 @@ import java.util.List;
 
 /** What the audit store says about one period, for compliance reports: counts, denials, exceptions used, changes, integrity. */
 public record ComplianceSummary(Instant from, Instant to, Totals totals, List<Count> deniedByPolicy, List<Count> deniedByUser,
-        List<Count> askedByPolicy, List<Count> toolCalls, List<ExceptionUse> exceptionsUsed, List<AdminChange> adminChanges,
+        List<Count> askedByPolicy, List<Count> warnedByPolicy, List<Count> toolCalls, List<ExceptionUse> exceptionsUsed, List<AdminChange> adminChanges,
         List<Finding> integrityFindings, Archive archive) {
 
     /** {@code unverified}: events stored without proof of their origin (enrolment.mode=record), within {@code events}. */

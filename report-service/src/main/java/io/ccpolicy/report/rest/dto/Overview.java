@@ -18,7 +18,8 @@ public record Overview(Instant from, Instant to, long activeUsers, long sessions
     public record IntegrityFinding(Instant at, String kind, String where, String problem) {
     }
 
-    public record Count(String policy, String verdict, long count) {
+    /** One policy's violations with one verdict; {@code percent}: its share of all the rows, to one decimal. */
+    public record Count(String policy, String verdict, long count, double percent) {
     }
 
     public record Point(Instant hour, long events, long violations, long denied) {
