@@ -5,45 +5,54 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
 
-/** A small, strict command-line parser: {@code --name value} options, {@code --flag} switches, positionals. */
+/** What the command line gave one command: {@code --name value} options, {@code --flag} switches, positionals. */
 public final class Args {
 
     private final Map<String, String> options = new HashMap<>();
     private final List<String> positionals = new ArrayList<>();
-    private final Set<String> flagsGiven = new java.util.HashSet<>();
+    private final java.util.Set<String> flagsGiven = new java.util.HashSet<>();
 
     private Args() {
     }
 
-    public static Args parse(List<String> argv, Set<String> valueOptions, Set<String> flags) throws UsageException {
+    /**
+     * What {@code argv} gives the command {@code name} of {@link CommandCatalog}: a misspelt or unknown option, or one
+     * without its value, is a {@link UsageException} naming it (with the nearest options), as is a request for help,
+     * which carries the command's help text.
+     */
+    public static Args parse(List<String> argv, String name) throws UsageException {
+        CommandLine command = CommandCatalog.of(name);
+        ParseResult parsed;
+        try {
+            parsed = command.parseArgs(argv.toArray(String[]::new));
+        } catch (CommandLine.UnmatchedArgumentException e) {
+            List<String> unknown = e.getUnmatched().stream().filter(a -> a.startsWith("-")).toList();
+            String near = e.getSuggestions().isEmpty() ? "" : " (did you mean " + e.getSuggestions().get(0) + "?)";
+            throw new UsageException(unknown.isEmpty() ? e.getMessage() : "unknown option " + unknown.get(0) + near, name);
+        } catch (CommandLine.MissingParameterException e) {
+            CommandLine.Model.ArgSpec missing = e.getMissing().get(0);
+            throw new UsageException((missing instanceof OptionSpec option ? "option " + option.longestName() : missing.paramLabel())
+                    + " needs a value", name);
+        } catch (CommandLine.ParameterException e) {
+            throw new UsageException(e.getMessage(), name);
+        }
+        if (parsed.isUsageHelpRequested()) {
+            throw UsageException.help(CommandCatalog.help(name));
+        }
         Args args = new Args();
-        for (int i = 0; i < argv.size(); i++) {
-            String a = argv.get(i);
-            if (a.startsWith("--")) {
-                String name = a.substring(2);
-                String inline = null;
-                int eq = name.indexOf('=');
-                if (eq >= 0) {
-                    inline = name.substring(eq + 1);
-                    name = name.substring(0, eq);
-                }
-                if (flags.contains(name) && inline == null) {
-                    args.flagsGiven.add(name);
-                } else if (valueOptions.contains(name)) {
-                    String value = inline != null ? inline : i + 1 < argv.size() ? argv.get(++i) : null;
-                    if (value == null) {
-                        throw new UsageException("option --" + name + " needs a value");
-                    }
-                    args.options.put(name, value);
-                } else {
-                    throw new UsageException("unknown option --" + name);
-                }
+        for (OptionSpec option : parsed.matchedOptions()) {
+            String key = option.longestName().substring(2);
+            if (option.arity().max() == 0) {
+                args.flagsGiven.add(key);
             } else {
-                args.positionals.add(a);
+                args.options.put(key, option.getValue());
             }
         }
+        args.positionals.addAll(List.of(parsed.matchedPositionalValue(0, new String[0])));
         return args;
     }
 

@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -36,7 +35,7 @@ public final class DiffCommand {
     }
 
     public static int run(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
-        Args args = Args.parse(argv, Set.of("events", "user", "teams", "project", "home"), Set.of());
+        Args args = Args.parse(argv, "diff");
         if (args.positionals().size() != 2) {
             throw new UsageException("diff needs two policy files: OLD NEW");
         }

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -30,7 +29,7 @@ public final class EffectiveConfigCommand {
     }
 
     public static int run(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
-        Args args = Args.parse(argv, Set.of("policy", "project", "home", "user", "teams", "project-name"), Set.of("json"));
+        Args args = Args.parse(argv, "effective-config");
         Path project = Path.of(args.option("project").orElse(".")).toAbsolutePath().normalize();
         Path home = Path.of(args.option("home").orElse(System.getProperty("user.home"))).toAbsolutePath().normalize();
         try {

@@ -16,7 +16,6 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -29,7 +28,7 @@ public final class ExplainCommand {
     }
 
     public static int run(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
-        Args args = Args.parse(argv, Set.of("policy", "event", "user", "teams", "project", "tokens", "home", "now"), Set.of());
+        Args args = Args.parse(argv, "explain");
         Path policyFile = Path.of(args.required("policy"));
         Path eventFile = Path.of(args.required("event"));
         try {

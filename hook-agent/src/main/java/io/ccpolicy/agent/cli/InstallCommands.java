@@ -21,7 +21,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code settings}, {@code install} and {@code uninstall}: the managed settings that route Claude Code's hooks to the
@@ -29,14 +28,12 @@ import java.util.Set;
  */
 public final class InstallCommands {
 
-    private static final Set<String> OPTIONS = Set.of("port", "policy", "config", "state-dir", "managed-dir", "home");
-
     private InstallCommands() {
     }
 
     /** {@code settings [--port N] [--policy FILE] [--config agent.yaml] [--state-dir DIR]}. */
     public static int settings(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
-        Args args = Args.parse(argv, OPTIONS, Set.of());
+        Args args = Args.parse(argv, "settings");
         try {
             out.println(Json.write(build(args, err)));
             return 0;
@@ -47,7 +44,7 @@ public final class InstallCommands {
 
     /** {@code install [--managed-dir DIR] [--port N] [--policy FILE] [--config agent.yaml]}. */
     public static int install(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
-        Args args = Args.parse(argv, OPTIONS, Set.of());
+        Args args = Args.parse(argv, "install");
         ManagedDirectory managed = new ManagedDirectory(Path.of(args.option("managed-dir").orElse(ManagedDirectory.defaultDir().toString())));
         try {
             Map<String, Object> settings = build(args, err);
@@ -76,7 +73,7 @@ public final class InstallCommands {
 
     /** {@code uninstall [--managed-dir DIR]}: restores the managed settings exactly as they were before install. */
     public static int uninstall(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
-        Args args = Args.parse(argv, OPTIONS, Set.of());
+        Args args = Args.parse(argv, "uninstall");
         ManagedDirectory managed = new ManagedDirectory(Path.of(args.option("managed-dir").orElse(ManagedDirectory.defaultDir().toString())));
         try {
             if (managed.restore()) {

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code login [--server URL [--trust-key SHA256:…]] [--client-id ID] [--config agent.yaml] [--state-dir DIR]}: on a
@@ -24,7 +23,7 @@ public final class LoginCommand {
     }
 
     public static int login(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
-        Args args = Args.parse(argv, Set.of("client-id", "config", "state-dir", "server", "trust-key"), Set.of());
+        Args args = Args.parse(argv, "login");
         Path stateDir = AgentPaths.stateDir(args.option("state-dir").orElse(null));
         if (!JoinPlatform.ifNeeded(args, configFile(args, stateDir), stateDir, out, err)) {
             return 1;
@@ -61,7 +60,7 @@ public final class LoginCommand {
     }
 
     public static int enroll(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
-        Args args = Args.parse(argv, Set.of("client-id", "config", "state-dir"), Set.of());
+        Args args = Args.parse(argv, "enroll");
         Path stateDir = AgentPaths.stateDir(args.option("state-dir").orElse(null));
         AgentConfig agent = config(args, stateDir, err);
         if (agent == null) {
@@ -101,7 +100,7 @@ public final class LoginCommand {
     }
 
     public static int logout(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
-        Args args = Args.parse(argv, Set.of("state-dir"), Set.of());
+        Args args = Args.parse(argv, "logout");
         Path stateDir = AgentPaths.stateDir(args.option("state-dir").orElse(null));
         try {
             if (DeveloperLogin.logout(stateDir)) {

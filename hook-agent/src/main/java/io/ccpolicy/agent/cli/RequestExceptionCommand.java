@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code request-exception --policy NAME [--value V] --reason TEXT [--duration 24h] [--scope user|team|project
@@ -29,8 +28,7 @@ public final class RequestExceptionCommand {
     }
 
     public static int run(List<String> argv, PrintStream out, PrintStream err, Map<String, String> env) throws UsageException {
-        Args args = Args.parse(argv, Set.of("policy", "value", "reason", "duration", "scope", "scope-value", "server", "token-file", "state-dir"),
-                Set.of("list"));
+        Args args = Args.parse(argv, "request-exception");
         Path stateDir = AgentPaths.stateDir(args.option("state-dir").orElse(null));
         AgentConfig agent = agentConfig(stateDir);
         String server = args.option("server").orElse(env.getOrDefault("CCPOLICY_EXCEPTIONS_URL",

@@ -34,7 +34,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -54,7 +53,7 @@ public final class ServeCommand {
 
     public static int run(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
         long started = System.nanoTime();
-        Args args = Args.parse(argv, Set.of("policy", "server", "trust-key", "config", "state-dir", "port", "home", "managed-dir"), Set.of());
+        Args args = Args.parse(argv, "serve");
         Path stateDir = AgentPaths.stateDir(args.option("state-dir").orElse(null));
         Path configFile = Path.of(args.option("config").orElse(stateDir.resolve("agent.yaml").toString()));
         int port = port(args);

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** {@code status [--port N] [--state-dir DIR]}: whether the daemon answers, with which policy, for whom, and the audit backlog. */
 public final class StatusCommand {
@@ -22,7 +21,7 @@ public final class StatusCommand {
     }
 
     public static int run(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
-        Args args = Args.parse(argv, Set.of("port", "state-dir"), Set.of());
+        Args args = Args.parse(argv, "status");
         Path stateDir = AgentPaths.stateDir(args.option("state-dir").orElse(null));
         int port = args.option("port").isPresent() ? ServeCommand.port(args) : portFile(stateDir);
         String[] problem = new String[1];

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code test FILE... [--junit DIR]}: runs policy test files, one line per case, {@code N passed, N failed} last; exit 1
@@ -25,7 +24,7 @@ public final class TestCommand {
     }
 
     public static int run(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
-        Args args = Args.parse(argv, Set.of("junit"), Set.of());
+        Args args = Args.parse(argv, "test");
         if (args.positionals().isEmpty()) {
             throw new UsageException("test needs at least one test file");
         }

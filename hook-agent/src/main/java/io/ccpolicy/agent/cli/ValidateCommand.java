@@ -4,7 +4,6 @@ import io.ccpolicy.engine.model.PolicyDocument;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 
 /** {@code validate FILE...}: exit 0 when every document is valid, otherwise every problem and exit 1. */
 public final class ValidateCommand {
@@ -13,7 +12,7 @@ public final class ValidateCommand {
     }
 
     public static int run(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
-        Args args = Args.parse(argv, Set.of(), Set.of());
+        Args args = Args.parse(argv, "validate");
         if (args.positionals().isEmpty()) {
             throw new UsageException("validate needs a policy file");
         }

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code verify-audit FILE [--from-first]} or {@code verify-audit --s3 s3://BUCKET[/PREFIX] --public-key FILE ...}.
@@ -36,7 +35,7 @@ public final class VerifyAuditCommand {
     }
 
     public static int run(List<String> argv, PrintStream out, PrintStream err) throws UsageException {
-        Args args = Args.parse(argv, Set.of("s3", "endpoint", "region", "public-key", "from", "to", "enrolments"), Set.of("from-first"));
+        Args args = Args.parse(argv, "verify-audit");
         if (args.option("s3").isPresent()) {
             return verifyArchive(args, out, err);
         }
