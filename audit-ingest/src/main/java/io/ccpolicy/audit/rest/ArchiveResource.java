@@ -2,7 +2,7 @@ package io.ccpolicy.audit.rest;
 
 import io.ccpolicy.audit.rest.dto.ArchiveVerificationView;
 import io.ccpolicy.audit.service.ArchiveVerificationSweep;
-import io.ccpolicy.audit.service.ManifestSigningKey;
+import io.ccpolicy.service.config.SigningKey;
 import io.ccpolicy.engine.sign.Ed25519;
 import io.ccpolicy.service.rest.QueryParams;
 import jakarta.annotation.security.RolesAllowed;
@@ -18,10 +18,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/api/v1/audit/archive")
 public class ArchiveResource {
 
-    private final ManifestSigningKey key;
+    private final SigningKey key;
     private final ArchiveVerificationSweep sweep;
 
-    public ArchiveResource(ManifestSigningKey key, ArchiveVerificationSweep sweep) {
+    public ArchiveResource(SigningKey key, ArchiveVerificationSweep sweep) {
         this.key = key;
         this.sweep = sweep;
     }

@@ -6,6 +6,7 @@ import io.ccpolicy.engine.audit.ArchiveManifest;
 import io.ccpolicy.engine.audit.ArchiveSignature;
 import io.ccpolicy.engine.audit.AuditChain;
 import io.ccpolicy.engine.audit.Sha256;
+import io.ccpolicy.service.config.SigningKey;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,12 +33,12 @@ public class ArchiveSealer {
 
     private final ArchiveRepository archive;
     private final ArchiveStore store;
-    private final ManifestSigningKey key;
+    private final SigningKey key;
     private final Clock clock;
     private final Duration sealDelay;
     private volatile String lastError;
 
-    public ArchiveSealer(ArchiveRepository archive, ArchiveStore store, ManifestSigningKey key, Clock clock, AuditIngestConfig config) {
+    public ArchiveSealer(ArchiveRepository archive, ArchiveStore store, SigningKey key, Clock clock, AuditIngestConfig config) {
         this.archive = archive;
         this.store = store;
         this.key = key;

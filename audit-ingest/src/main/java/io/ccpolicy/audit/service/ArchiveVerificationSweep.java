@@ -4,13 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccpolicy.audit.config.AuditIngestConfig;
-import io.ccpolicy.audit.repository.ArchiveVerificationRepository;
 import io.ccpolicy.audit.repository.ArchiveVerificationRepository.Cursor;
 import io.ccpolicy.audit.repository.ArchiveVerificationRepository.HourResult;
+import io.ccpolicy.audit.repository.ArchiveVerificationRepository;
 import io.ccpolicy.audit.rest.dto.ArchiveVerificationView;
 import io.ccpolicy.engine.audit.ArchiveManifest;
 import io.ccpolicy.engine.audit.ArchiveVerifier;
 import io.ccpolicy.engine.audit.AuditChain;
+import io.ccpolicy.service.config.SigningKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -54,7 +55,7 @@ public class ArchiveVerificationSweep {
     private final Counter findingsFound;
     private volatile String lastError;
 
-    public ArchiveVerificationSweep(ArchiveVerificationRepository results, ArchiveStore store, ManifestSigningKey key, ObjectMapper json,
+    public ArchiveVerificationSweep(ArchiveVerificationRepository results, ArchiveStore store, SigningKey key, ObjectMapper json,
             Clock clock, AuditIngestConfig config, MeterRegistry metrics) {
         this.results = results;
         this.hoursVerified = metrics.counter("audit.archive.hours.verified");

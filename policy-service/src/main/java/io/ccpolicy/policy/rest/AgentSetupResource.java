@@ -4,7 +4,7 @@ import io.ccpolicy.engine.audit.AuditEvent;
 import io.ccpolicy.engine.sign.Ed25519;
 import io.ccpolicy.policy.config.PolicyServiceConfig;
 import io.ccpolicy.policy.rest.dto.AgentSetup;
-import io.ccpolicy.policy.service.BundleSigningKey;
+import io.ccpolicy.service.config.SigningKey;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -25,7 +25,7 @@ public class AgentSetupResource {
 
     private final AgentSetup setup;
 
-    public AgentSetupResource(PolicyServiceConfig config, BundleSigningKey key) {
+    public AgentSetupResource(PolicyServiceConfig config, SigningKey key) {
         PolicyServiceConfig.AgentSetup agent = config.agentSetup();
         Map<String, String> kafka = new LinkedHashMap<>();
         agent.auditBootstrapServers().ifPresent(servers -> {

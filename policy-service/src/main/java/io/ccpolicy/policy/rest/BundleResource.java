@@ -4,7 +4,7 @@ import io.ccpolicy.engine.sign.Ed25519;
 import io.ccpolicy.policy.config.PolicyServiceConfig;
 import io.ccpolicy.policy.service.BundleService;
 import io.ccpolicy.policy.service.EnrolmentService;
-import io.ccpolicy.policy.service.BundleSigningKey;
+import io.ccpolicy.service.config.SigningKey;
 import io.ccpolicy.policy.service.PublicationWatch;
 import io.ccpolicy.policy.service.RevokedMachines;
 import io.ccpolicy.service.rest.Actors;
@@ -48,12 +48,12 @@ public class BundleResource {
     private final EnrolmentService enrolments;
     private final PublicationWatch watch;
     private final RevokedMachines revokedMachines;
-    private final BundleSigningKey key;
+    private final SigningKey key;
     private final SecurityIdentity identity;
     private final Duration maxWait;
 
     public BundleResource(BundleService bundles, EnrolmentService enrolments, PublicationWatch watch, RevokedMachines revokedMachines,
-            BundleSigningKey key, SecurityIdentity identity, PolicyServiceConfig config) {
+            SigningKey key, SecurityIdentity identity, PolicyServiceConfig config) {
         this.bundles = bundles;
         this.enrolments = enrolments;
         this.watch = watch;

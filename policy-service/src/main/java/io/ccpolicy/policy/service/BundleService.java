@@ -10,6 +10,7 @@ import io.ccpolicy.policy.entity.PublicationEntity;
 import io.ccpolicy.policy.repository.ExceptionStateRepository;
 import io.ccpolicy.policy.repository.PublicationRepository;
 import io.ccpolicy.policy.rest.dto.Scope;
+import io.ccpolicy.service.config.SigningKey;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -44,13 +45,13 @@ public class BundleService {
     private final ExceptionStateRepository exceptionStates;
     private final PolicyVersionService versions;
     private final PublicationWatch watch;
-    private final BundleSigningKey key;
+    private final SigningKey key;
     private final Clock clock;
     private final Map<Long, PolicyVersionEntity> versionCache = new ConcurrentHashMap<>();
     private volatile Snapshot snapshot = new Snapshot(-1, 0, Map.of(), List.of(), Map.of());
 
     public BundleService(PublicationRepository publications, ExceptionStateRepository exceptionStates, PolicyVersionService versions,
-            PublicationWatch watch, BundleSigningKey key, Clock clock) {
+            PublicationWatch watch, SigningKey key, Clock clock) {
         this.publications = publications;
         this.exceptionStates = exceptionStates;
         this.versions = versions;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccpolicy.engine.audit.AuditChain;
 import io.ccpolicy.engine.audit.AuditEvent;
 import io.ccpolicy.engine.audit.EventSignature;
-import io.ccpolicy.service.config.SigningKeys;
+import io.ccpolicy.service.config.SigningKey;
 import io.ccpolicy.service.messaging.Outbox;
 import io.quarkus.arc.properties.IfBuildProperty;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -59,7 +59,7 @@ public class AdminAuditEvents {
         this.source = "service:" + application;
         this.topic = topic;
         this.signer = signingKey.isPresent() || signingKeyFile.isPresent()
-                ? io.ccpolicy.engine.sign.Ed25519.signer(SigningKeys.load("ccpolicy.admin-audit", signingKey, signingKeyFile, generateMissingKey)) : null;
+                ? SigningKey.load("ccpolicy.admin-audit", signingKey, signingKeyFile, generateMissingKey).signer() : null;
     }
 
     /** Must run inside the transaction that makes the change. */

@@ -1,6 +1,7 @@
 package io.ccpolicy.service.config;
 
 import io.ccpolicy.engine.sign.Ed25519;
+import io.ccpolicy.engine.sign.Signer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -8,23 +9,49 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * Loads a service's Ed25519 signing key from configuration: PEM text (e.g. from a Kubernetes Secret) or a file. A
- * missing or unusable key stops the service with a message that says which setting to fix; only the local platform
- * and tests may ask for a missing file to be generated (with its .pub beside it).
+ * A service's Ed25519 signing key (bundles, archive manifests, administrative audit events), loaded from configuration:
+ * PEM text (e.g. from a Kubernetes Secret) or a file. A missing or unusable key stops the service with a message that
+ * says which setting to fix; only the local platform and tests may ask for a missing file to be generated (with its
+ * .pub beside it). Services produce theirs as a startup bean, so a deployment without a usable key never starts.
  */
-public final class SigningKeys {
+public final class SigningKey {
 
-    private static final Logger LOG = Logger.getLogger(SigningKeys.class);
+    private static final Logger LOG = Logger.getLogger(SigningKey.class);
 
-    private SigningKeys() {
+    private final PrivateKey privateKey;
+    private final PublicKey publicKey;
+    private final Signer signer;
+
+    private SigningKey(PrivateKey privateKey) {
+        this.privateKey = privateKey;
+        this.publicKey = Ed25519.publicKeyOf(privateKey);
+        this.signer = Ed25519.signer(privateKey);
     }
 
     /** {@code setting} names the configuration prefix, e.g. {@code audit-ingest.archive}, for the error messages. */
-    public static PrivateKey load(String setting, Optional<String> pem, Optional<Path> file, boolean generateMissing) {
+    public static SigningKey load(String setting, Optional<String> pem, Optional<Path> file, boolean generateMissing) {
+        return new SigningKey(privateKey(setting, pem, file, generateMissing));
+    }
+
+    /** Signs; made once, as a publication signs one bundle per developer. */
+    public Signer signer() {
+        return signer;
+    }
+
+    public PrivateKey privateKey() {
+        return privateKey;
+    }
+
+    public PublicKey publicKey() {
+        return publicKey;
+    }
+
+    private static PrivateKey privateKey(String setting, Optional<String> pem, Optional<Path> file, boolean generateMissing) {
         String text;
         if (pem.isPresent()) {
             text = pem.get();
