@@ -5,6 +5,7 @@ import io.ccpolicy.audit.service.ArchiveVerificationSweep;
 import io.ccpolicy.service.config.SigningKey;
 import io.ccpolicy.engine.sign.Ed25519;
 import io.ccpolicy.service.rest.QueryParams;
+import io.ccpolicy.service.rest.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
@@ -28,7 +29,7 @@ public class ArchiveResource {
 
     @GET
     @Path("/public-key")
-    @RolesAllowed("audit-reader")
+    @RolesAllowed(Roles.AUDIT_READER)
     @Produces("application/x-pem-file")
     public String publicKey() {
         return Ed25519.publicKeyPem(key.publicKey());
@@ -36,7 +37,7 @@ public class ArchiveResource {
 
     @GET
     @Path("/verification")
-    @RolesAllowed("audit-reader")
+    @RolesAllowed(Roles.AUDIT_READER)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "The recorded verification of the S3 archive's sealed hours in [from, to]: each hour is verified once it is "
             + "sealed and again on every sweep (manifest signatures and chain, every object's presence and SHA-256, unlisted objects, "

@@ -4,6 +4,7 @@ import io.ccpolicy.audit.messaging.AuditEventAppender;
 import io.ccpolicy.audit.rest.dto.AuditBatchReceipt;
 import io.ccpolicy.audit.service.AuditBatch;
 import io.ccpolicy.audit.service.AuditEventRecords;
+import io.ccpolicy.service.rest.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
@@ -42,7 +43,7 @@ public class AuditBatchResource {
     }
 
     @POST
-    @RolesAllowed({"developer", "agent"})
+    @RolesAllowed({Roles.DEVELOPER, Roles.AGENT})
     @Consumes({"application/x-ndjson", MediaType.TEXT_PLAIN})
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Append a batch of audit events (NDJSON, Content-Encoding: gzip optional) to the audit stream; answers "

@@ -6,6 +6,7 @@ import io.ccpolicy.audit.rest.dto.Activity;
 import io.ccpolicy.audit.rest.dto.ComplianceSummary;
 import io.ccpolicy.audit.service.ComplianceSummaryService;
 import io.ccpolicy.service.rest.QueryParams;
+import io.ccpolicy.service.rest.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import io.ccpolicy.audit.service.AuditFilter;
 import jakarta.transaction.Transactional;
@@ -40,7 +41,7 @@ public class AuditEventResource {
     }
 
     @GET
-    @RolesAllowed("audit-reader")
+    @RolesAllowed(Roles.AUDIT_READER)
     @Operation(summary = "Audit events matching the filters, in a stable order (time, eventId; order=newest reverses it), page by page "
             + "with a cursor")
     public AuditQueryService.Page search(@QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("user") String user,
@@ -59,7 +60,7 @@ public class AuditEventResource {
 
     @GET
     @Path("/export")
-    @RolesAllowed("audit-reader")
+    @RolesAllowed(Roles.AUDIT_READER)
     @Produces({"application/x-ndjson", "text/plain"})
     @Operation(summary = "Every event in a time range, streamed as NDJSON (format=ndjson, default) or CEF lines (format=cef)")
     public jakarta.ws.rs.core.Response export(@QueryParam("from") String from, @QueryParam("to") String to,
@@ -78,7 +79,7 @@ public class AuditEventResource {
 
     @GET
     @Path("/subjects/{email}")
-    @RolesAllowed("audit-reader")
+    @RolesAllowed(Roles.AUDIT_READER)
     @Produces("application/x-ndjson")
     @Operation(summary = "Data-subject export (GDPR): every stored event of one user, as NDJSON; the export itself is recorded")
     public jakarta.ws.rs.core.Response subject(@jakarta.ws.rs.PathParam("email") String email,
@@ -108,7 +109,7 @@ public class AuditEventResource {
 
     @GET
     @Path("/admin-actions")
-    @RolesAllowed("audit-reader")
+    @RolesAllowed(Roles.AUDIT_READER)
     @Transactional(Transactional.TxType.SUPPORTS)
     @Operation(summary = "Retention runs and data-subject exports, newest first")
     public java.util.List<java.util.Map<String, Object>> adminActions() {
@@ -118,7 +119,7 @@ public class AuditEventResource {
 
     @GET
     @Path("/counts")
-    @RolesAllowed("audit-reader")
+    @RolesAllowed(Roles.AUDIT_READER)
     @Operation(summary = "Event counts in a time range by policy, decision, user or hour, for dashboards")
     public java.util.List<AuditQueryService.Count> counts(@QueryParam("by") String by, @QueryParam("from") String from,
             @QueryParam("to") String to) {
@@ -133,7 +134,7 @@ public class AuditEventResource {
 
     @GET
     @Path("/summary")
-    @RolesAllowed("audit-reader")
+    @RolesAllowed(Roles.AUDIT_READER)
     @Operation(summary = "Compliance summary of [from, to): totals, denials by policy and user, tool calls, exceptions used, "
             + "administrative changes, integrity findings and archive sealing")
     public ComplianceSummary summary(@QueryParam("from") String from, @QueryParam("to") String to) {
@@ -145,7 +146,7 @@ public class AuditEventResource {
 
     @GET
     @Path("/activity")
-    @RolesAllowed("audit-reader")
+    @RolesAllowed(Roles.AUDIT_READER)
     @Operation(summary = "Activity per user in [from, to) and in the equal windows before it (baseline), and the window's hourly trend")
     public Activity activity(@QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("baselineWindows") @DefaultValue("7") @Min(1) @Max(60) int baselineWindows) {
@@ -162,7 +163,7 @@ public class AuditEventResource {
 
     @GET
     @Path("{eventId}")
-    @RolesAllowed("audit-reader")
+    @RolesAllowed(Roles.AUDIT_READER)
     @Operation(summary = "One stored audit event by its eventId")
     public AuditEventView get(@PathParam("eventId") String eventId) {
         return query.find(eventId).orElseThrow(() -> new NotFoundException("No audit event with eventId " + eventId + "."));

@@ -2,6 +2,7 @@ package io.ccpolicy.audit.rest;
 
 import io.ccpolicy.audit.repository.IntegrityRepository;
 import io.ccpolicy.audit.rest.dto.IntegrityFindingView;
+import io.ccpolicy.service.rest.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.transaction.Transactional;
 import jakarta.ws.rs.GET;
@@ -23,7 +24,7 @@ public class IntegrityResource {
     }
 
     @GET
-    @RolesAllowed("audit-reader")
+    @RolesAllowed(Roles.AUDIT_READER)
     @Transactional(Transactional.TxType.SUPPORTS)
     @Operation(summary = "What ingest found: hash-chain breaks (altered, missing, reordered events) and timestamps far from ingest time, optionally for one machine")
     public List<IntegrityFindingView> findings(@QueryParam("machine") String machine) {

@@ -6,6 +6,7 @@ import io.ccpolicy.exceptions.rest.dto.ExceptionRequestInput;
 import io.ccpolicy.exceptions.rest.dto.ExceptionRequestView;
 import io.ccpolicy.exceptions.service.ExceptionRequestService;
 import io.ccpolicy.service.rest.Actors;
+import io.ccpolicy.service.rest.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -34,15 +35,15 @@ public class ExceptionRequestResource {
     }
 
     @GET
-    @RolesAllowed({"developer", "exception-approver", "policy-admin", "audit-reader"})
+    @RolesAllowed({Roles.DEVELOPER, Roles.EXCEPTION_APPROVER, Roles.POLICY_ADMIN, Roles.AUDIT_READER})
     @Operation(summary = "Exception requests: all of them for approvers, admins and auditors, your own for developers")
     public List<ExceptionRequestView> list() {
-        boolean seesAll = identity.hasRole("exception-approver") || identity.hasRole("policy-admin") || identity.hasRole("audit-reader");
+        boolean seesAll = identity.hasRole(Roles.EXCEPTION_APPROVER) || identity.hasRole(Roles.POLICY_ADMIN) || identity.hasRole(Roles.AUDIT_READER);
         return service.visibleTo(Actors.of(identity), seesAll);
     }
 
     @POST
-    @RolesAllowed({"developer", "exception-approver", "policy-admin"})
+    @RolesAllowed({Roles.DEVELOPER, Roles.EXCEPTION_APPROVER, Roles.POLICY_ADMIN})
     @Operation(summary = "Request an exception from a policy for yourself, a team or a project")
     public Response request(@NotNull @Valid ExceptionRequestInput input) {
         return Response.status(201).entity(service.request(input, Actors.of(identity))).build();
@@ -50,14 +51,14 @@ public class ExceptionRequestResource {
 
     @GET
     @Path("{id}")
-    @RolesAllowed({"developer", "exception-approver", "policy-admin", "audit-reader"})
+    @RolesAllowed({Roles.DEVELOPER, Roles.EXCEPTION_APPROVER, Roles.POLICY_ADMIN, Roles.AUDIT_READER})
     public ExceptionRequestView get(@PathParam("id") UUID id) {
         return service.get(id);
     }
 
     @GET
     @Path("{id}/history")
-    @RolesAllowed({"developer", "exception-approver", "policy-admin", "audit-reader"})
+    @RolesAllowed({Roles.DEVELOPER, Roles.EXCEPTION_APPROVER, Roles.POLICY_ADMIN, Roles.AUDIT_READER})
     @Operation(summary = "Every state the request went through, who moved it and why")
     public List<ExceptionHistoryView> history(@PathParam("id") UUID id) {
         return service.history(id);
@@ -65,7 +66,7 @@ public class ExceptionRequestResource {
 
     @POST
     @Path("{id}/approve")
-    @RolesAllowed("exception-approver")
+    @RolesAllowed(Roles.EXCEPTION_APPROVER)
     @Operation(summary = "Approve, with an expiry no later than the organisation's maximum; never your own request")
     public ExceptionRequestView approve(@PathParam("id") UUID id, @Valid DecisionInput decision) {
         return service.approve(id, Actors.of(identity), decision == null ? null : decision.expiresIn(), decision == null ? null : decision.reason());
@@ -73,14 +74,14 @@ public class ExceptionRequestResource {
 
     @POST
     @Path("{id}/deny")
-    @RolesAllowed("exception-approver")
+    @RolesAllowed(Roles.EXCEPTION_APPROVER)
     public ExceptionRequestView deny(@PathParam("id") UUID id, @NotNull @Valid DecisionInput decision) {
         return service.deny(id, Actors.of(identity), decision.reason());
     }
 
     @POST
     @Path("{id}/revoke")
-    @RolesAllowed("policy-admin")
+    @RolesAllowed(Roles.POLICY_ADMIN)
     public ExceptionRequestView revoke(@PathParam("id") UUID id, @NotNull @Valid DecisionInput decision) {
         return service.revoke(id, Actors.of(identity), decision.reason());
     }

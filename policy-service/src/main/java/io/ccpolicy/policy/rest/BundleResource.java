@@ -8,6 +8,7 @@ import io.ccpolicy.service.config.SigningKey;
 import io.ccpolicy.policy.service.PublicationWatch;
 import io.ccpolicy.policy.service.RevokedMachines;
 import io.ccpolicy.service.rest.Actors;
+import io.ccpolicy.service.rest.Roles;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
@@ -67,7 +68,7 @@ public class BundleResource {
     @Path("current")
     @Blocking
     @Produces(MediaType.APPLICATION_JSON)
-    @RolesAllowed({"agent", "developer", "policy-admin", "policy-viewer"})
+    @RolesAllowed({Roles.AGENT, Roles.DEVELOPER, Roles.POLICY_ADMIN, Roles.POLICY_VIEWER})
     @Operation(summary = "The signed bundle in force for the caller's identity on this machine (ETag, long poll with wait)")
     public Uni<Response> current(@QueryParam("machine") @NotBlank String machine, @QueryParam("project") String project,
             @QueryParam("wait") @Min(0) @Max(300) Integer waitSeconds, @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
@@ -111,7 +112,7 @@ public class BundleResource {
     @GET
     @Path("public-key")
     @Produces("application/x-pem-file")
-    @RolesAllowed({"agent", "developer", "policy-admin", "policy-viewer"})
+    @RolesAllowed({Roles.AGENT, Roles.DEVELOPER, Roles.POLICY_ADMIN, Roles.POLICY_VIEWER})
     @Operation(summary = "The public key bundles are signed with (agents should pin it at install time)")
     public String publicKey() {
         return Ed25519.publicKeyPem(key.publicKey());

@@ -6,6 +6,7 @@ import io.ccpolicy.policy.rest.dto.RevokeEnrolmentRequest;
 import io.ccpolicy.policy.service.EnrolmentService;
 import io.ccpolicy.policy.service.PublicationWatch;
 import io.ccpolicy.service.rest.Actors;
+import io.ccpolicy.service.rest.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -35,14 +36,14 @@ public class EnrolmentResource {
     }
 
     @POST
-    @RolesAllowed({"developer", "agent"})
+    @RolesAllowed({Roles.DEVELOPER, Roles.AGENT})
     @Operation(summary = "Enrol this machine's public key for the caller's identity (the same identity may replace its key)")
     public Response enrol(@NotNull @Valid EnrolRequest request) {
         return Response.status(201).entity(enrolments.enrol(request.machineId(), request.publicKey(), Actors.of(identity))).build();
     }
 
     @GET
-    @RolesAllowed({"policy-admin", "policy-viewer", "audit-reader"})
+    @RolesAllowed({Roles.POLICY_ADMIN, Roles.POLICY_VIEWER, Roles.AUDIT_READER})
     @Operation(summary = "Every enrolled machine, newest first, revoked ones included")
     public List<EnrolmentView> list() {
         return enrolments.list();
@@ -50,7 +51,7 @@ public class EnrolmentResource {
 
     @POST
     @Path("{machineId}/revoke")
-    @RolesAllowed("policy-admin")
+    @RolesAllowed(Roles.POLICY_ADMIN)
     @Operation(summary = "Revoke a machine: it gets no bundle from now on, and its events are refused")
     public EnrolmentView revoke(@PathParam("machineId") String machineId, @NotNull @Valid RevokeEnrolmentRequest request) {
         EnrolmentView revoked = enrolments.revoke(machineId, request.reason(), Actors.of(identity));

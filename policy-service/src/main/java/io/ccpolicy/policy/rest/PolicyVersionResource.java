@@ -11,6 +11,7 @@ import io.ccpolicy.service.rest.Actors;
 import io.ccpolicy.service.rest.Problem;
 import io.ccpolicy.service.rest.ProblemMapper;
 import io.ccpolicy.service.rest.QueryParams;
+import io.ccpolicy.service.rest.Roles;
 import io.quarkus.security.credential.TokenCredential;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -48,14 +49,14 @@ public class PolicyVersionResource {
     }
 
     @GET
-    @RolesAllowed({"policy-viewer", "policy-admin", "audit-reader"})
+    @RolesAllowed({Roles.POLICY_VIEWER, Roles.POLICY_ADMIN, Roles.AUDIT_READER})
     @Operation(summary = "Policy document versions, newest first")
     public List<PolicyVersionSummary> list() {
         return service.list();
     }
 
     @POST
-    @RolesAllowed("policy-admin")
+    @RolesAllowed(Roles.POLICY_ADMIN)
     @Consumes({"application/yaml", "application/x-yaml", "text/yaml", MediaType.TEXT_PLAIN})
     @Operation(summary = "Submit a policy document (YAML) as the next version; problems come back with line and column")
     public Response submit(@QueryParam("note") @NotBlank String note, @NotNull String yaml) throws PolicyValidationException {
@@ -65,7 +66,7 @@ public class PolicyVersionResource {
 
     @GET
     @Path("{revision}")
-    @RolesAllowed({"policy-viewer", "policy-admin", "audit-reader"})
+    @RolesAllowed({Roles.POLICY_VIEWER, Roles.POLICY_ADMIN, Roles.AUDIT_READER})
     @Operation(summary = "One version with its document")
     public PolicyVersionDetail get(@PathParam("revision") long revision) {
         return service.get(revision);
@@ -73,7 +74,7 @@ public class PolicyVersionResource {
 
     @GET
     @Path("{revision}/diff")
-    @RolesAllowed({"policy-viewer", "policy-admin", "audit-reader"})
+    @RolesAllowed({Roles.POLICY_VIEWER, Roles.POLICY_ADMIN, Roles.AUDIT_READER})
     @Operation(summary = "Semantic changes from revision `against` to this one")
     public List<PolicyChange> diff(@PathParam("revision") long revision, @QueryParam("against") @NotNull Long against) {
         return service.diff(against, revision);
@@ -81,7 +82,7 @@ public class PolicyVersionResource {
 
     @GET
     @Path("{revision}/impact")
-    @RolesAllowed({"policy-viewer", "policy-admin", "audit-reader"})
+    @RolesAllowed({Roles.POLICY_VIEWER, Roles.POLICY_ADMIN, Roles.AUDIT_READER})
     @Operation(summary = "Dry run on recorded traffic: the tool calls in [from, to) (optionally one team's) whose verdict this version "
             + "would change against `against` (default: the organization's version in force), grouped by policy and team. Reads audit "
             + "events with the caller's token, which therefore also needs audit-reader.")

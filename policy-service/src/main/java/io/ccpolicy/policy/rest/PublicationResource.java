@@ -8,6 +8,7 @@ import io.ccpolicy.policy.rest.dto.Scope;
 import io.ccpolicy.policy.service.PublicationService;
 import io.ccpolicy.policy.service.PublicationWatch;
 import io.ccpolicy.service.rest.Actors;
+import io.ccpolicy.service.rest.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -44,14 +45,14 @@ public class PublicationResource {
     }
 
     @GET
-    @RolesAllowed({"policy-viewer", "policy-admin", "audit-reader"})
+    @RolesAllowed({Roles.POLICY_VIEWER, Roles.POLICY_ADMIN, Roles.AUDIT_READER})
     @Operation(summary = "Every publication, newest first (a scope's newest is in force)")
     public List<PublicationView> list() {
         return service.list();
     }
 
     @POST
-    @RolesAllowed("policy-admin")
+    @RolesAllowed(Roles.POLICY_ADMIN)
     @Operation(summary = "Publish a version to a scope, optionally to a canary share of machines first")
     @APIResponse(responseCode = "201", description = "Published: the publication now in force for the scope",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PublicationView.class)))
@@ -64,7 +65,7 @@ public class PublicationResource {
 
     @POST
     @Path("rollback")
-    @RolesAllowed("policy-admin")
+    @RolesAllowed(Roles.POLICY_ADMIN)
     @Operation(summary = "Re-publish an earlier version as a new revision, for everyone in the scope at once")
     @APIResponse(responseCode = "201", description = "Rolled back: the new publication now in force for the scope",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = PublicationView.class)))
@@ -76,7 +77,7 @@ public class PublicationResource {
 
     @GET
     @Path("{scopeType}/{scopeValue}/revision")
-    @RolesAllowed({"policy-viewer", "policy-admin", "agent"})
+    @RolesAllowed({Roles.POLICY_VIEWER, Roles.POLICY_ADMIN, Roles.AGENT})
     @Operation(summary = "The revision in force for one machine in a scope (staged rollouts included)")
     public Map<String, Object> revisionFor(@PathParam("scopeType") String scopeType, @PathParam("scopeValue") String scopeValue,
             @QueryParam("machine") @NotBlank String machine) {

@@ -15,6 +15,7 @@ import io.ccpolicy.policy.entity.PolicyVersionEntity;
 import io.ccpolicy.policy.repository.PublicationRepository;
 import io.ccpolicy.policy.rest.dto.ImpactReport;
 import io.ccpolicy.service.rest.CallerClient;
+import io.ccpolicy.service.rest.Roles;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.ServiceUnavailableException;
 import java.net.URLEncoder;
@@ -123,7 +124,7 @@ public class ImpactService {
             query.append("&cursor=").append(URLEncoder.encode(cursor, StandardCharsets.UTF_8));
         }
         return caller.get("audit-ingest", config.auditUrl().resolve(query.toString()), bearerToken, Map.class, Duration.ofSeconds(60),
-                "impact analysis reads recorded events from it", "audit-reader");
+                "impact analysis reads recorded events from it", Roles.AUDIT_READER);
     }
 
     private static PolicyDocument parse(PolicyVersionEntity version) {

@@ -5,6 +5,7 @@ import io.ccpolicy.report.service.ComplianceReportService;
 import io.ccpolicy.report.service.ReportDocuments;
 import io.ccpolicy.service.rest.Actors;
 import io.ccpolicy.service.rest.QueryParams;
+import io.ccpolicy.service.rest.Roles;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.RolesAllowed;
@@ -39,7 +40,7 @@ public class ComplianceReportResource {
     @GET
     @Path("{kind}")
     @Blocking
-    @RolesAllowed("audit-reader")
+    @RolesAllowed(Roles.AUDIT_READER)
     @Produces({MediaType.APPLICATION_JSON, "text/csv", "application/pdf"})
     @Operation(summary = "SOC 2 or HIPAA report for [from, to): controls with their numbers, evidence and gaps, as JSON, CSV or PDF "
             + "(format). Built from audit-ingest, policy-service and exception-service with the caller's token.")

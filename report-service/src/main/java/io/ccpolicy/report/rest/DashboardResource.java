@@ -6,6 +6,7 @@ import io.ccpolicy.report.rest.dto.Overview;
 import io.ccpolicy.report.service.DashboardService;
 import io.ccpolicy.report.service.PlatformClient;
 import io.ccpolicy.service.rest.Actors;
+import io.ccpolicy.service.rest.Roles;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
@@ -69,18 +70,18 @@ public class DashboardResource {
         Map<String, Object> me = new LinkedHashMap<>();
         me.put("user", Actors.of(identity));
         me.put("roles", identity.getRoles().stream().sorted().toList());
-        me.put("canReadAudit", identity.hasRole("audit-reader"));
-        me.put("canReadPolicies", identity.hasRole("policy-viewer") || identity.hasRole("policy-admin") || identity.hasRole("audit-reader"));
-        me.put("canPublish", identity.hasRole("policy-admin"));
-        me.put("canDecideExceptions", identity.hasRole("exception-approver"));
-        me.put("canReadExceptions", identity.hasRole("exception-approver") || identity.hasRole("policy-admin") || identity.hasRole("audit-reader"));
+        me.put("canReadAudit", identity.hasRole(Roles.AUDIT_READER));
+        me.put("canReadPolicies", identity.hasRole(Roles.POLICY_VIEWER) || identity.hasRole(Roles.POLICY_ADMIN) || identity.hasRole(Roles.AUDIT_READER));
+        me.put("canPublish", identity.hasRole(Roles.POLICY_ADMIN));
+        me.put("canDecideExceptions", identity.hasRole(Roles.EXCEPTION_APPROVER));
+        me.put("canReadExceptions", identity.hasRole(Roles.EXCEPTION_APPROVER) || identity.hasRole(Roles.POLICY_ADMIN) || identity.hasRole(Roles.AUDIT_READER));
         return me;
     }
 
     @GET
     @Path("overview")
     @Blocking
-    @RolesAllowed("audit-reader")
+    @RolesAllowed(Roles.AUDIT_READER)
     @Operation(summary = "Active users, sessions, violations, exceptions used, breakdown by policy, hourly trend, recent violations and "
             + "anomalous users for the window (1h to 30d, e.g. 24h or 7d)")
     public Overview overview(@QueryParam("window") @DefaultValue("24h") @Pattern(regexp = "\\d{1,3}[hd]", message = "must be like 24h or 7d")
@@ -95,7 +96,7 @@ public class DashboardResource {
 
     @GET
     @Path("live")
-    @RolesAllowed("audit-reader")
+    @RolesAllowed(Roles.AUDIT_READER)
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @Operation(summary = "Violations as they are decided, as server-sent events")
@@ -106,7 +107,7 @@ public class DashboardResource {
     @GET
     @Path("audit")
     @Blocking
-    @RolesAllowed("audit-reader")
+    @RolesAllowed(Roles.AUDIT_READER)
     @Operation(summary = "Audit search (audit-ingest's filters and cursor, newest first)")
     public Response audit(@jakarta.ws.rs.core.Context UriInfo uri) {
         StringBuilder query = new StringBuilder("/api/v1/audit/events?order=newest");
@@ -121,7 +122,7 @@ public class DashboardResource {
     @GET
     @Path("exceptions")
     @Blocking
-    @RolesAllowed({"exception-approver", "policy-admin", "audit-reader"})
+    @RolesAllowed({Roles.EXCEPTION_APPROVER, Roles.POLICY_ADMIN, Roles.AUDIT_READER})
     @Operation(summary = "Exception requests (exception-service)")
     public Response exceptions() {
         return forward("exception-service", config.exceptionsUrl(), "GET", "/api/v1/exceptions", null);
@@ -130,7 +131,7 @@ public class DashboardResource {
     @POST
     @Path("exceptions/{id}/{action}")
     @Blocking
-    @RolesAllowed("exception-approver")
+    @RolesAllowed(Roles.EXCEPTION_APPROVER)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Approve or deny a request as the signed-in approver (exception-service decides)")
     public Response decide(@PathParam("id") UUID id, @PathParam("action") @Pattern(regexp = "approve|deny", message = "must be approve or deny")
@@ -142,7 +143,7 @@ public class DashboardResource {
     @GET
     @Path("enrolments")
     @Blocking
-    @RolesAllowed({"policy-viewer", "policy-admin", "audit-reader"})
+    @RolesAllowed({Roles.POLICY_VIEWER, Roles.POLICY_ADMIN, Roles.AUDIT_READER})
     @Operation(summary = "Enrolled machines, revoked ones included (policy-service)")
     public Response enrolments() {
         return forward("policy-service", config.policyUrl(), "GET", "/api/v1/enrolments", null);
@@ -151,7 +152,7 @@ public class DashboardResource {
     @POST
     @Path("enrolments/{machineId}/revoke")
     @Blocking
-    @RolesAllowed("policy-admin")
+    @RolesAllowed(Roles.POLICY_ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Revoke a machine as the signed-in admin (policy-service decides)")
     public Response revoke(@PathParam("machineId") String machineId, @HeaderParam(ACTION_HEADER) String header, String body) {
@@ -163,7 +164,7 @@ public class DashboardResource {
     @GET
     @Path("policies")
     @Blocking
-    @RolesAllowed({"policy-viewer", "policy-admin", "audit-reader"})
+    @RolesAllowed({Roles.POLICY_VIEWER, Roles.POLICY_ADMIN, Roles.AUDIT_READER})
     @Operation(summary = "Policy versions (policy-service)")
     public Response versions() {
         return forward("policy-service", config.policyUrl(), "GET", "/api/v1/policies/versions", null);
@@ -172,7 +173,7 @@ public class DashboardResource {
     @GET
     @Path("publications")
     @Blocking
-    @RolesAllowed({"policy-viewer", "policy-admin", "audit-reader"})
+    @RolesAllowed({Roles.POLICY_VIEWER, Roles.POLICY_ADMIN, Roles.AUDIT_READER})
     @Operation(summary = "Publications, newest first (policy-service)")
     public Response publications() {
         return forward("policy-service", config.policyUrl(), "GET", "/api/v1/policies/publications", null);
@@ -181,7 +182,7 @@ public class DashboardResource {
     @GET
     @Path("policies/{revision}/diff")
     @Blocking
-    @RolesAllowed({"policy-viewer", "policy-admin", "audit-reader"})
+    @RolesAllowed({Roles.POLICY_VIEWER, Roles.POLICY_ADMIN, Roles.AUDIT_READER})
     @Operation(summary = "What changed from revision `against` to this one (policy-service)")
     public Response diff(@PathParam("revision") long revision, @QueryParam("against") @jakarta.validation.constraints.NotNull Long against) {
         return forward("policy-service", config.policyUrl(), "GET", "/api/v1/policies/versions/" + revision + "/diff?against=" + against, null);
@@ -190,7 +191,7 @@ public class DashboardResource {
     @POST
     @Path("publications")
     @Blocking
-    @RolesAllowed("policy-admin")
+    @RolesAllowed(Roles.POLICY_ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Publish a version to a scope, as the signed-in admin (policy-service decides)")
     public Response publish(@HeaderParam(ACTION_HEADER) String header, String body) {
@@ -201,7 +202,7 @@ public class DashboardResource {
     @POST
     @Path("publications/rollback")
     @Blocking
-    @RolesAllowed("policy-admin")
+    @RolesAllowed(Roles.POLICY_ADMIN)
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Roll a scope back to an earlier revision, as the signed-in admin (policy-service decides)")
     public Response rollback(@HeaderParam(ACTION_HEADER) String header, String body) {

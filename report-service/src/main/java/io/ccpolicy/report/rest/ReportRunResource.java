@@ -2,6 +2,7 @@ package io.ccpolicy.report.rest;
 
 import io.ccpolicy.report.rest.dto.ReportRunView;
 import io.ccpolicy.report.service.ReportRunService;
+import io.ccpolicy.service.rest.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -25,7 +26,7 @@ public class ReportRunResource {
     }
 
     @GET
-    @RolesAllowed("audit-reader")
+    @RolesAllowed(Roles.AUDIT_READER)
     @Operation(summary = "Compliance reports generated so far, newest first")
     public List<ReportRunView> latest(@QueryParam("limit") @DefaultValue("50") @Min(1) @Max(500) int limit) {
         return service.latest(limit);
