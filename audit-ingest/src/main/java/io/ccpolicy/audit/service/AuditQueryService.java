@@ -1,5 +1,6 @@
 package io.ccpolicy.audit.service;
 
+import io.ccpolicy.service.domain.DomainException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccpolicy.audit.entity.AuditEventEntity;
@@ -42,7 +43,7 @@ public class AuditQueryService {
                 afterTime = java.time.Instant.parse(decoded.substring(0, bar));
                 afterId = decoded.substring(bar + 1);
             } catch (RuntimeException e) {
-                throw new jakarta.ws.rs.BadRequestException("cursor is not one this API issued: " + cursor);
+                throw new DomainException.Invalid("cursor is not one this API issued: " + cursor);
             }
         }
         java.util.List<AuditEventEntity> rows = events.search(filter, afterTime, afterId, limit + 1, newestFirst);

@@ -1,5 +1,6 @@
 package io.ccpolicy.exceptions.service;
 
+import io.ccpolicy.service.domain.DomainException;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.regex.Matcher;
@@ -27,11 +28,11 @@ final class Durations {
             try {
                 duration = Duration.parse(text.trim().toUpperCase());
             } catch (DateTimeParseException e) {
-                throw new InvalidRequest(field + " must be a duration like 90m, 24h, 7d or PT4H, got '" + text + "'");
+                throw new DomainException.Invalid(field + " must be a duration like 90m, 24h, 7d or PT4H, got '" + text + "'");
             }
         }
         if (duration.isNegative() || duration.isZero()) {
-            throw new InvalidRequest(field + " must be longer than zero");
+            throw new DomainException.Invalid(field + " must be longer than zero");
         }
         return duration;
     }

@@ -1,5 +1,6 @@
 package io.ccpolicy.exceptions.service;
 
+import io.ccpolicy.service.domain.DomainException;
 import io.ccpolicy.exceptions.config.ExceptionServiceConfig;
 import io.ccpolicy.exceptions.entity.ExceptionEventEntity;
 import io.ccpolicy.exceptions.entity.ExceptionRequestEntity;
@@ -10,12 +11,9 @@ import io.ccpolicy.exceptions.rest.dto.ExceptionRequestInput;
 import io.ccpolicy.exceptions.rest.dto.ExceptionRequestView;
 import io.ccpolicy.service.audit.AdminAuditEvents;
 import io.quarkus.scheduler.Scheduled;
-import io.quarkus.security.ForbiddenException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
-import jakarta.ws.rs.ClientErrorException;
-import jakarta.ws.rs.NotFoundException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,12 +59,12 @@ public class ExceptionRequestService {
     public ExceptionRequestView request(ExceptionRequestInput input, String requester) {
         Duration duration = Durations.parse(input.duration(), "duration");
         if (duration.compareTo(config.maxDuration()) > 0) {
-            throw new InvalidRequest("duration " + input.duration() + " is longer than the organisation's maximum of "
+            throw new DomainException.Invalid("duration " + input.duration() + " is longer than the organisation's maximum of "
                     + Durations.readable(config.maxDuration()));
         }
         String scopeValue = input.scope().equals("user") ? requester : input.scopeValue();
         if (scopeValue == null || scopeValue.isBlank()) {
-            throw new InvalidRequest("scopeValue must name the " + input.scope());
+            throw new DomainException.Invalid("scopeValue must name the " + input.scope());
         }
         Instant now = clock.instant();
         ExceptionRequestEntity request = new ExceptionRequestEntity();
@@ -90,12 +88,12 @@ public class ExceptionRequestService {
     public ExceptionRequestView approve(UUID id, String approver, String expiresIn, String note) {
         ExceptionRequestEntity request = require(id);
         if (request.requester.equals(approver)) {
-            throw new ForbiddenException("Nobody approves their own exception request.");
+            throw new DomainException.Refused("Nobody approves their own exception request.");
         }
         expect(request, Set.of("pending"), "approve");
         Duration granted = expiresIn == null || expiresIn.isBlank() ? request.requestedDuration : Durations.parse(expiresIn, "expiresIn");
         if (granted.compareTo(config.maxDuration()) > 0) {
-            throw new InvalidRequest("expiresIn " + expiresIn + " is longer than the organisation's maximum of "
+            throw new DomainException.Invalid("expiresIn " + expiresIn + " is longer than the organisation's maximum of "
                     + Durations.readable(config.maxDuration()));
         }
         request.expiresAt = clock.instant().plus(granted);
@@ -180,20 +178,20 @@ public class ExceptionRequestService {
     private ExceptionRequestEntity require(UUID id) {
         ExceptionRequestEntity request = requests.findById(id);
         if (request == null) {
-            throw new NotFoundException("No exception request " + id + ".");
+            throw new DomainException.NotFound("No exception request " + id + ".");
         }
         return request;
     }
 
     private static void expect(ExceptionRequestEntity request, Set<String> states, String action) {
         if (!states.contains(request.state)) {
-            throw new ClientErrorException("Cannot " + action + " exception request " + request.id + ": it is " + request.state + ".", 409);
+            throw new DomainException.Conflict("Cannot " + action + " exception request " + request.id + ": it is " + request.state + ".");
         }
     }
 
     private static void requireReason(String reason, String action) {
         if (reason == null || reason.isBlank()) {
-            throw new InvalidRequest("a reason is required to " + action);
+            throw new DomainException.Invalid("a reason is required to " + action);
         }
     }
 

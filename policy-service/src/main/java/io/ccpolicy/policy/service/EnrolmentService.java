@@ -1,5 +1,6 @@
 package io.ccpolicy.policy.service;
 
+import io.ccpolicy.service.domain.DomainException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccpolicy.engine.audit.EnrolmentChange;
 import io.ccpolicy.engine.sign.Ed25519;
@@ -10,9 +11,6 @@ import io.ccpolicy.service.audit.AdminAuditEvents;
 import io.ccpolicy.service.messaging.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-import jakarta.ws.rs.BadRequestException;
-import jakarta.ws.rs.ClientErrorException;
-import jakarta.ws.rs.NotFoundException;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -62,15 +60,15 @@ public class EnrolmentService {
         try {
             key = Ed25519.publicKey(publicKeyPem);
         } catch (IllegalArgumentException e) {
-            throw new BadRequestException("publicKey is not an Ed25519 public key in PEM: " + e.getMessage());
+            throw new DomainException.Invalid("publicKey is not an Ed25519 public key in PEM: " + e.getMessage());
         }
         MachineEnrolmentEntity enrolment = enrolments.findByIdOptional(machineId).orElse(null);
         if (enrolment != null && enrolment.revokedAt != null) {
-            throw new ClientErrorException("Machine " + machineId + " was revoked by " + enrolment.revokedBy + " at " + enrolment.revokedAt
-                    + "; enrol it under a new machine id once an administrator agrees.", 409);
+            throw new DomainException.Conflict("Machine " + machineId + " was revoked by " + enrolment.revokedBy + " at " + enrolment.revokedAt
+                    + "; enrol it under a new machine id once an administrator agrees.");
         }
         if (enrolment != null && !enrolment.email.equalsIgnoreCase(email)) {
-            throw new ClientErrorException("Machine " + machineId + " is enrolled by another identity; it cannot be taken over.", 409);
+            throw new DomainException.Conflict("Machine " + machineId + " is enrolled by another identity; it cannot be taken over.");
         }
         boolean replaced = enrolment != null;
         if (enrolment == null) {
@@ -95,7 +93,7 @@ public class EnrolmentService {
     @Transactional
     public EnrolmentView revoke(String machineId, String reason, String actor) {
         MachineEnrolmentEntity enrolment = enrolments.findByIdOptional(machineId)
-                .orElseThrow(() -> new NotFoundException("No machine " + machineId + " is enrolled."));
+                .orElseThrow(() -> new DomainException.NotFound("No machine " + machineId + " is enrolled."));
         if (enrolment.revokedAt == null) {
             enrolment.revokedAt = clock.instant();
             enrolment.revokedBy = actor;

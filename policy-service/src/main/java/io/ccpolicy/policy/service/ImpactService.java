@@ -1,5 +1,6 @@
 package io.ccpolicy.policy.service;
 
+import io.ccpolicy.service.domain.DomainException;
 import io.ccpolicy.engine.audit.ImpactAnalysis;
 import io.ccpolicy.engine.bundle.ExceptionStateChange;
 import io.ccpolicy.engine.model.Identity;
@@ -17,7 +18,6 @@ import io.ccpolicy.policy.rest.dto.ImpactReport;
 import io.ccpolicy.service.rest.CallerClient;
 import io.ccpolicy.service.rest.Roles;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.ServiceUnavailableException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -66,7 +66,7 @@ public class ImpactService {
         do {
             Map<?, ?> page = page(from, to, team, cursor, bearerToken);
             if (!(page.get("events") instanceof List<?> events)) {
-                throw new ServiceUnavailableException("audit-ingest answered without events");
+                throw new DomainException.Unavailable("audit-ingest answered without events");
             }
             for (Object item : events) {
                 if (item instanceof Map<?, ?> row && row.get("event") instanceof Map<?, ?> event) {

@@ -1,5 +1,6 @@
 package io.ccpolicy.policy.service;
 
+import io.ccpolicy.service.domain.DomainException;
 import io.ccpolicy.engine.diff.PolicyDiff;
 import io.ccpolicy.engine.model.PolicyDocument;
 import io.ccpolicy.engine.parse.PolicyParser;
@@ -12,7 +13,6 @@ import io.ccpolicy.policy.rest.dto.PolicyVersionSummary;
 import io.ccpolicy.service.audit.AdminAuditEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-import jakarta.ws.rs.NotFoundException;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,7 +74,7 @@ public class PolicyVersionService {
     PolicyVersionEntity require(long revision) {
         PolicyVersionEntity version = versions.findById(revision);
         if (version == null) {
-            throw new NotFoundException("No policy version with revision " + revision + ".");
+            throw new DomainException.NotFound("No policy version with revision " + revision + ".");
         }
         return version;
     }

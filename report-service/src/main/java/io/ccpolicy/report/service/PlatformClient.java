@@ -1,9 +1,9 @@
 package io.ccpolicy.report.service;
 
+import io.ccpolicy.service.domain.DomainException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.ccpolicy.service.rest.CallerClient;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.ServiceUnavailableException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -49,10 +49,10 @@ public class PlatformClient {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Forwarded(response.statusCode(), response.headers().firstValue("Content-Type").orElse("application/json"), response.body());
         } catch (IOException e) {
-            throw new ServiceUnavailableException(service + " at " + base + " is not reachable (" + e.getMessage() + ")");
+            throw new DomainException.Unavailable(service + " at " + base + " is not reachable (" + e.getMessage() + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ServiceUnavailableException("interrupted while calling " + service);
+            throw new DomainException.Unavailable("interrupted while calling " + service);
         }
     }
 

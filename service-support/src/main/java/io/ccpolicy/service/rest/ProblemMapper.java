@@ -1,5 +1,6 @@
 package io.ccpolicy.service.rest;
 
+import io.ccpolicy.service.domain.DomainException;
 import io.quarkus.oidc.OIDCException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -51,6 +52,14 @@ public class ProblemMapper {
                 uri, errors);
     }
 
+    /** A service's own refusal: the status and stable type its kind stands for, its message as the detail. */
+    @ServerExceptionMapper
+    public Response domain(DomainException e, UriInfo uri) {
+        int status = e instanceof DomainException.NotFound ? 404 : e instanceof DomainException.Conflict ? 409
+                : e instanceof DomainException.Invalid ? 400 : e instanceof DomainException.Refused ? 403 : 503;
+        return statusProblem(status, e.getMessage(), uri);
+    }
+
     @ServerExceptionMapper
     public Response http(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
@@ -58,10 +67,15 @@ public class ProblemMapper {
             // JAX-RS answers 404 when a path or query parameter cannot be converted; it is the caller's bad input.
             return badParameter(e.getCause(), uri);
         }
+        return statusProblem(status, e.getMessage(), uri);
+    }
+
+    /** A problem whose type and title are the status's reason phrase: {@code not-found}, {@code conflict}, ... */
+    private static Response statusProblem(int status, String detail, UriInfo uri) {
         Response.Status known = Response.Status.fromStatusCode(status);
         String title = known == null ? "HTTP " + status : known.getReasonPhrase();
         String slug = known == null ? "http-" + status : title.toLowerCase().replace(' ', '-');
-        return problem(status, slug, title, e.getMessage(), uri, List.of());
+        return problem(status, slug, title, detail, uri, List.of());
     }
 
     /** The identity provider cannot be reached to verify a token: the caller may retry; it is not our failure to hide. */
