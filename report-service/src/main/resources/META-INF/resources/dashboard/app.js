@@ -69,6 +69,9 @@ async function overview() {
   const trend = $('trend');
   trend.replaceChildren();
   const peak = Math.max(1, ...o.trend.map((p) => p.events));
+  $('trendPeak').textContent = peak.toLocaleString();
+  $('trendFirst').textContent = o.trend.length ? when(o.trend[0].hour) : '';
+  $('trendLast').textContent = o.trend.length ? when(o.trend[o.trend.length - 1].hour) : '';
   trend.setAttribute('aria-label', o.trend.map((p) => when(p.hour) + ': ' + p.events + ' calls, ' + p.violations + ' violations').join('; '));
   for (const p of o.trend) {
     const column = document.createElement('span');
@@ -83,7 +86,13 @@ async function overview() {
   recent.replaceChildren();
   for (const v of o.recent) {
     const row = document.createElement('tr');
-    cell(row, when(v.at)); cell(row, v.user); cell(row, v.tool); cell(row, v.verdict); cell(row, v.policies.join(', ')); cell(row, v.message);
+    cell(row, when(v.at));
+    cell(row, '').append(searchLink('user', v.user));
+    cell(row, '').append(searchLink('machine', v.machine));
+    cell(row, v.tool); cell(row, verdicts[v.verdict] || v.verdict);
+    const policies = cell(row, '');
+    v.policies.forEach((p, i) => policies.append(...(i ? [text(', ')] : []), searchLink('policy', p)));
+    cell(row, v.message);
     recent.append(row);
   }
   const anomalies = $('anomalies');
@@ -253,6 +262,21 @@ async function publish(revision) {
   await policies();
 }
 
+/** A link that runs the audit search filtered on one field (the other filters cleared). */
+function searchLink(field, value) {
+  const link = Object.assign(document.createElement('a'), { href: '#audit-title', textContent: value || '(none)' });
+  link.dataset.filter = field;
+  link.setAttribute('aria-label', 'Audit events of ' + field + ' ' + value);
+  link.onclick = (event) => {
+    event.preventDefault();
+    const form = $('search');
+    form.reset();
+    form.elements[field].value = value;
+    guard(search(form), 'Search').then(() => $('audit-title').scrollIntoView());
+  };
+  return link;
+}
+
 async function search(form) {
   const params = new URLSearchParams();
   for (const [key, value] of new FormData(form)) { if (value) { params.set(key, value); } }
@@ -262,7 +286,8 @@ async function search(form) {
   results.replaceChildren();
   for (const row of page.events) {
     const e = row.event; const tr = document.createElement('tr');
-    cell(tr, when(row.occurredAt)); cell(tr, e.user && e.user.email); cell(tr, e.eventType); cell(tr, e.action && e.action.tool);
+    cell(tr, when(row.occurredAt)); cell(tr, e.user && e.user.email); cell(tr, e.machine && e.machine.id); cell(tr, e.eventType);
+    cell(tr, e.action && e.action.tool);
     cell(tr, e.decision && e.decision.verdict); cell(tr, ((e.policyCheck && e.policyCheck.policies) || []).join(', '));
     results.append(tr);
   }

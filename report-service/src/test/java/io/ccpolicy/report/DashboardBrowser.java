@@ -151,7 +151,20 @@ final class DashboardBrowser {
                 assertThat(track).as("a track wide enough to compare bars on").isGreaterThan(150);
                 assertThat((double) bar).as("a bar of " + percent + "%").isCloseTo(Math.max(2, percent / 100 * track), org.assertj.core.data.Offset.offset(2.0));
             }
+            assertThat(Long.parseLong(text(browser, "trendPeak").replace(",", ""))).as("the trend's scale").isPositive();
+            assertThat(text(browser, "trendFirst")).as("the trend's first hour").isNotEmpty();
             shot(browser, screenshots, "06-dashboard");
+            // A violation's user opens the audit search filtered on them.
+            WebElement bob = await("bob's violation is listed").atMost(DEADLINE).until(() -> browser.findElements(By.cssSelector(
+                    "#recent a[data-filter='user']")).stream().filter(a -> a.getText().equals("bob@acme.com")).findFirst().orElse(null),
+                    found -> found != null);
+            bob.click();
+            await("the search shows bob's events only").atMost(DEADLINE).until(() -> {
+                List<WebElement> rows = browser.findElements(By.cssSelector("#results tr"));
+                return !rows.isEmpty() && rows.stream().allMatch(r -> r.findElements(By.tagName("td")).get(1).getText().equals("bob@acme.com"));
+            });
+            assertThat(browser.findElement(By.cssSelector("#search input[name=user]")).getAttribute("value")).isEqualTo("bob@acme.com");
+            shot(browser, screenshots, "06-search-from-violation");
             for (var size : List.of(new org.openqa.selenium.Dimension(1920, 1080), new org.openqa.selenium.Dimension(1366, 768))) {
                 browser.manage().window().setSize(size);
                 shot(browser, screenshots, "06-dashboard-" + size.getWidth() + "x" + size.getHeight());

@@ -112,7 +112,7 @@ public class DashboardResource {
     public Response audit(@jakarta.ws.rs.core.Context UriInfo uri) {
         StringBuilder query = new StringBuilder("/api/v1/audit/events?order=newest");
         uri.getQueryParameters().forEach((key, values) -> {
-            if (List.of("from", "to", "user", "team", "policy", "decision", "tool", "type", "cursor", "limit").contains(key)) {
+            if (List.of("from", "to", "user", "team", "machine", "policy", "decision", "tool", "type", "cursor", "limit").contains(key)) {
                 values.forEach(v -> query.append('&').append(key).append('=').append(PlatformClient.encoded(v)));
             }
         });

@@ -88,6 +88,10 @@ class DashboardTest {
         assertThat(overview.getList("byPolicy.policy")).contains("no-rm");
         assertThat(overview.getList("trend")).hasSizeGreaterThanOrEqualTo(24);
         assertThat(overview.getList("recent.user")).contains("eve@acme.com", "sam@acme.com");
+        assertThat(overview.getList("recent.machine")).as("each violation names its machine, for the search by machine").contains("m-eve", "m-sam");
+        List<String> machines = given().auth().oauth2(auditor).queryParam("machine", "m-sam").get("/api/v1/dashboard/audit").then()
+                .statusCode(200).extract().jsonPath().getList("events.event.machine.id");
+        assertThat(machines).as("the dashboard's search passes the machine filter on (it was dropped)").isNotEmpty().containsOnly("m-sam");
         assertThat(overview.getString("recent[0].at")).isGreaterThanOrEqualTo(overview.getString("recent[1].at"));
         assertThat(overview.getList("anomalies.user")).as("six denials against an empty baseline").contains("eve@acme.com")
                 .doesNotContain("sam@acme.com");

@@ -25,7 +25,8 @@ public record Overview(Instant from, Instant to, long activeUsers, long sessions
     public record Point(Instant hour, long events, long violations, long denied) {
     }
 
-    public record Violation(String eventId, Instant at, String user, String tool, String verdict, List<String> policies, String message) {
+    public record Violation(String eventId, Instant at, String user, String machine, String tool, String verdict, List<String> policies,
+            String message) {
 
         /**
          * The audit event's violations: policies that matched and were not exempted (enforced, warned, or shadowed with a
@@ -37,7 +38,7 @@ public record Overview(Instant from, Instant to, long activeUsers, long sessions
                 return Optional.empty();
             }
             String message = standing.stream().map(AuditEvent.Violation::message).filter(m -> m != null && !m.isEmpty()).findFirst().orElse("");
-            return Optional.of(new Violation(event.eventId(), event.timestamp(), event.email(), event.action().tool() == null ? ""
+            return Optional.of(new Violation(event.eventId(), event.timestamp(), event.email(), event.machine().id(), event.action().tool() == null ? ""
                     : event.action().tool(), event.verdict(), standing.stream().map(AuditEvent.Violation::policy).toList(), message));
         }
     }
