@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
@@ -14,7 +15,7 @@ public final class Args {
 
     private final Map<String, String> options = new HashMap<>();
     private final List<String> positionals = new ArrayList<>();
-    private final java.util.Set<String> flagsGiven = new java.util.HashSet<>();
+    private final Set<String> flagsGiven = new java.util.HashSet<>();
 
     private Args() {
     }

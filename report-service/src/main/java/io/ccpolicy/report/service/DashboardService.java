@@ -60,22 +60,17 @@ public class DashboardService {
 
     /** Every policy's violations by verdict (denied, asked, warned: the headline's three), largest first, with shares. */
     private static List<Overview.Count> breakdown(JsonNode summary) {
-        Map<String, String> verdicts = Map.of("deniedByPolicy", "deny", "askedByPolicy", "ask", "warnedByPolicy", "warn");
-        long total = 0;
-        for (String list : verdicts.keySet()) {
-            for (JsonNode c : summary.path(list)) {
-                total += c.path("count").asLong();
-            }
+        List<Overview.Count> counted = new ArrayList<>();
+        for (Map.Entry<String, String> list : List.of(Map.entry("deniedByPolicy", "deny"), Map.entry("askedByPolicy", "ask"),
+                Map.entry("warnedByPolicy", "warn"))) {
+            summary.path(list.getKey()).forEach(c -> counted.add(new Overview.Count(c.path("key").asText(), list.getValue(), c.path("count").asLong(), 0)));
         }
-        List<Overview.Count> rows = new ArrayList<>();
-        for (Map.Entry<String, String> list : verdicts.entrySet()) {
-            for (JsonNode c : summary.path(list.getKey())) {
-                long count = c.path("count").asLong();
-                rows.add(new Overview.Count(c.path("key").asText(), list.getValue(), count, Math.round(1000.0 * count / total) / 10.0));
-            }
-        }
-        rows.sort(Comparator.comparingLong(Overview.Count::count).reversed().thenComparing(Overview.Count::policy));
-        return rows;
+        long total = counted.stream().mapToLong(Overview.Count::count).sum();
+        // one pass to count, one to share; ties in the same order on every instance (policy, then verdict)
+        return counted.stream().map(c -> new Overview.Count(c.policy(), c.verdict(), c.count(), Math.round(1000.0 * c.count() / total) / 10.0))
+                .sorted(Comparator.comparingLong(Overview.Count::count).reversed().thenComparing(Overview.Count::policy)
+                        .thenComparing(Overview.Count::verdict))
+                .toList();
     }
 
     /** The ingest findings of the window and the archive sweep's findings for its hours, newest first. */
