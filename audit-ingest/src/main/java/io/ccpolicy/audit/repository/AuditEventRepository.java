@@ -1,7 +1,7 @@
 package io.ccpolicy.audit.repository;
 
 import io.ccpolicy.audit.entity.AuditEventEntity;
-import io.ccpolicy.audit.service.AuditFilter;
+import io.ccpolicy.audit.domain.AuditFilter;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.Query;

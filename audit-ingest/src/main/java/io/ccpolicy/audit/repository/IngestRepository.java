@@ -1,6 +1,6 @@
 package io.ccpolicy.audit.repository;
 
-import io.ccpolicy.audit.service.IncomingEvent;
+import io.ccpolicy.audit.domain.IncomingEvent;
 import io.ccpolicy.engine.audit.AuditChain;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;

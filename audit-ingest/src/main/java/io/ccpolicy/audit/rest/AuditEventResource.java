@@ -8,7 +8,7 @@ import io.ccpolicy.audit.service.ComplianceSummaryService;
 import io.ccpolicy.service.rest.QueryParams;
 import io.ccpolicy.service.rest.Roles;
 import jakarta.annotation.security.RolesAllowed;
-import io.ccpolicy.audit.service.AuditFilter;
+import io.ccpolicy.audit.domain.AuditFilter;
 import jakarta.transaction.Transactional;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

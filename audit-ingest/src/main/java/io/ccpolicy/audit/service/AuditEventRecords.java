@@ -1,5 +1,6 @@
 package io.ccpolicy.audit.service;
 
+import io.ccpolicy.audit.domain.IncomingEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;

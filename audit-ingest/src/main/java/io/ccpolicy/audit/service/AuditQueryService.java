@@ -1,5 +1,6 @@
 package io.ccpolicy.audit.service;
 
+import io.ccpolicy.audit.domain.AuditFilter;
 import io.ccpolicy.service.domain.DomainException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

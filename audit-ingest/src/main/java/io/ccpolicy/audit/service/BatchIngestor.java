@@ -1,5 +1,6 @@
 package io.ccpolicy.audit.service;
 
+import io.ccpolicy.audit.domain.IncomingEvent;
 import io.ccpolicy.audit.messaging.DeadLetters;
 import io.ccpolicy.audit.repository.ArchiveRepository;
 import io.ccpolicy.audit.repository.IngestRepository;

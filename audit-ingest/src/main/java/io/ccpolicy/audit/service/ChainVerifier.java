@@ -1,5 +1,6 @@
 package io.ccpolicy.audit.service;
 
+import io.ccpolicy.audit.domain.IncomingEvent;
 import io.ccpolicy.audit.repository.IngestRepository;
 import io.ccpolicy.engine.audit.AuditChain;
 import jakarta.enterprise.context.ApplicationScoped;

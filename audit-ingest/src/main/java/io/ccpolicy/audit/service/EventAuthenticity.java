@@ -1,5 +1,6 @@
 package io.ccpolicy.audit.service;
 
+import io.ccpolicy.audit.domain.IncomingEvent;
 import io.ccpolicy.audit.config.AuditIngestConfig;
 import io.ccpolicy.audit.repository.EnrolmentRepository;
 import io.ccpolicy.engine.audit.EnrolmentChange;

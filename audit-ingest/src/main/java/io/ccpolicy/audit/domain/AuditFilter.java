@@ -1,4 +1,4 @@
-package io.ccpolicy.audit.service;
+package io.ccpolicy.audit.domain;
 
 import java.time.Instant;
 
