@@ -15,17 +15,16 @@ import io.ccpolicy.policy.config.PolicyServiceConfig;
 import io.ccpolicy.policy.entity.PolicyVersionEntity;
 import io.ccpolicy.policy.repository.PublicationRepository;
 import io.ccpolicy.policy.rest.dto.ImpactReport;
-import io.ccpolicy.service.rest.CallerClient;
+import io.ccpolicy.policy.client.AuditEventsApi;
+import io.ccpolicy.service.client.Upstream;
 import io.ccpolicy.service.rest.Roles;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
  * Impact analysis before publishing: recorded tool calls in a time range (optionally one team's), read page by page from
@@ -41,16 +40,16 @@ public class ImpactService {
     private final PolicyVersionService versions;
     private final PublicationRepository publications;
     private final PolicyServiceConfig.Impact config;
-    private final CallerClient caller;
+    private final AuditEventsApi auditEvents;
     private final ExceptionStateRepository exceptionStates;
 
-    public ImpactService(PolicyVersionService versions, PublicationRepository publications, PolicyServiceConfig config, CallerClient caller,
-            ExceptionStateRepository exceptionStates) {
+    public ImpactService(PolicyVersionService versions, PublicationRepository publications, PolicyServiceConfig config,
+            @RestClient AuditEventsApi auditEvents, ExceptionStateRepository exceptionStates) {
         this.versions = versions;
         this.exceptionStates = exceptionStates;
         this.publications = publications;
         this.config = config.impact();
-        this.caller = caller;
+        this.auditEvents = auditEvents;
     }
 
     /** {@code against} null: the version the organization has in force (none: every call was allowed). */
@@ -64,17 +63,19 @@ public class ImpactService {
         long read = 0;
         boolean truncated = false;
         do {
-            Map<?, ?> page = page(from, to, team, cursor, bearerToken);
-            if (!(page.get("events") instanceof List<?> events)) {
+            String after = cursor;
+            AuditEventsApi.Page page = Upstream.call("audit-ingest", "impact analysis reads recorded events from it", Roles.AUDIT_READER,
+                    () -> auditEvents.page(from, to, team == null || team.isBlank() ? null : team, after, PAGE, Upstream.bearer(bearerToken)));
+            if (page.events() == null) {
                 throw new DomainException.Unavailable("audit-ingest answered without events");
             }
-            for (Object item : events) {
-                if (item instanceof Map<?, ?> row && row.get("event") instanceof Map<?, ?> event) {
-                    analysis.add(event);
+            for (AuditEventsApi.Row row : page.events()) {
+                if (row.event() != null) {
+                    analysis.add(row.event());
                 }
             }
-            read += events.size();
-            cursor = page.get("nextCursor") instanceof String next && !next.isBlank() ? next : null;
+            read += page.events().size();
+            cursor = page.nextCursor() != null && !page.nextCursor().isBlank() ? page.nextCursor() : null;
             if (cursor != null && read >= config.maxEvents()) {
                 truncated = true;
                 cursor = null;
@@ -115,17 +116,6 @@ public class ImpactService {
         };
     }
 
-    private Map<?, ?> page(Instant from, Instant to, String team, String cursor, String bearerToken) {
-        StringBuilder query = new StringBuilder("/api/v1/audit/events?limit=" + PAGE + "&from=" + from + "&to=" + to);
-        if (team != null && !team.isBlank()) {
-            query.append("&team=").append(URLEncoder.encode(team, StandardCharsets.UTF_8));
-        }
-        if (cursor != null) {
-            query.append("&cursor=").append(URLEncoder.encode(cursor, StandardCharsets.UTF_8));
-        }
-        return caller.get("audit-ingest", config.auditUrl().resolve(query.toString()), bearerToken, Map.class, Duration.ofSeconds(60),
-                "impact analysis reads recorded events from it", Roles.AUDIT_READER);
-    }
 
     private static PolicyDocument parse(PolicyVersionEntity version) {
         try {

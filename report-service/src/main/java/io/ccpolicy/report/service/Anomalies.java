@@ -1,11 +1,12 @@
 package io.ccpolicy.report.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.ccpolicy.report.client.Activity;
 import io.ccpolicy.report.rest.dto.Anomaly;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 /**
  * Users whose activity in a window departs strongly from their own trailing baseline: for each measure, the window's
@@ -16,33 +17,39 @@ import java.util.Map;
 public final class Anomalies {
 
     static final long MINIMUM = 5;
-    private static final Map<String, String> MEASURES = Map.of("violations", "policy violations", "denied", "denied calls",
-            "fileModifications", "file modifications", "mcpCalls", "MCP calls");
+    private record Measure(String description, ToLongFunction<Activity.Counts> count) {
+    }
+
+    private static final Map<String, Measure> MEASURES = Map.of("violations", new Measure("policy violations", Activity.Counts::violations),
+            "denied", new Measure("denied calls", Activity.Counts::denied),
+            "fileModifications", new Measure("file modifications", Activity.Counts::fileModifications),
+            "mcpCalls", new Measure("MCP calls", Activity.Counts::mcpCalls));
 
     private Anomalies() {
     }
 
-    public static List<Anomaly> of(JsonNode activity) {
+    public static List<Anomaly> of(Activity activity) {
         List<Anomaly> anomalies = new ArrayList<>();
-        for (JsonNode user : activity.path("users")) {
-            for (Map.Entry<String, String> measure : MEASURES.entrySet()) {
-                long now = user.path("window").path(measure.getKey()).asLong();
-                JsonNode baseline = user.path("baseline");
+        for (Activity.UserActivity user : activity.users()) {
+            for (Map.Entry<String, Measure> measure : MEASURES.entrySet()) {
+                ToLongFunction<Activity.Counts> count = measure.getValue().count();
+                long now = count.applyAsLong(user.window());
+                List<Activity.Counts> baseline = user.baseline();
                 double mean = 0;
-                for (JsonNode b : baseline) {
-                    mean += b.path(measure.getKey()).asLong();
+                for (Activity.Counts b : baseline) {
+                    mean += count.applyAsLong(b);
                 }
                 mean /= Math.max(1, baseline.size());
                 double variance = 0;
-                for (JsonNode b : baseline) {
-                    variance += Math.pow(b.path(measure.getKey()).asLong() - mean, 2);
+                for (Activity.Counts b : baseline) {
+                    variance += Math.pow(count.applyAsLong(b) - mean, 2);
                 }
                 double sd = Math.sqrt(variance / Math.max(1, baseline.size()));
                 double threshold = mean + 3 * Math.max(sd, 1);
                 if (now >= MINIMUM && now > threshold) {
-                    anomalies.add(new Anomaly(user.path("user").asText(), measure.getKey(), now, round(mean), round(sd),
+                    anomalies.add(new Anomaly(user.user(), measure.getKey(), now, round(mean), round(sd),
                             String.format("%s: %d in this window, usually %.1f (standard deviation %.1f) over the previous %d windows",
-                                    measure.getValue(), now, mean, sd, baseline.size())));
+                                    measure.getValue().description(), now, mean, sd, baseline.size())));
                 }
             }
         }

@@ -1,22 +1,30 @@
 package io.ccpolicy.report.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.ccpolicy.report.config.ReportServiceConfig;
+import io.ccpolicy.report.client.ArchiveVerification;
+import io.ccpolicy.report.client.AuditIngestApi;
+import io.ccpolicy.report.client.AuditSummary;
+import io.ccpolicy.report.client.ExceptionRequest;
+import io.ccpolicy.report.client.ExceptionServiceApi;
+import io.ccpolicy.report.client.PolicyServiceApi;
+import io.ccpolicy.report.client.PolicyVersion;
+import io.ccpolicy.report.client.Publication;
 import io.ccpolicy.report.entity.ReportRunEntity;
 import io.ccpolicy.report.repository.ReportRunRepository;
 import io.ccpolicy.report.rest.dto.ComplianceReport;
+import io.ccpolicy.service.client.Upstream;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
  * Gathers a period's evidence from audit-ingest, policy-service and exception-service (as the caller), builds the report
@@ -25,14 +33,17 @@ import java.util.UUID;
 @ApplicationScoped
 public class ComplianceReportService {
 
-    private final PlatformClient platform;
-    private final ReportServiceConfig config;
+    private final AuditIngestApi audit;
+    private final PolicyServiceApi policies;
+    private final ExceptionServiceApi exceptions;
     private final ReportRunRepository runs;
     private final Clock clock;
 
-    public ComplianceReportService(PlatformClient platform, ReportServiceConfig config, ReportRunRepository runs, Clock clock) {
-        this.platform = platform;
-        this.config = config;
+    public ComplianceReportService(@RestClient AuditIngestApi audit, @RestClient PolicyServiceApi policies,
+            @RestClient ExceptionServiceApi exceptions, ReportRunRepository runs, Clock clock) {
+        this.audit = audit;
+        this.policies = policies;
+        this.exceptions = exceptions;
         this.runs = runs;
         this.clock = clock;
     }
@@ -56,44 +67,34 @@ public class ComplianceReportService {
     }
 
     private Evidence evidence(Instant from, Instant to, String token) {
-        String period = "from=" + PlatformClient.encoded(from) + "&to=" + PlatformClient.encoded(to);
-        JsonNode summary = platform.get("audit-ingest", config.auditUrl(), "/api/v1/audit/events/summary?" + period, token);
+        String bearer = Upstream.bearer(token);
+        AuditSummary summary = read("audit-ingest", () -> audit.summary(from, to, bearer));
         // The recorded verification of the archive hours that start in the period (those not sealed yet are not counted).
-        JsonNode archive = platform.get("audit-ingest", config.auditUrl(), "/api/v1/audit/archive/verification?from="
-                + PlatformClient.encoded(from.truncatedTo(ChronoUnit.HOURS)) + "&to=" + PlatformClient.encoded(to.minusNanos(1)), token);
-        List<JsonNode> versions = list(platform.get("policy-service", config.policyUrl(), "/api/v1/policies/versions", token));
-        List<JsonNode> publications = list(platform.get("policy-service", config.policyUrl(), "/api/v1/policies/publications", token));
-        String organizationDocument = null;
-        for (JsonNode p : publications) {
-            // Newest first: the first organization publication is the one in force.
-            if ("organization".equals(p.path("scope").path("type").asText())) {
-                organizationDocument = platform.get("policy-service", config.policyUrl(), "/api/v1/policies/versions/"
-                        + p.path("revision").asLong(), token).path("document").asText();
-                break;
-            }
-        }
-        List<JsonNode> exceptions = list(platform.get("exception-service", config.exceptionsUrl(), "/api/v1/exceptions", token));
+        ArchiveVerification archive = read("audit-ingest", () -> audit.archiveVerification(from.truncatedTo(ChronoUnit.HOURS),
+                to.minusNanos(1), bearer));
+        List<PolicyVersion> versions = read("policy-service", () -> policies.versions(bearer));
+        List<Publication> publications = read("policy-service", () -> policies.publications(bearer));
+        // Newest first: the first organization publication is the one in force.
+        String organizationDocument = publications.stream().filter(p -> "organization".equals(p.scope().type())).findFirst()
+                .map(p -> read("policy-service", () -> policies.version(p.revision(), bearer)).document()).orElse(null);
+        List<ExceptionRequest> requests = read("exception-service", () -> exceptions.requests(bearer));
         // Histories only of the requests the report can speak of: approved in the period (so requested before its end and
         // not expired before its start), or used in it (for revocations); not of every request ever made.
         Set<String> used = new HashSet<>();
-        summary.path("exceptionsUsed").forEach(u -> used.add(u.path("exceptionId").asText()));
-        Map<String, List<JsonNode>> histories = new HashMap<>();
-        for (JsonNode x : exceptions) {
-            String id = x.path("id").asText();
-            boolean decided = !"pending".equals(x.path("state").asText()) && !"denied".equals(x.path("state").asText());
-            boolean couldBeGrantedInPeriod = Instant.parse(x.path("createdAt").asText()).isBefore(to)
-                    && (!x.path("expiresAt").isTextual() || !Instant.parse(x.path("expiresAt").asText()).isBefore(from));
-            if (decided && (couldBeGrantedInPeriod || used.contains(id))) {
-                histories.put(id, list(platform.get("exception-service", config.exceptionsUrl(), "/api/v1/exceptions/" + id + "/history", token)));
+        summary.exceptionsUsed().forEach(u -> used.add(u.exceptionId()));
+        Map<String, List<ExceptionRequest.Transition>> histories = new HashMap<>();
+        for (ExceptionRequest x : requests) {
+            boolean decided = !"pending".equals(x.state()) && !"denied".equals(x.state());
+            boolean couldBeGrantedInPeriod = x.createdAt().isBefore(to) && (x.expiresAt() == null || !x.expiresAt().isBefore(from));
+            if (decided && (couldBeGrantedInPeriod || used.contains(x.id()))) {
+                histories.put(x.id(), read("exception-service", () -> exceptions.history(x.id(), bearer)));
             }
         }
-        return new Evidence(from, to, summary, archive, versions, publications, organizationDocument, exceptions, histories);
+        return new Evidence(from, to, summary, archive, versions, publications, organizationDocument, requests, histories);
     }
 
-    private static List<JsonNode> list(JsonNode array) {
-        List<JsonNode> list = new ArrayList<>();
-        array.forEach(list::add);
-        return list;
+    private static <T> T read(String service, Supplier<T> call) {
+        return Upstream.call(service, "the report needs its evidence from it", null, call);
     }
 
 }

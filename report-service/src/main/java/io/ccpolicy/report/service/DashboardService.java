@@ -1,10 +1,13 @@
 package io.ccpolicy.report.service;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccpolicy.engine.audit.AuditEvent;
-import io.ccpolicy.report.config.ReportServiceConfig;
+import io.ccpolicy.report.client.Activity;
+import io.ccpolicy.report.client.ArchiveVerification;
+import io.ccpolicy.report.client.AuditIngestApi;
+import io.ccpolicy.report.client.AuditSummary;
+import io.ccpolicy.report.client.EventPage;
 import io.ccpolicy.report.rest.dto.Overview;
+import io.ccpolicy.service.client.Upstream;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /** The dashboard's overview of a window, from audit-ingest, read as the signed-in user. */
 @ApplicationScoped
@@ -20,50 +25,45 @@ public class DashboardService {
 
     private static final int RECENT = 20;
 
-    private final PlatformClient platform;
-    private final ReportServiceConfig config;
+    private final AuditIngestApi audit;
     private final Clock clock;
-    private final ObjectMapper json;
 
-    public DashboardService(PlatformClient platform, ReportServiceConfig config, Clock clock, ObjectMapper json) {
-        this.json = json;
-        this.platform = platform;
-        this.config = config;
+    public DashboardService(@RestClient AuditIngestApi audit, Clock clock) {
+        this.audit = audit;
         this.clock = clock;
     }
 
     public Overview overview(Duration window, String token) {
         Instant to = clock.instant();
         Instant from = to.minus(window);
-        String period = "from=" + PlatformClient.encoded(from) + "&to=" + PlatformClient.encoded(to);
-        JsonNode summary = platform.get("audit-ingest", config.auditUrl(), "/api/v1/audit/events/summary?" + period, token);
-        JsonNode activity = platform.get("audit-ingest", config.auditUrl(), "/api/v1/audit/events/activity?" + period + "&baselineWindows=7", token);
-        List<JsonNode> recent = new ArrayList<>();
+        String bearer = Upstream.bearer(token);
+        AuditSummary summary = read(() -> audit.summary(from, to, bearer));
+        Activity activity = read(() -> audit.activity(from, to, 7, bearer));
+        List<EventPage.Row> recent = new ArrayList<>();
         for (String decision : List.of("deny", "ask", "warn")) {
-            platform.get("audit-ingest", config.auditUrl(), "/api/v1/audit/events?" + period + "&decision=" + decision + "&order=newest&limit="
-                    + RECENT, token).path("events").forEach(recent::add);
+            recent.addAll(read(() -> audit.newestEvents(from, to, decision, RECENT, "newest", bearer)).events());
         }
-        recent.sort(Comparator.comparing((JsonNode e) -> e.path("occurredAt").asText()).reversed());
-        JsonNode t = summary.path("totals");
-        List<Overview.Count> byPolicy = breakdown(summary);
-        List<Overview.Point> trend = new ArrayList<>();
-        activity.path("trend").forEach(p -> trend.add(new Overview.Point(Instant.parse(p.path("hour").asText()), p.path("events").asLong(),
-                p.path("violations").asLong(), p.path("denied").asLong())));
-        List<Overview.Violation> violations = recent.stream()
-                .flatMap(row -> Overview.Violation.of(AuditEvent.fromMap(json.convertValue(row.path("event"), Map.class))).stream())
+        recent.sort(Comparator.comparing(EventPage.Row::occurredAt).reversed());
+        AuditSummary.Totals t = summary.totals();
+        List<Overview.Point> trend = activity.trend().stream()
+                .map(p -> new Overview.Point(p.hour(), p.events(), p.violations(), p.denied())).toList();
+        List<Overview.Violation> violations = recent.stream().flatMap(row -> Overview.Violation.of(AuditEvent.fromMap(row.event())).stream())
                 .limit(RECENT).toList();
-        return new Overview(from, to, t.path("users").asLong(), t.path("sessions").asLong(), t.path("denied").asLong() + t.path("asked").asLong()
-                + t.path("warned").asLong(), t.path("denied").asLong(), summary.path("exceptionsUsed").size(), t.path("toolCalls").asLong(),
-                byPolicy, trend, violations, Anomalies.of(activity), integrity(summary, platform.get("audit-ingest", config.auditUrl(),
-                        "/api/v1/audit/archive/verification?" + period, token)));
+        return new Overview(from, to, t.users(), t.sessions(), t.denied() + t.asked() + t.warned(), t.denied(), summary.exceptionsUsed().size(),
+                t.toolCalls(), breakdown(summary), trend, violations, Anomalies.of(activity),
+                integrity(summary, read(() -> audit.archiveVerification(from, to, bearer))));
+    }
+
+    private static <T> T read(Supplier<T> call) {
+        return Upstream.call("audit-ingest", "the dashboard reads the fleet's activity from it", null, call);
     }
 
     /** Every policy's violations by verdict (denied, asked, warned: the headline's three), largest first, with shares. */
-    private static List<Overview.Count> breakdown(JsonNode summary) {
+    private static List<Overview.Count> breakdown(AuditSummary summary) {
         List<Overview.Count> counted = new ArrayList<>();
-        for (Map.Entry<String, String> list : List.of(Map.entry("deniedByPolicy", "deny"), Map.entry("askedByPolicy", "ask"),
-                Map.entry("warnedByPolicy", "warn"))) {
-            summary.path(list.getKey()).forEach(c -> counted.add(new Overview.Count(c.path("key").asText(), list.getValue(), c.path("count").asLong(), 0)));
+        for (Map.Entry<List<AuditSummary.Count>, String> list : List.of(Map.entry(summary.deniedByPolicy(), "deny"),
+                Map.entry(summary.askedByPolicy(), "ask"), Map.entry(summary.warnedByPolicy(), "warn"))) {
+            list.getKey().forEach(c -> counted.add(new Overview.Count(c.key(), list.getValue(), c.count(), 0)));
         }
         long total = counted.stream().mapToLong(Overview.Count::count).sum();
         // one pass to count, one to share; ties in the same order on every instance (policy, then verdict)
@@ -74,13 +74,12 @@ public class DashboardService {
     }
 
     /** The ingest findings of the window and the archive sweep's findings for its hours, newest first. */
-    private static List<Overview.IntegrityFinding> integrity(JsonNode summary, JsonNode archive) {
+    private static List<Overview.IntegrityFinding> integrity(AuditSummary summary, ArchiveVerification archive) {
         List<Overview.IntegrityFinding> found = new ArrayList<>();
-        summary.path("integrityFindings").forEach(f -> found.add(new Overview.IntegrityFinding(Instant.parse(f.path("detectedAt").asText()),
-                f.path("kind").asText("chain"), "machine " + f.path("machineId").asText() + ", event " + f.path("eventId").asText(),
-                f.path("problem").asText())));
-        archive.path("findings").forEach(f -> found.add(new Overview.IntegrityFinding(Instant.parse(f.path("verifiedAt").asText()),
-                f.path("where").asText().startsWith("PostgreSQL ") ? "stored" : "archive", f.path("where").asText(), f.path("problem").asText())));
+        summary.integrityFindings().forEach(f -> found.add(new Overview.IntegrityFinding(f.detectedAt(), f.kindOrChain(),
+                "machine " + f.machineId() + ", event " + f.eventId(), f.problem())));
+        archive.findings().forEach(f -> found.add(new Overview.IntegrityFinding(f.verifiedAt(),
+                f.where().startsWith("PostgreSQL ") ? "stored" : "archive", f.where(), f.problem())));
         found.sort(Comparator.comparing(Overview.IntegrityFinding::at).reversed());
         return found;
     }

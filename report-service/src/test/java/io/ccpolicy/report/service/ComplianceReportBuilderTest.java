@@ -2,8 +2,13 @@ package io.ccpolicy.report.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.ccpolicy.report.client.ArchiveVerification;
+import io.ccpolicy.report.client.AuditSummary;
+import io.ccpolicy.report.client.ExceptionRequest;
+import io.ccpolicy.report.client.PolicyVersion;
+import io.ccpolicy.report.client.Publication;
 import io.ccpolicy.report.rest.dto.ComplianceReport;
 import java.time.Instant;
 import java.util.List;
@@ -13,16 +18,17 @@ import org.junit.jupiter.api.Test;
 /** Gaps the services' evidence can show and a live test cannot stage quickly: broken chains, an altered archive, an expired exception used. */
 class ComplianceReportBuilderTest {
 
-    private final ObjectMapper json = new ObjectMapper();
+    private final ObjectMapper json = new ObjectMapper().findAndRegisterModules().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final Instant FROM = Instant.parse("2026-11-01T00:00:00Z");
     private static final Instant TO = Instant.parse("2026-12-01T00:00:00Z");
 
-    private JsonNode node(String text) throws Exception {
-        return json.readTree(text.replace('\'', '"'));
+    /** The services' answers as they write them (JSON), read into the typed clients' records as the service reads them. */
+    private <T> T read(Class<T> type, String text) throws Exception {
+        return json.readValue(text.replace('\'', '"'), type);
     }
 
     private Evidence evidence() throws Exception {
-        JsonNode summary = node("""
+        AuditSummary summary = read(AuditSummary.class, """
                 {'totals': {'events': 1200, 'toolCalls': 1000, 'fileModifications': 300, 'mcpCalls': 20, 'adminChanges': 4, 'withoutIdentity': 0,
                             'users': 12, 'machines': 14, 'sessions': 80, 'allowed': 950, 'warned': 20, 'asked': 10, 'denied': 20},
                  'deniedByPolicy': [{'key': 'protected-paths', 'count': 15}, {'key': 'no-rm', 'count': 5}],
@@ -38,20 +44,20 @@ class ComplianceReportBuilderTest {
                                         'problem': 'the event is not signed, but machine m-9 is enrolled'}],
                  'archive': {'sealedHours': 700, 'knownHours': 720}}
                 """);
-        JsonNode archive = node("""
+        ArchiveVerification archive = read(ArchiveVerification.class, """
                 {'findings': [{'hour': '2026-11-05T10:00:00Z', 'where': 'events/2026-11-05T10/audit.events.v1/p0/1-9.ndjson.gz',
                                'problem': 'altered: SHA-256 is 1ab, the manifest says 2cd', 'verifiedAt': '2026-11-29T03:00:00Z'}],
                  'sealedHours': 700, 'verifiedHours': 698, 'objects': 2100, 'events': 1190,
                  'oldestVerification': '2026-11-29T03:00:00Z', 'newestVerification': '2026-11-30T02:05:00Z'}
                 """);
-        List<JsonNode> versions = List.of(node("{'revision': 4, 'sha256': '0123456789abcdef', 'author': 'dana@acme.com', 'changeNote': 'tighten',"
+        List<PolicyVersion> versions = List.of(read(PolicyVersion.class, "{'revision': 4, 'sha256': '0123456789abcdef', 'author': 'dana@acme.com', 'changeNote': 'tighten',"
                 + " 'createdAt': '2026-11-02T09:00:00Z'}"));
-        List<JsonNode> publications = List.of(node("{'revision': 4, 'scope': {'type': 'organization', 'value': '*'}, 'canaryPercent': 100,"
+        List<Publication> publications = List.of(read(Publication.class, "{'revision': 4, 'scope': {'type': 'organization', 'value': '*'}, 'canaryPercent': 100,"
                 + " 'publishedBy': 'pat@acme.com', 'note': 'all', 'publishedAt': '2026-11-02T10:00:00Z'}"));
-        List<JsonNode> exceptions = List.of(node("{'id': 'x-1', 'policy': 'no-rm', 'value': null, 'scopeType': 'user', 'scopeValue': 'ann@acme.com',"
+        List<ExceptionRequest> exceptions = List.of(read(ExceptionRequest.class, "{'id': 'x-1', 'policy': 'no-rm', 'value': null, 'scopeType': 'user', 'scopeValue': 'ann@acme.com',"
                 + " 'requester': 'ann@acme.com', 'state': 'expired', 'decidedBy': 'carol@acme.com', 'expiresAt': '2026-11-11T09:00:00Z'}"));
-        Map<String, List<JsonNode>> histories = Map.of("x-1", List.of(
-                node("{'fromState': 'pending', 'toState': 'approved', 'actor': 'carol@acme.com', 'at': '2026-11-10T08:00:00Z'}")));
+        Map<String, List<ExceptionRequest.Transition>> histories = Map.of("x-1", List.of(
+                read(ExceptionRequest.Transition.class, "{'fromState': 'pending', 'toState': 'approved', 'actor': 'carol@acme.com', 'at': '2026-11-10T08:00:00Z'}")));
         String document = "version: \"1.0\"\norganization: Acme\npolicies:\n"
                 + "  - {name: no-rm, type: denylist, target: bashCommand, values: [\"rm -rf\"], severity: error}\n";
         return new Evidence(FROM, TO, summary, archive, versions, publications, document, exceptions, histories);
