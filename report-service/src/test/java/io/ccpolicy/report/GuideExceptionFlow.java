@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.ccpolicy.agent.daemon.DeveloperJwtRetriever;
+import io.ccpolicy.agent.policy.DeveloperJwtRetriever;
 import io.ccpolicy.agent.e2e.AgentProcess;
 import io.ccpolicy.agent.e2e.ClaudeCli;
 import io.ccpolicy.agent.e2e.FakeMessagesApi;

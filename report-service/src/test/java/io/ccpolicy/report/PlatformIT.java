@@ -3,7 +3,8 @@ package io.ccpolicy.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ccpolicy.agent.daemon.DeveloperLogin;
+import io.ccpolicy.agent.config.AgentConfig;
+import io.ccpolicy.agent.policy.DeveloperLogin;
 import io.ccpolicy.testinfra.Ports;
 import java.io.IOException;
 import java.net.URI;
@@ -105,7 +106,7 @@ class PlatformIT {
     void aDeveloperSignsInWithADeviceCodeAndBundlesAreIssuedForTheTokensIdentity() throws Exception {
         URI tokenUrl = URI.create("http://127.0.0.1:" + env.get("CCPOLICY_KEYCLOAK_PORT") + "/realms/acme/protocol/openid-connect/token");
         Path agentState = Files.createDirectories(state.resolve("agent-login"));
-        DeveloperLogin login = new DeveloperLogin(agentState, tokenUrl, DeveloperLogin.DEFAULT_CLIENT, java.time.Clock.systemUTC());
+        DeveloperLogin login = new DeveloperLogin(agentState, tokenUrl, AgentConfig.DEFAULT_CLIENT, java.time.Clock.systemUTC());
         DeveloperLogin.Started started = login.start();
         assertThat(started.userCode()).isNotBlank();
         approveInTheBrowsersPlace(started.verificationUriComplete(), "bob", "bob");
@@ -118,7 +119,7 @@ class PlatformIT {
 
         // A fresh access token from the kept refresh token; policy-service issues the bundle for the token's identity.
         HttpResponse<String> bundle = get("http://127.0.0.1:" + env.get("CCPOLICY_POLICY_SERVICE_PORT") + "/api/v1/bundles/current?machine=m-bob",
-                new DeveloperLogin(agentState, tokenUrl, DeveloperLogin.DEFAULT_CLIENT, java.time.Clock.systemUTC()).get());
+                new DeveloperLogin(agentState, tokenUrl, AgentConfig.DEFAULT_CLIENT, java.time.Clock.systemUTC()).get());
         assertThat(bundle.statusCode()).as(bundle.body()).isIn(200, 404);
         assertThat(bundle.body()).contains("bob@acme.com");
         if (bundle.statusCode() == 200) {
@@ -207,18 +208,18 @@ class PlatformIT {
             Files.writeString(agentState.resolve("policy.yaml"), "version: \"1.0\"\norganization: Acme\npolicies:\n"
                     + "  - {name: no-rm, type: denylist, target: bashCommand, values: [\"rm -rf\"], severity: error}\n"
                     + "audit:\n  destination: http://127.0.0.1:" + relay.port() + "/api/v1/audit/batches\n  batch_size: 10\n  flush_interval: 1\n");
-            io.ccpolicy.agent.daemon.AgentLog log = new io.ccpolicy.agent.daemon.AgentLog(System.out);
-            io.ccpolicy.agent.daemon.PolicyHolder policy = new io.ccpolicy.agent.daemon.PolicyHolder(agentState.resolve("policy.yaml"),
+            io.ccpolicy.agent.config.AgentLog log = new io.ccpolicy.agent.config.AgentLog(System.out);
+            io.ccpolicy.agent.policy.PolicyHolder policy = new io.ccpolicy.agent.policy.PolicyHolder(agentState.resolve("policy.yaml"),
                     java.time.Clock.systemUTC(), log, problems -> { });
             policy.loadInitial();
             String developer = accessToken("alice", "alice");
-            try (io.ccpolicy.agent.daemon.AuditLog audit = new io.ccpolicy.agent.daemon.AuditLog(agentState);
-                    io.ccpolicy.agent.daemon.AuditShipper shipper = new io.ccpolicy.agent.daemon.AuditShipper(audit, agentState,
-                            new io.ccpolicy.agent.daemon.AgentConfig("Acme", io.ccpolicy.engine.model.Identity.of("alice@acme.com"), machine),
+            try (io.ccpolicy.agent.audit.AuditLog audit = new io.ccpolicy.agent.audit.AuditLog(agentState);
+                    io.ccpolicy.agent.audit.AuditShipper shipper = new io.ccpolicy.agent.audit.AuditShipper(audit, agentState,
+                            new io.ccpolicy.agent.config.AgentConfig("Acme", io.ccpolicy.engine.model.Identity.of("alice@acme.com"), machine),
                             () -> policy.active().engine().document().audit(), () -> developer, log)) {
-                io.ccpolicy.agent.daemon.HookService hooks = new io.ccpolicy.agent.daemon.HookService(policy,
-                        new io.ccpolicy.agent.daemon.AgentConfig("Acme", io.ccpolicy.engine.model.Identity.of("alice@acme.com"), machine),
-                        new io.ccpolicy.agent.daemon.Workspace(agentState.toString()), audit, log, java.time.Clock.systemUTC());
+                io.ccpolicy.agent.hook.HookService hooks = new io.ccpolicy.agent.hook.HookService(policy,
+                        new io.ccpolicy.agent.config.AgentConfig("Acme", io.ccpolicy.engine.model.Identity.of("alice@acme.com"), machine),
+                        new io.ccpolicy.agent.hook.Workspace(agentState.toString()), audit, log, java.time.Clock.systemUTC());
                 java.util.function.IntConsumer toolCalls = n -> {
                     for (int i = 0; i < n; i++) {
                         hooks.handle(new io.ccpolicy.agent.server.HookServer.Request("POST", "/hooks/PreToolUse", Map.of(),

@@ -1,6 +1,6 @@
 package io.ccpolicy.audit.bench;
 
-import io.ccpolicy.agent.cli.Json;
+import io.ccpolicy.agent.json.Json;
 import io.ccpolicy.audit.messaging.PipelineHarness;
 import java.sql.Connection;
 import java.sql.ResultSet;

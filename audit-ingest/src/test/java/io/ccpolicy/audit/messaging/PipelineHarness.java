@@ -1,10 +1,10 @@
 package io.ccpolicy.audit.messaging;
 
 import io.ccpolicy.agent.archive.S3Reader;
-import io.ccpolicy.agent.daemon.AgentConfig;
-import io.ccpolicy.agent.daemon.AgentLog;
-import io.ccpolicy.agent.daemon.AuditLog;
-import io.ccpolicy.agent.daemon.AuditShipper;
+import io.ccpolicy.agent.config.AgentConfig;
+import io.ccpolicy.agent.config.AgentLog;
+import io.ccpolicy.agent.audit.AuditLog;
+import io.ccpolicy.agent.audit.AuditShipper;
 import io.ccpolicy.engine.model.Identity;
 import io.ccpolicy.testinfra.LocalTokens;
 import io.ccpolicy.testinfra.Ports;

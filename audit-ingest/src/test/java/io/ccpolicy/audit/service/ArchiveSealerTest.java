@@ -96,7 +96,7 @@ class ArchiveSealerTest {
                 Map<String, Object> sealed = AuditChain.seal(event, head);
                 head = AuditChain.headOf(sealed);
                 ids.add((String) sealed.get("eventId"));
-                producer.send(new ProducerRecord<>("audit.events.v1", machine, io.ccpolicy.agent.cli.Json.compact(sealed))).get();
+                producer.send(new ProducerRecord<>("audit.events.v1", machine, io.ccpolicy.agent.json.Json.compact(sealed))).get();
             }
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> stored(ids) == ids.size());

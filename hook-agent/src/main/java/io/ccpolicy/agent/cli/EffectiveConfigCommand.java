@@ -1,7 +1,8 @@
 package io.ccpolicy.agent.cli;
 
-import io.ccpolicy.agent.daemon.Workspace;
+import io.ccpolicy.agent.hook.Workspace;
 import io.ccpolicy.agent.install.ExistingPaths;
+import io.ccpolicy.agent.json.Json;
 import io.ccpolicy.engine.PolicyEngine;
 import io.ccpolicy.engine.config.ClaudeCodeLayers;
 import io.ccpolicy.engine.config.ConfigurationMerger;

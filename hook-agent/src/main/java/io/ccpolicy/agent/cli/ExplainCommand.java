@@ -1,5 +1,6 @@
 package io.ccpolicy.agent.cli;
 
+import io.ccpolicy.agent.json.Json;
 import io.ccpolicy.engine.DecisionRequest;
 import io.ccpolicy.engine.HookEvent;
 import io.ccpolicy.engine.PolicyEngine;

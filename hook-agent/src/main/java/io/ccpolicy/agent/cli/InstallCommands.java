@@ -1,14 +1,15 @@
 package io.ccpolicy.agent.cli;
 
-import io.ccpolicy.agent.daemon.AgentConfig;
-import io.ccpolicy.agent.daemon.AgentPaths;
-import io.ccpolicy.agent.daemon.AgentLog;
-import io.ccpolicy.agent.daemon.BundleSync;
-import io.ccpolicy.agent.daemon.PolicyHolder;
+import io.ccpolicy.agent.config.AgentConfig;
+import io.ccpolicy.agent.config.AgentLog;
+import io.ccpolicy.agent.config.AgentPaths;
 import io.ccpolicy.agent.install.AgentSettings;
 import io.ccpolicy.agent.install.ExistingPaths;
 import io.ccpolicy.agent.install.ManagedDirectory;
 import io.ccpolicy.agent.install.OsSandbox;
+import io.ccpolicy.agent.json.Json;
+import io.ccpolicy.agent.policy.BundleSync;
+import io.ccpolicy.agent.policy.PolicyHolder;
 import io.ccpolicy.engine.model.Identity;
 import io.ccpolicy.engine.model.PolicyDocument;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.ccpolicy.agent.cli;
 
-import io.ccpolicy.agent.daemon.PlatformSetup;
+import io.ccpolicy.agent.policy.PlatformSetup;
 import java.io.Console;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -1,9 +1,9 @@
 package io.ccpolicy.agent.cli;
 
-import io.ccpolicy.agent.daemon.AgentConfig;
-import io.ccpolicy.agent.daemon.AgentPaths;
-import io.ccpolicy.agent.daemon.DeveloperLogin;
-import io.ccpolicy.agent.daemon.MachineEnrolment;
+import io.ccpolicy.agent.config.AgentConfig;
+import io.ccpolicy.agent.config.AgentPaths;
+import io.ccpolicy.agent.policy.DeveloperLogin;
+import io.ccpolicy.agent.policy.MachineEnrolment;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;

@@ -1,8 +1,10 @@
 package io.ccpolicy.agent.cli;
 
-import io.ccpolicy.agent.daemon.AgentConfig;
-import io.ccpolicy.agent.daemon.AgentPaths;
-import io.ccpolicy.agent.daemon.DeveloperLogin;
+import io.ccpolicy.agent.config.AgentConfig;
+import io.ccpolicy.agent.config.AgentPaths;
+import io.ccpolicy.agent.hook.Workspace;
+import io.ccpolicy.agent.json.Json;
+import io.ccpolicy.agent.policy.DeveloperLogin;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -106,7 +108,7 @@ public final class RequestExceptionCommand {
         }
         if (scope.equals("project")) {
             String cwd = System.getProperty("user.dir");
-            String project = new io.ccpolicy.agent.daemon.Workspace(System.getProperty("user.home")).projectName(cwd);
+            String project = new io.ccpolicy.agent.hook.Workspace(System.getProperty("user.home")).projectName(cwd);
             if (project.isEmpty() || io.ccpolicy.engine.model.Projects.isOpaque(project)) {
                 throw new UsageException("--scope project: " + cwd + " is not a checkout with one plain origin remote"
                         + (project.isEmpty() ? "" : " (" + project.substring(io.ccpolicy.engine.model.Projects.OPAQUE.length()) + ")")

@@ -1,7 +1,9 @@
 package io.ccpolicy.agent.cli;
 
-import io.ccpolicy.agent.daemon.AgentPaths;
-import io.ccpolicy.agent.daemon.HookSecret;
+import io.ccpolicy.agent.config.AgentPaths;
+import io.ccpolicy.agent.config.HookSecret;
+import io.ccpolicy.agent.json.Json;
+import io.ccpolicy.agent.policy.DeveloperLogin;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -108,7 +110,7 @@ public final class StatusCommand {
 
     private static String signedIn(Path stateDir) {
         try {
-            return io.ccpolicy.agent.daemon.DeveloperLogin.session(stateDir)
+            return io.ccpolicy.agent.policy.DeveloperLogin.session(stateDir)
                     .map(s -> s.email() + " since " + s.signedInAt() + (s.refreshExpiresAt() == null ? "" : ", until " + s.refreshExpiresAt()
                             + " unless the agent syncs before"))
                     .orElse("nobody ('hook-agent login'); a policy server issues the organisation's policies only");

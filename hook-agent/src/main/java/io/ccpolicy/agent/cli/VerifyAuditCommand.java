@@ -1,19 +1,20 @@
 package io.ccpolicy.agent.cli;
 
-import io.ccpolicy.engine.sign.Ed25519;
-import io.ccpolicy.engine.audit.AuditChain;
-import io.ccpolicy.engine.audit.AuditEvent;
 import io.ccpolicy.agent.archive.S3Reader;
+import io.ccpolicy.agent.json.Json;
 import io.ccpolicy.engine.audit.ArchiveManifest;
 import io.ccpolicy.engine.audit.ArchiveVerifier;
+import io.ccpolicy.engine.audit.AuditChain;
+import io.ccpolicy.engine.audit.AuditEvent;
+import io.ccpolicy.engine.sign.Ed25519;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.ccpolicy.agent.install;
 
-import io.ccpolicy.agent.daemon.HookSecret;
+import io.ccpolicy.agent.config.HookSecret;
 import io.ccpolicy.engine.model.Identity;
 import io.ccpolicy.engine.model.PolicyDocument;
 import io.ccpolicy.engine.settings.ManagedSettingsCompiler;

@@ -1,8 +1,8 @@
 package io.ccpolicy.agent.install;
 
-import io.ccpolicy.agent.cli.Json;
-import io.ccpolicy.agent.daemon.HookSecret;
-import io.ccpolicy.agent.daemon.OwnerOnlyFiles;
+import io.ccpolicy.agent.config.OwnerOnlyFiles;
+import io.ccpolicy.agent.config.HookSecret;
+import io.ccpolicy.agent.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

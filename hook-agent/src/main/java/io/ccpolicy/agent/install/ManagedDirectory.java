@@ -1,6 +1,6 @@
 package io.ccpolicy.agent.install;
 
-import io.ccpolicy.agent.cli.Json;
+import io.ccpolicy.agent.json.Json;
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package io.ccpolicy.agent.install;
 
-import io.ccpolicy.agent.daemon.AgentConfig;
-import io.ccpolicy.agent.daemon.AgentLog;
-import io.ccpolicy.agent.daemon.BundleSync;
-import io.ccpolicy.agent.daemon.PolicyHolder;
+import io.ccpolicy.agent.config.AgentConfig;
+import io.ccpolicy.agent.config.AgentLog;
+import io.ccpolicy.agent.policy.BundleSync;
+import io.ccpolicy.agent.policy.PolicyHolder;
 import io.ccpolicy.engine.model.PolicyDocument;
 import java.io.IOException;
 import java.nio.file.Path;

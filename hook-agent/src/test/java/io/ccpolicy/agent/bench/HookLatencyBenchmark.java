@@ -1,6 +1,6 @@
 package io.ccpolicy.agent.bench;
 
-import io.ccpolicy.agent.daemon.HookSecret;
+import io.ccpolicy.agent.config.HookSecret;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

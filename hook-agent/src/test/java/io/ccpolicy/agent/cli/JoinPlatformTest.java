@@ -3,7 +3,8 @@ package io.ccpolicy.agent.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import io.ccpolicy.agent.daemon.AgentConfig;
+import io.ccpolicy.agent.config.AgentConfig;
+import io.ccpolicy.agent.json.Json;
 import io.ccpolicy.engine.sign.Ed25519;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -2,8 +2,9 @@ package io.ccpolicy.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ccpolicy.agent.daemon.AuditLog;
-import io.ccpolicy.agent.daemon.MachineKey;
+import io.ccpolicy.agent.audit.AuditLog;
+import io.ccpolicy.agent.json.Json;
+import io.ccpolicy.agent.policy.MachineKey;
 import io.ccpolicy.engine.audit.AuditChain;
 import io.ccpolicy.engine.sign.Ed25519;
 import java.io.ByteArrayOutputStream;

@@ -1,6 +1,6 @@
 package io.ccpolicy.agent.e2e;
 
-import io.ccpolicy.agent.daemon.HookSecret;
+import io.ccpolicy.agent.config.HookSecret;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ccpolicy.agent.e2e.FakeMessagesApi.Call;
 import io.ccpolicy.agent.e2e.FakeMessagesApi.Turn;
+import io.ccpolicy.agent.hook.TranscriptMeter;
 import io.ccpolicy.engine.testing.DebianPackages;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -216,7 +217,7 @@ class ClaudeCodeE2EIT {
             }
             assertThat(lines).as("some messages span several lines").isGreaterThan(written.size());
             long served = written.stream().mapToLong(id -> api.usage().get(id)).sum();
-            assertThat(new io.ccpolicy.agent.daemon.TranscriptMeter().session(main.toString()).tokens())
+            assertThat(new io.ccpolicy.agent.hook.TranscriptMeter().session(main.toString()).tokens())
                     .as("the API's own usage of the messages the session kept, main and subagent").isEqualTo(served);
         }
     }

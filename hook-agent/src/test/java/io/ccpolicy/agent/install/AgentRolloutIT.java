@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.ccpolicy.agent.daemon.AgentPaths;
+import io.ccpolicy.agent.config.AgentPaths;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;

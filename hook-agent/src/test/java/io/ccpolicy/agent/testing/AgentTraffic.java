@@ -2,12 +2,12 @@ package io.ccpolicy.agent.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ccpolicy.agent.daemon.AgentConfig;
-import io.ccpolicy.agent.daemon.AgentLog;
-import io.ccpolicy.agent.daemon.AuditLog;
-import io.ccpolicy.agent.daemon.HookService;
-import io.ccpolicy.agent.daemon.PolicyHolder;
-import io.ccpolicy.agent.daemon.Workspace;
+import io.ccpolicy.agent.audit.AuditLog;
+import io.ccpolicy.agent.config.AgentConfig;
+import io.ccpolicy.agent.config.AgentLog;
+import io.ccpolicy.agent.hook.HookService;
+import io.ccpolicy.agent.hook.Workspace;
+import io.ccpolicy.agent.policy.PolicyHolder;
 import io.ccpolicy.agent.server.HookServer;
 import io.ccpolicy.engine.model.Identity;
 import java.io.PrintStream;

@@ -2,13 +2,13 @@ package io.ccpolicy.agent.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ccpolicy.agent.cli.Json;
-import io.ccpolicy.agent.daemon.AgentConfig;
-import io.ccpolicy.agent.daemon.AgentLog;
-import io.ccpolicy.agent.daemon.AuditLog;
-import io.ccpolicy.agent.daemon.HookService;
-import io.ccpolicy.agent.daemon.PolicyHolder;
-import io.ccpolicy.agent.daemon.Workspace;
+import io.ccpolicy.agent.audit.AuditLog;
+import io.ccpolicy.agent.config.AgentConfig;
+import io.ccpolicy.agent.config.AgentLog;
+import io.ccpolicy.agent.hook.HookService;
+import io.ccpolicy.agent.hook.Workspace;
+import io.ccpolicy.agent.json.Json;
+import io.ccpolicy.agent.policy.PolicyHolder;
 import io.ccpolicy.agent.server.HookServer;
 import io.ccpolicy.engine.audit.AuditEvent;
 import io.ccpolicy.engine.audit.SchemaCheck;
@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,6 +31,16 @@ public final class HookHarness {
     }
 
     private HookHarness() {
+    }
+
+    /** A hook payload for a tool event (session s1 in /work/app); {@code extra}: more fields, name then value. */
+    public static Map<String, Object> tool(String event, String tool, Map<String, Object> input, Object... extra) {
+        Map<String, Object> payload = new LinkedHashMap<>(Map.of("hook_event_name", event, "tool_name", tool, "tool_input", input,
+                "session_id", "s1", "cwd", "/work/app", "tool_use_id", "toolu_" + input.hashCode()));
+        for (int i = 0; i < extra.length; i += 2) {
+            payload.put((String) extra[i], extra[i + 1]);
+        }
+        return payload;
     }
 
     public static Run run(Path dir, String policy, Identity who, List<Map<String, Object>> payloads) throws Exception {

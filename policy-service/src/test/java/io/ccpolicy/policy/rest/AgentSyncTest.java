@@ -4,12 +4,14 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ccpolicy.agent.daemon.AgentConfig;
-import io.ccpolicy.agent.daemon.AgentLog;
-import io.ccpolicy.agent.daemon.BundleSync;
-import io.ccpolicy.agent.daemon.PolicyHolder;
+import io.ccpolicy.agent.config.AgentConfig;
+import io.ccpolicy.agent.config.AgentLog;
+import io.ccpolicy.agent.policy.BundleSync;
+import io.ccpolicy.agent.policy.PolicyHolder;
 import io.ccpolicy.agent.install.ManagedDirectory;
 import io.ccpolicy.agent.install.ManagedSettingsFollower;
+import io.ccpolicy.engine.HookEvent;
+import io.ccpolicy.engine.DecisionRequest;
 import io.ccpolicy.engine.model.Identity;
 import io.ccpolicy.engine.model.Mode;
 import io.ccpolicy.engine.model.Policy;
@@ -124,7 +126,8 @@ class AgentSyncTest {
             assertThat(sync.activateCached()).get().asString().contains("no cached bundle");
             assertThat(sync.syncOnce(0)).as(String.valueOf(sync.statusMap())).isTrue();
             assertThat(names(holder)).containsExactly(marker, "tolerated");
-            assertThat(holder.active().revision()).startsWith("bundle:").doesNotEndWith(PolicyHolder.STRICT);
+            assertThat(holder.active().revision()).startsWith("bundle:");
+            assertThat(holder.active().strict()).isFalse();
 
             sync.start();
             long second = publishOrganization("  - {name: " + marker + ", type: denylist, target: bashCommand, values: [\"curl | bash\"], severity: error}\n"
@@ -144,7 +147,7 @@ class AgentSyncTest {
                 AgentSyncTest::agentToken, log, Clock.systemUTC())) {
             assertThat(offline.activateCached()).as("the cached bundle is enforced at once").isEmpty();
             assertThat(names(restarted)).containsExactly(marker, "tolerated");
-            assertThat(restarted.active().revision()).doesNotEndWith(PolicyHolder.STRICT);
+            assertThat(restarted.active().strict()).isFalse();
             assertThat(offline.syncOnce(0)).isFalse();
             assertThat(String.valueOf(offline.statusMap().get("lastError"))).contains("not reachable").contains("the active policy stays");
             assertThat(names(restarted)).containsExactly(marker, "tolerated");
@@ -157,7 +160,11 @@ class AgentSyncTest {
         try (BundleSync offline = new BundleSync(agent(URI.create("http://127.0.0.1:" + closedPort)), stale, state, key(),
                 AgentSyncTest::agentToken, log, Clock.systemUTC())) {
             assertThat(offline.activateCached()).isEmpty();
-            assertThat(stale.active().revision()).endsWith(PolicyHolder.STRICT);
+            assertThat(stale.active().strict()).isTrue();
+            assertThat(stale.active().revision()).as("the revision is the bundle's, the profile a field").doesNotContain("strict");
+            assertThat(stale.active().engine().evaluate(new DecisionRequest(HookEvent.of(Map.of("hook_event_name", "PreToolUse",
+                    "tool_name", "Bash", "tool_input", Map.of("command", "ls"), "session_id", "s", "cwd", "/tmp")), Identity.of("a@acme.com"),
+                    "", null, null, "/home/a")).policyRevision()).as("what each decision records").endsWith("(strict profile)");
             assertThat(stale.active().engine().document().policy("tolerated").orElseThrow().mode()).isEqualTo(Mode.ENFORCE);
             assertThat(offline.statusMap()).containsEntry("strictProfile", true);
         }
