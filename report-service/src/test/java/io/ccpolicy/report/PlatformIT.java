@@ -213,7 +213,7 @@ class PlatformIT {
                     java.time.Clock.systemUTC(), log, problems -> { });
             policy.loadInitial();
             String developer = accessToken("alice", "alice");
-            try (io.ccpolicy.agent.audit.AuditLog audit = new io.ccpolicy.agent.audit.AuditLog(agentState);
+            try (io.ccpolicy.agent.audit.AuditSpool audit = new io.ccpolicy.agent.audit.AuditSpool(agentState);
                     io.ccpolicy.agent.audit.AuditShipper shipper = new io.ccpolicy.agent.audit.AuditShipper(audit, agentState,
                             new io.ccpolicy.agent.config.AgentConfig("Acme", io.ccpolicy.engine.model.Identity.of("alice@acme.com"), machine),
                             () -> policy.active().engine().document().audit(), () -> developer, log)) {

@@ -3,7 +3,7 @@ package io.ccpolicy.audit.messaging;
 import io.ccpolicy.agent.archive.S3Reader;
 import io.ccpolicy.agent.config.AgentConfig;
 import io.ccpolicy.agent.config.AgentLog;
-import io.ccpolicy.agent.audit.AuditLog;
+import io.ccpolicy.agent.audit.AuditSpool;
 import io.ccpolicy.agent.audit.AuditShipper;
 import io.ccpolicy.engine.model.Identity;
 import io.ccpolicy.testinfra.LocalTokens;
@@ -200,7 +200,7 @@ public final class PipelineHarness implements AutoCloseable {
     /** One developer machine: the agent's own spool and shipper, shipping to the broker's port. */
     public final class Agent implements AutoCloseable {
         public final String machine;
-        public final AuditLog audit;
+        public final AuditSpool audit;
         public final AuditShipper shipper;
         public long recorded;
 
@@ -209,7 +209,7 @@ public final class PipelineHarness implements AutoCloseable {
             Path state = Files.createDirectories(dir.resolve(machine));
             AgentConfig config = new AgentConfig("Acme", Identity.of("alice@acme.com"), machine,
                     new AgentConfig.AuditShipping(Map.of("bootstrap.servers", bootstrap()), TOPIC, 1L << 30));
-            this.audit = new AuditLog(state);
+            this.audit = new AuditSpool(state);
             this.shipper = new AuditShipper(audit, state, config, () -> io.ccpolicy.engine.model.AuditSettings.DEFAULT.withCadence(batchSize, 1),
                     () -> "", new AgentLog(new PrintStream(PrintStream.nullOutputStream())));
         }

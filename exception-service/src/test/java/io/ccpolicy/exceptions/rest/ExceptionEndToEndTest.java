@@ -8,7 +8,7 @@ import io.ccpolicy.agent.json.Json;
 import io.ccpolicy.agent.cli.RequestExceptionCommand;
 import io.ccpolicy.agent.config.AgentConfig;
 import io.ccpolicy.agent.config.AgentLog;
-import io.ccpolicy.agent.audit.AuditLog;
+import io.ccpolicy.agent.audit.AuditSpool;
 import io.ccpolicy.agent.policy.BundleSync;
 import io.ccpolicy.agent.hook.HookService;
 import io.ccpolicy.agent.policy.PolicyHolder;
@@ -110,7 +110,7 @@ class ExceptionEndToEndTest {
         AgentConfig agent = new AgentConfig("Acme", Identity.of(DEVELOPER), "machine-e2e", AgentConfig.AuditShipping.NONE,
                 new AgentConfig.ServerSync(policyService.url("/"), null, "", null, "hook-agent", "unused", 20, Duration.ofHours(1)));
         PolicyHolder holder = new PolicyHolder(null, agentClock, log, problems -> { });
-        try (AuditLog audit = new AuditLog(dir);
+        try (AuditSpool audit = new AuditSpool(dir);
                 BundleSync sync = new BundleSync(agent, holder, dir, key, () -> TestTokens.of(DEVELOPER, "agent"), log, agentClock)) {
             assertThat(sync.syncOnce(0)).as(String.valueOf(sync.statusMap())).isTrue();
             sync.start();

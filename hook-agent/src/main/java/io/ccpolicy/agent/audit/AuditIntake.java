@@ -36,13 +36,13 @@ public final class AuditIntake {
 
     private final Path file;
     private final FileChannel channel;
-    private final AuditLog spool;
+    private final AuditSpool spool;
     private static final long EMPTY_AFTER_BYTES = 1024 * 1024;
     private int open;
     private boolean dirty;
     private long written;
 
-    public AuditIntake(AuditLog spool) throws IOException {
+    public AuditIntake(AuditSpool spool) throws IOException {
         this.spool = spool;
         this.file = spool.file().resolveSibling(FILE);
         OwnerOnlyFiles.create(file, ""); // raw payloads (prompts, file contents) before the audit masks them: owner only

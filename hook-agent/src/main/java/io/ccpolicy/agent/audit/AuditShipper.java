@@ -2,27 +2,20 @@ package io.ccpolicy.agent.audit;
 
 import io.ccpolicy.agent.config.AgentConfig;
 import io.ccpolicy.agent.config.AgentLog;
-import io.ccpolicy.agent.json.Json;
 import io.ccpolicy.engine.model.AuditSettings;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Ships the audit spool from the last acknowledged position, in batches, to the policy's {@code audit.destination}
- * (audit-ingest over HTTPS) or to the Kafka agent.yaml names. The position moves, and is written to
- * {@code audit/shipped.offset}, only after the destination acknowledged every line of a batch; while it is unreachable
- * the shipper retries with backoff, and after a restart it resumes from the file. A crash between acknowledgement and
- * the position write resends a batch; audit-ingest is idempotent on eventId, so that costs nothing.
+ * Sends the spool's batches to the policy's {@code audit.destination} (audit-ingest over HTTPS) or to the Kafka
+ * agent.yaml names, and tells the spool what became of each: acknowledged, or set aside when the destination can never
+ * take a line. While the destination is unreachable it retries with backoff. The spool ({@link AuditSpool}) keeps all
+ * the state: position, quarantine, compaction.
  *
  * <p>The cadence is the policy's, read again before every batch (so a policy reload changes it): a batch leaves once
  * {@code batch_size} events wait, or once the oldest has waited {@code flush_interval} seconds. Waiting costs no
@@ -34,59 +27,33 @@ public final class AuditShipper implements AutoCloseable {
     public record Status(long shippedBytes, long pendingBytes, String oldestUnsent, long lastKafkaOffset, String lastError, long quarantined) {
     }
 
-    private final AuditLog log;
-    private final Path positionFile;
+    private final AuditSpool spool;
     private final AgentConfig agent;
     private final Path stateDir;
     private final Supplier<AuditSettings> settings;
     private final Supplier<String> token;
     private final AgentLog agentLog;
     private final Thread thread;
-    private volatile long position;
     private volatile String lastError = "";
     private volatile boolean closed;
     /** The transport of the current destination; replaced (and the old one closed) when the policy names another. */
     private volatile AuditTransport transport;
     /** When the shipper first saw the events now waiting (System.nanoTime), 0 when none wait. */
     private long waitingSince;
-    /** Lines the destination can never take (too large, invalid) are set aside here, so they never block the stream behind them. */
-    private final Path quarantineFile;
-    private final java.util.concurrent.atomic.AtomicLong quarantined = new java.util.concurrent.atomic.AtomicLong();
-
-    /** Shipped events are deleted once the spool holds this much and all of it is acknowledged. */
-    static final long COMPACT_BYTES = 64L * 1024 * 1024;
-
-    private final long compactBytes;
 
     /**
      * {@code settings}: the policy's audit section as it is now; {@code token}: the bearer token for an HTTPS destination
      * (the signed-in developer's or the machine's).
      */
-    public AuditShipper(AuditLog log, Path stateDir, AgentConfig agent, Supplier<AuditSettings> settings, Supplier<String> token,
+    public AuditShipper(AuditSpool spool, Path stateDir, AgentConfig agent, Supplier<AuditSettings> settings, Supplier<String> token,
             AgentLog agentLog) throws IOException {
-        this(log, stateDir, agent, settings, token, agentLog, COMPACT_BYTES);
-    }
-
-    AuditShipper(AuditLog log, Path stateDir, AgentConfig agent, Supplier<AuditSettings> settings, Supplier<String> token, AgentLog agentLog,
-            long compactBytes) throws IOException {
-        this.compactBytes = compactBytes;
-        this.log = log;
+        this.spool = spool;
         this.agent = agent;
         this.stateDir = stateDir;
         this.settings = settings;
         this.token = token;
-        this.positionFile = stateDir.resolve("audit/shipped.offset");
-        this.quarantineFile = stateDir.resolve("audit/quarantine.jsonl");
-        if (Files.isRegularFile(quarantineFile)) {
-            try (var lines = Files.lines(quarantineFile)) {
-                quarantined.set(lines.count());
-            }
-        }
         this.agentLog = agentLog;
-        long saved = Files.isRegularFile(positionFile) ? Long.parseLong(Files.readString(positionFile).trim()) : 0;
-        // A position beyond the file means the file was compacted after everything was acknowledged.
-        this.position = saved > log.size() ? 0 : saved;
-        log.shippedUpTo(position);
+        spool.startShipping();
         this.thread = new Thread(this::loop, "audit-shipper");
         this.thread.setDaemon(true);
         this.thread.start();
@@ -162,11 +129,11 @@ public final class AuditShipper implements AutoCloseable {
                 .orElse(agent.shipping().enabled() ? "Kafka topic " + agent.shipping().topic() : "no destination");
     }
 
-    /** Sends the next batch when it is due and moves the position when all of it is acknowledged; false when none was sent. */
+    /** Sends the next batch when it is due and acknowledges it when all of it is taken; false when none was sent. */
     private boolean shipBatch() throws Exception {
         AuditSettings now = settings.get();
-        List<String> lines = new ArrayList<>();
-        long end = read(position, lines, now.batchSize());
+        AuditSpool.Batch batch = spool.next(now.batchSize());
+        List<String> lines = batch.lines();
         if (lines.isEmpty()) {
             waitingSince = 0;
             return false;
@@ -187,90 +154,21 @@ public final class AuditShipper implements AutoCloseable {
         List<String> outcome = to.send(lines);
         for (int i = 0; i < lines.size(); i++) {
             if (outcome.get(i) != null) {
-                quarantine(lines.get(i), outcome.get(i));
+                spool.setAside(lines.get(i), outcome.get(i));
+                agentLog.warn("an audit event the audit service cannot take was moved to " + spool.quarantineFile() + " (" + outcome.get(i)
+                        + "); shipping goes on");
             }
         }
-        persist(end);
+        spool.acknowledge(batch);
         if (lines.size() < now.batchSize()) {
             waitingSince = 0; // everything that waited has left
-        }
-        if (end >= compactBytes && log.compact(end)) {
-            persist(0);
         }
         return true;
     }
 
-    /** Sets a line aside in the quarantine file (whole, durably), counts it and says so; shipping goes on behind it. */
-    private void quarantine(String line, String why) throws IOException {
-        String entry = Json.compact(Map.of("quarantinedAt", java.time.Instant.now().toString(), "reason", why, "line", line)) + "\n";
-        Files.createDirectories(quarantineFile.getParent());
-        try (var channel = java.nio.channels.FileChannel.open(quarantineFile, java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.APPEND)) {
-            channel.write(java.nio.ByteBuffer.wrap(entry.getBytes(StandardCharsets.UTF_8)));
-            channel.force(true);
-        }
-        quarantined.incrementAndGet();
-        agentLog.warn("an audit event the audit service cannot take was moved to " + quarantineFile + " (" + why + "); shipping goes on");
-    }
-
-    /** Reads up to {@code batchSize} complete lines from the offset; returns the offset after them. */
-    private long read(long from, List<String> lines, int batchSize) throws IOException {
-        try (RandomAccessFile file = new RandomAccessFile(log.file().toFile(), "r")) {
-            long size = file.length();
-            if (from >= size) {
-                return from;
-            }
-            file.seek(from);
-            byte[] chunk = new byte[(int) Math.min(size - from, 8L * 1024 * 1024)];
-            file.readFully(chunk);
-            long offset = from;
-            int start = 0;
-            for (int i = 0; i < chunk.length && lines.size() < batchSize; i++) {
-                if (chunk[i] == '\n') {
-                    lines.add(new String(chunk, start, i - start, StandardCharsets.UTF_8));
-                    offset = from + i + 1;
-                    start = i + 1;
-                }
-            }
-            if (lines.isEmpty() && chunk.length == 8 * 1024 * 1024) {
-                // a line longer than the read window (an old spool): its head stands for it, and it goes to quarantine
-                long end = from + chunk.length;
-                file.seek(end);
-                for (int b = file.read(); b >= 0 && b != '\n'; b = file.read()) {
-                    end++;
-                }
-                lines.add(new String(chunk, 0, 64 * 1024, StandardCharsets.UTF_8) + "...(a line of " + (end - from) + " bytes)");
-                return Math.min(end + 1, size);
-            }
-            return offset;
-        }
-    }
-
-    private void persist(long offset) throws IOException {
-        Path temp = positionFile.resolveSibling("shipped.offset.tmp");
-        Files.writeString(temp, offset + "\n");
-        try (var channel = java.nio.channels.FileChannel.open(temp, java.nio.file.StandardOpenOption.WRITE)) {
-            channel.force(true);
-        }
-        Files.move(temp, positionFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        position = offset;
-        log.shippedUpTo(offset);
-    }
-
     public Status status() {
-        String oldest = "";
-        List<String> next = new ArrayList<>();
-        try {
-            read(position, next, 1);
-        } catch (IOException e) {
-            // the status shows what it can
-        }
-        if (!next.isEmpty()) {
-            Object timestamp = Json.object(next.get(0), new String[1]).orElse(Map.of()).get("timestamp");
-            oldest = timestamp == null ? "" : timestamp.toString();
-        }
-        return new Status(position, log.pendingBytes(), oldest, transport instanceof KafkaTransport kafka ? kafka.lastOffset() : -1, lastError,
-                quarantined.get());
+        return new Status(spool.acknowledged(), spool.pendingBytes(), spool.oldestUnsent(),
+                transport instanceof KafkaTransport kafka ? kafka.lastOffset() : -1, lastError, spool.quarantined());
     }
 
     public Map<String, Object> statusMap() {
@@ -282,7 +180,7 @@ public final class AuditShipper implements AutoCloseable {
         map.put("lastKafkaOffset", s.lastKafkaOffset());
         map.put("lastError", s.lastError());
         map.put("quarantined", s.quarantined());
-        map.put("quarantineFile", quarantineFile.toString());
+        map.put("quarantineFile", spool.quarantineFile().toString());
         return map;
     }
 

@@ -1,7 +1,7 @@
 package io.ccpolicy.agent.cli;
 
 import io.ccpolicy.agent.audit.AuditEvents;
-import io.ccpolicy.agent.audit.AuditLog;
+import io.ccpolicy.agent.audit.AuditSpool;
 import io.ccpolicy.agent.audit.AuditShipper;
 import io.ccpolicy.agent.config.AgentConfig;
 import io.ccpolicy.agent.config.AgentLog;
@@ -87,7 +87,7 @@ public final class ServeCommand {
         }
         // Grants expire by a clock that never runs back: not before the latest time this agent saw, plus monotonic time.
         ForwardClock clock = new ForwardClock(Clock.systemUTC(), signed, log);
-        try (AuditLog audit = new AuditLog(stateDir)) {
+        try (AuditSpool audit = new AuditSpool(stateDir)) {
             audit.signWith(MachineKey.load(stateDir));
             AuditEvents events = new AuditEvents(agent, clock);
             if (args.option("server").isPresent()) {

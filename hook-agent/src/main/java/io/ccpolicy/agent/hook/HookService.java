@@ -2,7 +2,7 @@ package io.ccpolicy.agent.hook;
 
 import io.ccpolicy.agent.audit.AuditEvents;
 import io.ccpolicy.agent.audit.AuditIntake;
-import io.ccpolicy.agent.audit.AuditLog;
+import io.ccpolicy.agent.audit.AuditSpool;
 import io.ccpolicy.agent.config.AgentConfig;
 import io.ccpolicy.agent.config.AgentLog;
 import io.ccpolicy.agent.install.OsSandbox;
@@ -54,7 +54,7 @@ public final class HookService implements HookServer.Handler {
     private final PolicyHolder policy;
     private final AgentConfig agent;
     private final Workspace workspace;
-    private final AuditLog audit;
+    private final AuditSpool audit;
     private final AuditIntake intake;
     private final TranscriptMeter transcripts = new TranscriptMeter();
     private final AgentLog log;
@@ -64,7 +64,7 @@ public final class HookService implements HookServer.Handler {
     private volatile java.util.function.Supplier<Map<String, Object>> shipping = () -> Map.of("enabled", false);
     private volatile java.util.function.Supplier<Map<String, Object>> sync = Map::of;
 
-    public HookService(PolicyHolder policy, AgentConfig agent, Workspace workspace, AuditLog audit, AgentLog log, Clock clock) {
+    public HookService(PolicyHolder policy, AgentConfig agent, Workspace workspace, AuditSpool audit, AgentLog log, Clock clock) {
         this.policy = policy;
         this.agent = agent;
         this.workspace = workspace;

@@ -44,7 +44,7 @@ class AuditIntakeTest {
         policy.loadInitial();
     }
 
-    private HookService service(AuditLog audit) {
+    private HookService service(AuditSpool audit) {
         return new HookService(policy, new AgentConfig("Acme", Identity.of("bob@acme.com"), "m-1"), new Workspace(dir.toString()), audit, log,
                 Clock.systemUTC());
     }
@@ -57,7 +57,7 @@ class AuditIntakeTest {
 
     /** A new daemon over the same state: how many interrupted calls it recorded. */
     private int restart() throws Exception {
-        try (AuditLog audit = new AuditLog(dir)) {
+        try (AuditSpool audit = new AuditSpool(dir)) {
             return service(audit).recoverInterrupted();
         }
     }
@@ -68,7 +68,7 @@ class AuditIntakeTest {
 
     @Test
     void theAnswerLeavesBeforeTheAuditAndTheCallIsJournaledUntilRecorded() throws Exception {
-        try (AuditLog audit = new AuditLog(dir)) {
+        try (AuditSpool audit = new AuditSpool(dir)) {
             HookService service = service(audit);
             HookServer.Response answer = postToolUse(service);
             assertThat(new String(answer.body(), StandardCharsets.UTF_8)).isEqualTo("{}");
@@ -85,7 +85,7 @@ class AuditIntakeTest {
     void aCrashBetweenTheAnswerAndTheAuditIsRecordedAtTheNextStartOnceAsReceived() throws Exception {
         String eventId;
         Instant received;
-        try (AuditLog audit = new AuditLog(dir)) {
+        try (AuditSpool audit = new AuditSpool(dir)) {
             HookServer.Response answer = postToolUse(service(audit));
             assertThat(answer.after()).isNotNull(); // the crash: the answer left, the audit never ran
             Map<String, Object> journaled = Json.object(Files.readAllLines(dir.resolve("audit/intake.jsonl")).get(0), new String[1]).orElseThrow();
@@ -101,7 +101,7 @@ class AuditIntakeTest {
 
     @Test
     void aCallAlreadyInTheSpoolIsNotRecordedTwiceAndATornJournalLineIsLeftOut() throws Exception {
-        try (AuditLog audit = new AuditLog(dir)) {
+        try (AuditSpool audit = new AuditSpool(dir)) {
             HookService service = service(audit);
             HookServer.Response answer = postToolUse(service);
             String journal = Files.readString(dir.resolve("audit/intake.jsonl"));
@@ -117,7 +117,7 @@ class AuditIntakeTest {
     void aCallTheAgentCannotEvaluateIsRefusedRecordedAndClosed() throws Exception {
         String payload = Json.compact(Map.of("hook_event_name", "PreToolUse", "tool_name", "Bash", "session_id", "s1",
                 "cwd", "/tmp/a\u0000b", "tool_input", Map.of("command", "ls")));
-        try (AuditLog audit = new AuditLog(dir)) {
+        try (AuditSpool audit = new AuditSpool(dir)) {
             HookService service = service(audit);
             HookServer.Response answer = service.handle(new HookServer.Request("POST", "/hooks/PreToolUse", Map.of(),
                     payload.getBytes(StandardCharsets.UTF_8), false));
@@ -131,7 +131,7 @@ class AuditIntakeTest {
 
     @Test
     void aJournalThisAgentDidNotWriteStopsNothing() throws Exception {
-        try (AuditLog audit = new AuditLog(dir)) {
+        try (AuditSpool audit = new AuditSpool(dir)) {
             service(audit);
         }
         Files.writeString(dir.resolve("audit/intake.jsonl"), "{\"eventId\":\"evt_x\",\"receivedAt\":\"yesterday\",\"event\":\"Stop\","
@@ -142,7 +142,7 @@ class AuditIntakeTest {
 
     @Test
     void theSpoolIsNotCompactedWhileTheJournalHoldsCallsItMayHold() throws Exception {
-        try (AuditLog audit = new AuditLog(dir)) {
+        try (AuditSpool audit = new AuditSpool(dir)) {
             HookService service = service(audit);
             HookServer.Response first = postToolUse(service);
             first.after().run();
@@ -156,7 +156,7 @@ class AuditIntakeTest {
 
     @Test
     void theJournalIsReadableByItsOwnerOnly() throws Exception {
-        try (AuditLog audit = new AuditLog(dir)) {
+        try (AuditSpool audit = new AuditSpool(dir)) {
             service(audit);
         }
         Path journal = dir.resolve("audit/intake.jsonl");

@@ -46,7 +46,7 @@ class AuditShipperTest {
         return io.ccpolicy.engine.model.AuditSettings.DEFAULT.withCadence(batchSize, flushSeconds);
     }
 
-    private static void record(AuditLog audit, int events) {
+    private static void record(AuditSpool audit, int events) {
         for (int i = 0; i < events; i++) {
             audit.append(Map.of("version", "1.0", "eventId", "evt_" + UUID.randomUUID(), "eventType", "PreToolUse",
                     "machine", Map.of("id", "machine-7")));
@@ -57,7 +57,7 @@ class AuditShipperTest {
     void eventsRecordedWhileKafkaIsDownArriveExactlyOnceWhenItIsBack() throws Exception {
         int port = Ports.freePort();
         int controller = Ports.freePort();
-        try (AuditLog audit = new AuditLog(dir); AuditShipper shipper = new AuditShipper(audit, dir, agent(port), () -> cadence(100, 1), NO_TOKEN, log)) {
+        try (AuditSpool audit = new AuditSpool(dir); AuditShipper shipper = new AuditShipper(audit, dir, agent(port), () -> cadence(100, 1), NO_TOKEN, log)) {
             record(audit, 1000);
             long waited = System.nanoTime();
             await().atMost(Duration.ofSeconds(120)).until(() -> !shipper.status().lastError().isEmpty());
@@ -88,11 +88,11 @@ class AuditShipperTest {
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().withNodeId(1).withKafkaPort(port).withControllerPort(Ports.freePort())
                 .withDeleteLogDirsOnClose(true).start();
         try {
-            try (AuditLog audit = new AuditLog(dir); AuditShipper shipper = new AuditShipper(audit, dir, agent(port), () -> cadence(7, 1), NO_TOKEN, log)) {
+            try (AuditSpool audit = new AuditSpool(dir); AuditShipper shipper = new AuditShipper(audit, dir, agent(port), () -> cadence(7, 1), NO_TOKEN, log)) {
                 record(audit, 10);
                 await().atMost(Duration.ofSeconds(60)).until(() -> audit.pendingBytes() == 0);
             }
-            try (AuditLog audit = new AuditLog(dir)) {
+            try (AuditSpool audit = new AuditSpool(dir)) {
                 record(audit, 15);
                 try (AuditShipper shipper = new AuditShipper(audit, dir, agent(port), () -> cadence(7, 1), NO_TOKEN, log)) {
                     await().atMost(Duration.ofSeconds(60)).until(() -> audit.pendingBytes() == 0);
@@ -113,7 +113,7 @@ class AuditShipperTest {
                 .withDeleteLogDirsOnClose(true).start();
         java.util.concurrent.atomic.AtomicReference<io.ccpolicy.engine.model.AuditSettings> policy =
                 new java.util.concurrent.atomic.AtomicReference<>(cadence(5, 3600));
-        try (AuditLog audit = new AuditLog(dir); AuditShipper shipper = new AuditShipper(audit, dir, agent(port), policy::get, NO_TOKEN, log)) {
+        try (AuditSpool audit = new AuditSpool(dir); AuditShipper shipper = new AuditShipper(audit, dir, agent(port), policy::get, NO_TOKEN, log)) {
             record(audit, 3);
             // fewer than batch_size wait for flush_interval (an hour here)
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> audit.pendingBytes() == audit.size());
@@ -139,14 +139,14 @@ class AuditShipperTest {
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().withNodeId(1).withKafkaPort(port).withControllerPort(Ports.freePort())
                 .withDeleteLogDirsOnClose(true).start();
         try {
-            try (AuditLog audit = new AuditLog(dir); AuditShipper shipper = new AuditShipper(audit, dir, agent(port), () -> cadence(10, 1), NO_TOKEN, log, 2_000)) {
+            try (AuditSpool audit = new AuditSpool(dir, 2_000); AuditShipper shipper = new AuditShipper(audit, dir, agent(port), () -> cadence(10, 1), NO_TOKEN, log)) {
                 record(audit, 40);
                 await().atMost(Duration.ofSeconds(60)).until(() -> audit.pendingBytes() == 0 && audit.size() < 2_000);
                 assertThat(dir.resolve("audit/chain.head")).exists();
             }
-            try (AuditLog audit = new AuditLog(dir)) {
+            try (AuditSpool audit = new AuditSpool(dir, 1L << 30)) {
                 record(audit, 5);
-                try (AuditShipper shipper = new AuditShipper(audit, dir, agent(port), () -> cadence(10, 1), NO_TOKEN, log, 1L << 30)) {
+                try (AuditShipper shipper = new AuditShipper(audit, dir, agent(port), () -> cadence(10, 1), NO_TOKEN, log)) {
                     await().atMost(Duration.ofSeconds(60)).until(() -> audit.pendingBytes() == 0);
                 }
             }
@@ -165,7 +165,7 @@ class AuditShipperTest {
         int port = Ports.freePort();
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker().withNodeId(1).withKafkaPort(port).withControllerPort(Ports.freePort())
                 .withDeleteLogDirsOnClose(true).start();
-        try (AuditLog audit = new AuditLog(dir)) {
+        try (AuditSpool audit = new AuditSpool(dir)) {
             // a hook payload with a 2 MB session id, and one whose text holds NUL
             audit.append(Map.of("version", "1.0", "eventId", "evt_huge", "eventType", "PreToolUse", "session", Map.of("id", "s".repeat(2_000_000))));
             audit.append(Map.of("version", "1.0", "eventId", "evt_nul", "eventType", "PreToolUse", "session", Map.of("id", "a\u0000b")));

@@ -39,7 +39,7 @@ class AuditTrailTest {
         AgentLog log = new AgentLog(new PrintStream(PrintStream.nullOutputStream()));
         PolicyHolder holder = new PolicyHolder(policy, Clock.systemUTC(), log, p -> { });
         holder.loadInitial();
-        try (AuditLog audit = new AuditLog(dir)) {
+        try (AuditSpool audit = new AuditSpool(dir)) {
             HookService service = new HookService(holder, new AgentConfig("Acme", Identity.of("bob@acme.com", "payments"), "m-1"),
                     new Workspace(dir.toString()), audit, log, Clock.systemUTC());
             for (int i = 0; i < events; i++) {
@@ -57,7 +57,7 @@ class AuditTrailTest {
         AgentLog log = new AgentLog(new PrintStream(PrintStream.nullOutputStream()));
         PolicyHolder holder = new PolicyHolder(dir.resolve("policy.yaml"), Clock.systemUTC(), log, p -> { });
         holder.loadInitial();
-        try (AuditLog audit = new AuditLog(dir)) {
+        try (AuditSpool audit = new AuditSpool(dir)) {
             new HookService(holder, new AgentConfig("Acme", Identity.of("bob@acme.com"), "m-1"), new Workspace(dir.toString()), audit, log,
                     Clock.systemUTC()).handle(new HookServer.Request("POST", "/hooks/" + event, Map.of(), Json.compact(payload)
                     .getBytes(StandardCharsets.UTF_8), false));

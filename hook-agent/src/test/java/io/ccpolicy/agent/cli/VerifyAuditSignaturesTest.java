@@ -2,7 +2,7 @@ package io.ccpolicy.agent.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ccpolicy.agent.audit.AuditLog;
+import io.ccpolicy.agent.audit.AuditSpool;
 import io.ccpolicy.agent.json.Json;
 import io.ccpolicy.agent.policy.MachineKey;
 import io.ccpolicy.engine.audit.AuditChain;
@@ -39,7 +39,7 @@ class VerifyAuditSignaturesTest {
     @Test
     void aChainRebuiltWithoutTheMachinesKeyIsNamed() throws Exception {
         MachineKey key = MachineKey.load(state);
-        try (AuditLog audit = new AuditLog(state)) {
+        try (AuditSpool audit = new AuditSpool(state)) {
             audit.signWith(key);
             for (int i = 0; i < 3; i++) {
                 audit.append(new LinkedHashMap<>(Map.of("version", "1.0", "timestamp", "2026-12-05T10:00:0" + i + "Z", "eventId", "evt_" + i,

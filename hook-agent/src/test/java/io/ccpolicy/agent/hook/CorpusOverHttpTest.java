@@ -3,7 +3,7 @@ package io.ccpolicy.agent.hook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.ccpolicy.agent.audit.AuditLog;
+import io.ccpolicy.agent.audit.AuditSpool;
 import io.ccpolicy.agent.config.AgentConfig;
 import io.ccpolicy.agent.config.AgentLog;
 import io.ccpolicy.agent.json.Json;
@@ -116,7 +116,7 @@ class CorpusOverHttpTest {
                 .replace("\"/home/**\"", "\"" + state + "/**\""));
         PolicyHolder holder = new PolicyHolder(mapped, Clock.fixed(testCase.now(), ZoneOffset.UTC), log, problems -> { });
         holder.loadInitial();
-        try (AuditLog audit = new AuditLog(state)) {
+        try (AuditSpool audit = new AuditSpool(state)) {
             AgentConfig agent = new AgentConfig("corpus", testCase.request().identity(), "machine-corpus");
             current.set(new HookService(holder, agent, new Workspace(sandbox.home.toString()), audit, log,
                     Clock.fixed(testCase.now(), ZoneOffset.UTC)));

@@ -3,7 +3,7 @@ package io.ccpolicy.agent.hook;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.ccpolicy.agent.audit.AuditLog;
+import io.ccpolicy.agent.audit.AuditSpool;
 import io.ccpolicy.agent.config.AgentConfig;
 import io.ccpolicy.agent.config.AgentLog;
 import io.ccpolicy.agent.policy.PolicyHolder;
@@ -42,7 +42,7 @@ class DaemonBehaviourTest {
     private HookServer server;
     private HookService service;
     private PolicyHolder policy;
-    private AuditLog audit;
+    private AuditSpool audit;
     private Path policyFile;
     private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
     private final HttpClient http = HttpClient.newHttpClient();
@@ -53,7 +53,7 @@ class DaemonBehaviourTest {
         AgentLog log = new AgentLog(new PrintStream(logged, true, StandardCharsets.UTF_8));
         policy = new PolicyHolder(policyFile, Clock.systemUTC(), log, problems -> { });
         policy.loadInitial();
-        audit = new AuditLog(dir);
+        audit = new AuditSpool(dir);
         service = new HookService(policy, new AgentConfig("Acme", Identity.of("bob@acme.com", "payments"), "m-1"),
                 new Workspace(dir.toString()), audit, log, Clock.systemUTC());
         server = new HookServer(0, 64 * 1024, 8, service);
@@ -123,8 +123,8 @@ class DaemonBehaviourTest {
         AgentLog log = new AgentLog(new PrintStream(logged, true, StandardCharsets.UTF_8));
         AgentConfig tight = new AgentConfig("Acme", Identity.of("bob@acme.com"), "m-1",
                 new AgentConfig.AuditShipping(java.util.Map.of("bootstrap.servers", "127.0.0.1:1"), "audit.events.v1", 2_000));
-        try (AuditLog spool = new AuditLog(dir.resolve("tight"))) {
-            spool.shippedUpTo(0); // Kafka has acknowledged nothing
+        try (AuditSpool spool = new AuditSpool(dir.resolve("tight"))) {
+            spool.startShipping(); // Kafka has acknowledged nothing
             HookService service = new HookService(policy, tight, new Workspace(dir.toString()), spool, log, Clock.systemUTC());
             String ls = "{\"hook_event_name\":\"PreToolUse\",\"tool_name\":\"Bash\",\"tool_input\":{\"command\":\"ls\"}}";
             HookServer.Request request = new HookServer.Request("POST", "/hooks/PreToolUse", java.util.Map.of(),

@@ -2,7 +2,7 @@ package io.ccpolicy.agent.hook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ccpolicy.agent.audit.AuditLog;
+import io.ccpolicy.agent.audit.AuditSpool;
 import io.ccpolicy.agent.config.AgentConfig;
 import io.ccpolicy.agent.config.AgentLog;
 import io.ccpolicy.agent.json.Json;
@@ -35,7 +35,7 @@ class MachinePathsTest {
 
     private HookServer server;
     private HookService service;
-    private AuditLog audit;
+    private AuditSpool audit;
     private Path home;
     private Path project;
     private Path outside;
@@ -60,7 +60,7 @@ class MachinePathsTest {
         AgentLog log = new AgentLog(new PrintStream(new ByteArrayOutputStream(), true));
         PolicyHolder policy = new PolicyHolder(policyFile, Clock.systemUTC(), log, problems -> { });
         policy.loadInitial();
-        audit = new AuditLog(dir.resolve("state"));
+        audit = new AuditSpool(dir.resolve("state"));
         service = new HookService(policy, new AgentConfig("Acme", Identity.of("bob@acme.com"), "m-1"), new Workspace(home.toString()),
                 audit, log, Clock.systemUTC());
         server = new HookServer(0, 64 * 1024, 8, service);

@@ -2,7 +2,7 @@ package io.ccpolicy.agent.hook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ccpolicy.agent.audit.AuditLog;
+import io.ccpolicy.agent.audit.AuditSpool;
 import io.ccpolicy.agent.config.AgentConfig;
 import io.ccpolicy.agent.config.AgentLog;
 import io.ccpolicy.agent.json.Json;
@@ -92,7 +92,7 @@ class ProjectIdentityTest {
         policy.loadInitial();
         Path renamed = repo("legacy-app", null);
         Path clone = repo("clone", "https://github.com/acme/legacy-app.git");
-        try (AuditLog audit = new AuditLog(Files.createDirectories(dir.resolve("state")))) {
+        try (AuditSpool audit = new AuditSpool(Files.createDirectories(dir.resolve("state")))) {
             HookService service = new HookService(policy, new AgentConfig("Acme", Identity.of("bob@acme.com"), "m-1"),
                     new Workspace(dir.toString()), audit, log, Clock.systemUTC());
             assertThat(decide(service, renamed)).contains("\"permissionDecision\":\"deny\"");

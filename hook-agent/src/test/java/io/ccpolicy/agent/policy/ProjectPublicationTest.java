@@ -2,7 +2,7 @@ package io.ccpolicy.agent.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ccpolicy.agent.audit.AuditLog;
+import io.ccpolicy.agent.audit.AuditSpool;
 import io.ccpolicy.agent.config.AgentConfig;
 import io.ccpolicy.agent.config.AgentLog;
 import io.ccpolicy.agent.hook.HookService;
@@ -74,7 +74,7 @@ class ProjectPublicationTest {
         Path noRemote = checkout("legacy-app", "[core]\n\tbare = false\n");
         Path unreadable = checkout("tools", "[include]\n\tpath = ~/.gitconfig-acme\n[remote \"origin\"]\n\turl = git@github.com:acme/tools.git\n");
 
-        try (AuditLog audit = new AuditLog(state)) {
+        try (AuditSpool audit = new AuditSpool(state)) {
             HookService service = new HookService(holder, agent, new Workspace(home.toString()), audit, log, Clock.systemUTC());
             assertThat(deploy(service, billing)).as("a repository the pattern names").contains("\"permissionDecision\":\"deny\"")
                     .contains("no-legacy-deploy");

@@ -2,7 +2,7 @@ package io.ccpolicy.agent.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ccpolicy.agent.audit.AuditLog;
+import io.ccpolicy.agent.audit.AuditSpool;
 import io.ccpolicy.agent.config.AgentConfig;
 import io.ccpolicy.agent.config.AgentLog;
 import io.ccpolicy.agent.hook.HookService;
@@ -55,7 +55,7 @@ class SignedIdentityTest {
     private final KeyPair key = Ed25519.generate();
     private final AgentLog log = new AgentLog(new PrintStream(new ByteArrayOutputStream()));
 
-    private HookService serviceWithBundleFor(String email, List<String> teams, AuditLog audit) throws Exception {
+    private HookService serviceWithBundleFor(String email, List<String> teams, AuditSpool audit) throws Exception {
         PolicyBundle bundle = new PolicyBundle(3, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), email, teams, "",
                 List.of(new PolicyBundle.Layer("organization", 3, PolicyParser.sha256(POLICY), POLICY)), List.of(), List.of(), SUBJECT);
         Files.createDirectories(state.resolve("bundle"));
@@ -76,7 +76,7 @@ class SignedIdentityTest {
 
     @Test
     void decisionsAndAuditUseTheSignedIdentityNotAgentYaml() throws Exception {
-        try (AuditLog audit = new AuditLog(state)) {
+        try (AuditSpool audit = new AuditSpool(state)) {
             HookService service = serviceWithBundleFor("bob@acme.com", List.of("payments"), audit);
             Path transcript = Files.writeString(state.resolve("s.jsonl"), "{\"type\":\"user\",\"timestamp\":\"2026-12-06T09:15:02.123Z\"}\n");
             String answer = post(service, "PreToolUse", Map.of("hook_event_name", "PreToolUse", "session_id", "s", "cwd", state.toString(),
@@ -94,7 +94,7 @@ class SignedIdentityTest {
 
     @Test
     void beforeSignInTheBannerSaysOnlyTheOrganisationsPoliciesApply() throws Exception {
-        try (AuditLog audit = new AuditLog(state)) {
+        try (AuditSpool audit = new AuditSpool(state)) {
             HookService service = serviceWithBundleFor("service-account-hook-agent", List.of(), audit);
             String banner = post(service, "SessionStart", Map.of("hook_event_name", "SessionStart", "session_id", "s", "cwd", state.toString(),
                     "source", "startup"));

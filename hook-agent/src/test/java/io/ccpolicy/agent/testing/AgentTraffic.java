@@ -2,7 +2,7 @@ package io.ccpolicy.agent.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ccpolicy.agent.audit.AuditLog;
+import io.ccpolicy.agent.audit.AuditSpool;
 import io.ccpolicy.agent.config.AgentConfig;
 import io.ccpolicy.agent.config.AgentLog;
 import io.ccpolicy.agent.hook.HookService;
@@ -54,7 +54,7 @@ public final class AgentTraffic {
         AgentLog log = new AgentLog(new PrintStream(PrintStream.nullOutputStream()));
         PolicyHolder holder = new PolicyHolder(policy, clock, log, p -> { });
         holder.loadInitial();
-        try (AuditLog audit = new AuditLog(agentDir)) {
+        try (AuditSpool audit = new AuditSpool(agentDir)) {
             HookService hooks = new HookService(holder, new AgentConfig("Acme", user, machine), new Workspace(agentDir.toString()), audit, log, clock);
             for (String payload : payloads) {
                 String event = hookEvent(payload);

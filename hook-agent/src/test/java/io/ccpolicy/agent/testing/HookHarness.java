@@ -2,7 +2,7 @@ package io.ccpolicy.agent.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.ccpolicy.agent.audit.AuditLog;
+import io.ccpolicy.agent.audit.AuditSpool;
 import io.ccpolicy.agent.config.AgentConfig;
 import io.ccpolicy.agent.config.AgentLog;
 import io.ccpolicy.agent.hook.HookService;
@@ -49,7 +49,7 @@ public final class HookHarness {
         PolicyHolder holder = new PolicyHolder(dir.resolve("policy.yaml"), Clock.systemUTC(), log, p -> { });
         holder.loadInitial();
         List<Map<String, Object>> answers = new ArrayList<>();
-        try (AuditLog trail = new AuditLog(dir)) {
+        try (AuditSpool trail = new AuditSpool(dir)) {
             HookService service = new HookService(holder, new AgentConfig("Acme", who, "m-1"), new Workspace(dir.toString()), trail, log,
                     Clock.systemUTC());
             for (Map<String, Object> payload : payloads) {
