@@ -1,6 +1,6 @@
 package io.ccpolicy.audit.config;
 
-import io.ccpolicy.service.config.SigningKey;
+import io.ccpolicy.service.keys.SigningKey;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;

@@ -2,7 +2,7 @@ package io.ccpolicy.audit.messaging;
 
 import io.ccpolicy.audit.config.AuditIngestConfig;
 import io.ccpolicy.audit.service.BatchIngestor;
-import io.ccpolicy.service.messaging.RecordFaults;
+import io.ccpolicy.service.kafka.RecordFaults;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;

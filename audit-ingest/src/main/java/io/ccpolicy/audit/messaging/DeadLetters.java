@@ -1,7 +1,7 @@
 package io.ccpolicy.audit.messaging;
 
 import io.ccpolicy.audit.config.AuditIngestConfig;
-import io.ccpolicy.service.config.ReliableProducer;
+import io.ccpolicy.service.kafka.ReliableProducer;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccpolicy.audit.repository.EnrolmentRepository;
 import io.ccpolicy.engine.audit.EnrolmentChange;
-import io.ccpolicy.service.messaging.StoreRetry;
+import io.ccpolicy.service.kafka.StoreRetry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -2,7 +2,7 @@ package io.ccpolicy.audit.rest;
 
 import io.ccpolicy.audit.rest.dto.ArchiveVerificationView;
 import io.ccpolicy.audit.service.ArchiveVerificationSweep;
-import io.ccpolicy.service.config.SigningKey;
+import io.ccpolicy.service.keys.SigningKey;
 import io.ccpolicy.engine.sign.Ed25519;
 import io.ccpolicy.service.rest.QueryParams;
 import io.ccpolicy.service.rest.Roles;

@@ -6,7 +6,7 @@ import io.ccpolicy.engine.audit.ArchiveManifest;
 import io.ccpolicy.engine.audit.ArchiveSignature;
 import io.ccpolicy.engine.audit.AuditChain;
 import io.ccpolicy.engine.audit.Sha256;
-import io.ccpolicy.service.config.SigningKey;
+import io.ccpolicy.service.keys.SigningKey;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;

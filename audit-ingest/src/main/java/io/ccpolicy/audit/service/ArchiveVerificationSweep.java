@@ -11,7 +11,7 @@ import io.ccpolicy.audit.rest.dto.ArchiveVerificationView;
 import io.ccpolicy.engine.audit.ArchiveManifest;
 import io.ccpolicy.engine.audit.ArchiveVerifier;
 import io.ccpolicy.engine.audit.AuditChain;
-import io.ccpolicy.service.config.SigningKey;
+import io.ccpolicy.service.keys.SigningKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccpolicy.engine.bundle.ExceptionStateChange;
 import io.ccpolicy.exceptions.config.ExceptionServiceConfig;
 import io.ccpolicy.exceptions.entity.ExceptionRequestEntity;
-import io.ccpolicy.service.messaging.Outbox;
+import io.ccpolicy.service.outbox.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

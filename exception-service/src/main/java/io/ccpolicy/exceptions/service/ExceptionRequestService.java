@@ -9,7 +9,7 @@ import io.ccpolicy.exceptions.repository.ExceptionRequestRepository;
 import io.ccpolicy.exceptions.rest.dto.ExceptionHistoryView;
 import io.ccpolicy.exceptions.rest.dto.ExceptionRequestInput;
 import io.ccpolicy.exceptions.rest.dto.ExceptionRequestView;
-import io.ccpolicy.service.audit.AdminAuditEvents;
+import io.ccpolicy.service.outbox.AdminAuditEvents;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;

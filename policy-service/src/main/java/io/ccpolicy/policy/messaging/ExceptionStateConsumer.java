@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.ccpolicy.engine.bundle.ExceptionStateChange;
 import io.ccpolicy.policy.repository.ExceptionStateRepository;
 import io.ccpolicy.policy.service.PublicationWatch;
-import io.ccpolicy.service.messaging.StoreRetry;
+import io.ccpolicy.service.kafka.StoreRetry;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;

@@ -4,7 +4,7 @@ import io.ccpolicy.engine.audit.AuditEvent;
 import io.ccpolicy.engine.sign.Ed25519;
 import io.ccpolicy.policy.config.PolicyServiceConfig;
 import io.ccpolicy.policy.rest.dto.AgentSetup;
-import io.ccpolicy.service.config.SigningKey;
+import io.ccpolicy.service.keys.SigningKey;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

@@ -4,7 +4,7 @@ import io.ccpolicy.engine.sign.Ed25519;
 import io.ccpolicy.policy.config.PolicyServiceConfig;
 import io.ccpolicy.policy.service.BundleService;
 import io.ccpolicy.policy.service.EnrolmentService;
-import io.ccpolicy.service.config.SigningKey;
+import io.ccpolicy.service.keys.SigningKey;
 import io.ccpolicy.policy.service.PublicationWatch;
 import io.ccpolicy.policy.service.RevokedMachines;
 import io.ccpolicy.service.rest.Actors;

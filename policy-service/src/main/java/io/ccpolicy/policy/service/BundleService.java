@@ -10,7 +10,7 @@ import io.ccpolicy.policy.entity.PublicationEntity;
 import io.ccpolicy.policy.repository.ExceptionStateRepository;
 import io.ccpolicy.policy.repository.PublicationRepository;
 import io.ccpolicy.policy.rest.dto.Scope;
-import io.ccpolicy.service.config.SigningKey;
+import io.ccpolicy.service.keys.SigningKey;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;

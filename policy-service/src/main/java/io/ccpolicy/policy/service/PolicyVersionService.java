@@ -10,7 +10,7 @@ import io.ccpolicy.policy.repository.PolicyVersionRepository;
 import io.ccpolicy.policy.rest.dto.PolicyChange;
 import io.ccpolicy.policy.rest.dto.PolicyVersionDetail;
 import io.ccpolicy.policy.rest.dto.PolicyVersionSummary;
-import io.ccpolicy.service.audit.AdminAuditEvents;
+import io.ccpolicy.service.outbox.AdminAuditEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Clock;

@@ -8,7 +8,7 @@ import io.ccpolicy.policy.repository.PublicationRepository;
 import io.ccpolicy.policy.rest.dto.PolicyVersionDetail;
 import io.ccpolicy.policy.rest.dto.PublicationView;
 import io.ccpolicy.policy.rest.dto.Scope;
-import io.ccpolicy.service.audit.AdminAuditEvents;
+import io.ccpolicy.service.outbox.AdminAuditEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
