@@ -63,6 +63,13 @@ public final class DiffCommand {
             throws PolicyFiles.Reported {
         Path events = Path.of(args.option("events").get());
         List<String> lines = PolicyFiles.read(events, err).lines().toList();
+        try (Progress progress = Progress.of(err, "replaying " + events)) {
+            return replay(args, before, after, events, lines, progress, progress.above(out), progress.above(err));
+        }
+    }
+
+    private static int replay(Args args, PolicyDocument before, PolicyDocument after, Path events, List<String> lines, Progress progress,
+            PrintStream out, PrintStream err) {
         Clock clock = Clock.systemUTC();
         PolicyEngine old = PolicyEngine.compile(before, "old", clock, () -> UUID.randomUUID().toString());
         PolicyEngine now = PolicyEngine.compile(after, "new", clock, () -> UUID.randomUUID().toString());
@@ -74,6 +81,7 @@ public final class DiffCommand {
         int unreadable = 0;
         out.println();
         for (int i = 0; i < lines.size(); i++) {
+            progress.update(i, lines.size());
             if (lines.get(i).isBlank()) {
                 continue;
             }

@@ -38,7 +38,10 @@ public final class TestCommand {
                 Path policyFile = (file.toAbsolutePath().getParent() == null ? Path.of(".") : file.toAbsolutePath().getParent())
                         .resolve(suite.policy()).normalize();
                 PolicyDocument document = PolicyFiles.load(policyFile, err);
-                List<PolicyTestResult> results = PolicyTestRunner.run(document, suite);
+                List<PolicyTestResult> results;
+                try (Progress progress = Progress.of(err, "testing " + file)) {
+                    results = PolicyTestRunner.run(document, suite, done -> progress.update(done, suite.cases().size()));
+                }
                 for (PolicyTestResult result : results) {
                     if (result.passed()) {
                         passed++;

@@ -167,8 +167,8 @@ public final class VerifyAuditCommand {
                     return Json.object(text, problem).orElseThrow(() -> new IllegalArgumentException(problem[0]));
                 });
         ArchiveVerifier.Report report;
-        try {
-            report = verifier.verify(from, to);
+        try (Progress progress = Progress.of(err, "verifying hourly manifests")) {
+            report = verifier.verify(from, to, progress::update);
         } catch (RuntimeException e) {
             err.println("verify-audit: " + e.getMessage());
             return 2;

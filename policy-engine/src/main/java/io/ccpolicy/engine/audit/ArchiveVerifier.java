@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.zip.GZIPInputStream;
 
@@ -79,8 +80,16 @@ public final class ArchiveVerifier {
 
     /** Verifies the hours in [from, to] (either may be null: the archive's first or last sealed hour). */
     public Report verify(Instant from, Instant to) {
+        return verify(from, to, (done, total) -> { });
+    }
+
+    /** As {@link #verify(Instant, Instant)}, telling {@code progress} after each manifest how many of the listed ones are done. */
+    public Report verify(Instant from, Instant to, BiConsumer<Integer, Integer> progress) {
         Walk walk = new Walk(Position.START, ObjectEvents.NONE);
-        for (String manifestKey : storage.list(ArchiveManifest.MANIFESTS_PREFIX).stream().sorted().toList()) {
+        List<String> manifestKeys = storage.list(ArchiveManifest.MANIFESTS_PREFIX).stream().sorted().toList();
+        int done = 0;
+        for (String manifestKey : manifestKeys) {
+            progress.accept(done++, manifestKeys.size());
             Instant hour = hourOfManifestKey(manifestKey);
             if (hour == null) {
                 walk.findings.add(new Finding(manifestKey, "not a manifest name (expected manifests/<yyyy-MM-ddTHH>.json)"));
@@ -88,6 +97,7 @@ public final class ArchiveVerifier {
                 walk.manifest(manifestKey, hour, "listed by the store but cannot be read");
             }
         }
+        progress.accept(done, manifestKeys.size());
         if (walk.lastHour == null) {
             walk.notes.add("no sealed hour in the verified range");
         }

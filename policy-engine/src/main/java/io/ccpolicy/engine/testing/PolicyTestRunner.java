@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 
 /** Runs the cases of a test file against a document, each at its own fixed time. */
 public final class PolicyTestRunner {
@@ -17,14 +18,21 @@ public final class PolicyTestRunner {
     }
 
     public static List<PolicyTestResult> run(PolicyDocument document, PolicyTestSuite suite) {
+        return run(document, suite, done -> { });
+    }
+
+    /** As {@link #run(PolicyDocument, PolicyTestSuite)}, telling {@code progress} after each case how many are done. */
+    public static List<PolicyTestResult> run(PolicyDocument document, PolicyTestSuite suite, IntConsumer progress) {
         List<PolicyTestResult> results = new ArrayList<>();
         AtomicLong ids = new AtomicLong();
         for (PolicyTestCase testCase : suite.cases()) {
+            progress.accept(results.size());
             PolicyEngine engine = PolicyEngine.compile(document, "test", Clock.fixed(testCase.now(), ZoneOffset.UTC),
                     () -> "decision-" + ids.incrementAndGet());
             Decision decision = engine.evaluate(testCase.request());
             results.add(new PolicyTestResult(testCase, decision, failures(testCase, decision)));
         }
+        progress.accept(results.size());
         return results;
     }
 
