@@ -122,6 +122,21 @@ public class ArchiveVerificationRepository {
     }
 
     /** The stored payloads (JSON text) of these events, among the events ingested in [from, to). */
+    /** Which of {@code eventIds} were cleared as demo data (their rows removed on purpose). */
+    public java.util.Set<String> clearedDemoEvents(java.util.Collection<String> eventIds) throws SQLException {
+        java.util.Set<String> cleared = new java.util.HashSet<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("select event_id from cleared_demo_event where event_id = any(?)")) {
+            s.setArray(1, c.createArrayOf("text", eventIds.toArray(String[]::new)));
+            try (ResultSet rows = s.executeQuery()) {
+                while (rows.next()) {
+                    cleared.add(rows.getString(1));
+                }
+            }
+        }
+        return cleared;
+    }
+
     public java.util.Map<String, String> payloadsIngested(Instant from, Instant to, java.util.Collection<String> eventIds) throws SQLException {
         java.util.Map<String, String> payloads = new java.util.HashMap<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(

@@ -104,4 +104,19 @@ public class AuditEventRepository implements PanacheRepositoryBase<AuditEventEnt
         getEntityManager().createNativeQuery("delete from audit_event_id where ingested_at < ?1").setParameter(1, cutoff).executeUpdate();
         return deleted;
     }
+
+    /**
+     * Removes every event of a demo machine ({@code demo-*}), with its chain state and findings, keeping each removed
+     * event's id in {@code cleared_demo_event} (who, when) so the archive sweep knows the rows went on purpose.
+     */
+    public long clearDemo(Instant at, String actor) {
+        getEntityManager().createNativeQuery("""
+                insert into cleared_demo_event (event_id, machine_id, cleared_at, cleared_by)
+                select event_id, machine_id, ?1, ?2 from audit_event where machine_id like 'demo-%' on conflict do nothing""")
+                .setParameter(1, at).setParameter(2, actor).executeUpdate();
+        long deleted = getEntityManager().createNativeQuery("delete from audit_event where machine_id like 'demo-%'").executeUpdate();
+        getEntityManager().createNativeQuery("delete from machine_chain where machine_id like 'demo-%'").executeUpdate();
+        getEntityManager().createNativeQuery("delete from integrity_finding where machine_id like 'demo-%'").executeUpdate();
+        return deleted;
+    }
 }

@@ -42,7 +42,8 @@ public class ComplianceRepository {
                        count(*) filter (where payload->'decision'->>'verdict' = 'deny'),
                        count(*) filter (where jsonb_array_length(coalesce(payload->'decision'->'expiredExceptions', '[]'::jsonb)) > 0),
                        count(*) filter (where exists (select 1 from integrity_finding f where f.kind = 'unverified'
-                                                      and f.event_id = audit_event.event_id))
+                                                      and f.event_id = audit_event.event_id)),
+                       count(*) filter (where machine_id like 'demo-%')
                 from audit_event where occurred_at >= ?1 and occurred_at < ?2
                 """, from, to).getSingleResult();
     }

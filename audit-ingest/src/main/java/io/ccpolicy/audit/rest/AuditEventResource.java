@@ -89,6 +89,19 @@ public class AuditEventResource {
         return lines(filter, view -> view.event().toString(), "application/x-ndjson");
     }
 
+    /** What clearing the demo data removed. */
+    public record DemoCleared(long cleared) {
+    }
+
+    @jakarta.ws.rs.DELETE
+    @Path("/demo")
+    @RolesAllowed(Roles.POLICY_ADMIN)
+    @Operation(summary = "Removes the demo fleet's events (machines demo-*, from bin/platform demo); recorded as an administrative action, "
+            + "and the archive sweep knows the rows were cleared on purpose")
+    public DemoCleared clearDemo(@jakarta.ws.rs.core.Context jakarta.ws.rs.core.SecurityContext security) {
+        return new DemoCleared(admin.clearDemo(security.getUserPrincipal().getName()));
+    }
+
     /** Streams every matching event, one line each, a page (and a short transaction) at a time, so memory stays flat. */
     private jakarta.ws.rs.core.Response lines(AuditFilter filter, java.util.function.Function<AuditEventView, String> line, String type) {
         jakarta.ws.rs.core.StreamingOutput stream = out -> {

@@ -14,7 +14,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Actions on the audit store itself, each recorded as evidence: retention (events older than the organisation's
- * setting are deleted hourly, whole monthly partitions at a time) and data-subject exports.
+ * setting are deleted hourly, whole monthly partitions at a time), data-subject exports and clearing demo data.
  */
 @ApplicationScoped
 public class AdminActions {
@@ -48,6 +48,14 @@ public class AdminActions {
             LOG.infof("retention: deleted %d audit event(s) older than %s", deleted, cutoff);
         }
         return deleted;
+    }
+
+    /** Clears the demo fleet's events ({@code bin/platform demo --clear}), recorded as an administrative action; returns how many. */
+    @Transactional
+    public long clearDemo(String actor) {
+        long cleared = events.clearDemo(clock.instant(), actor);
+        record("demo_data_cleared", actor, "removed " + cleared + " event(s) of demo machines (demo-*); the archive keeps its sealed copies");
+        return cleared;
     }
 
     @Transactional

@@ -29,7 +29,7 @@ public class ComplianceSummaryService {
     public ComplianceSummary summary(Instant from, Instant to) {
         long[] t = Arrays.stream(compliance.totals(from, to)).mapToLong(v -> ((Number) v).longValue()).toArray();
         ComplianceSummary.Totals totals = new ComplianceSummary.Totals(t[0], t[1], t[2], t[3], t[4], t[5], t[6], t[7], t[8], t[9], t[10],
-                t[11], t[12], t[13], t[14], t[15]);
+                t[11], t[12], t[13], t[14], t[15], t[16]);
         Map<String, Long> deniedByPolicy = new TreeMap<>();
         Map<String, Long> deniedByUser = new TreeMap<>();
         Map<String, Long> askedByPolicy = new TreeMap<>();

@@ -8,10 +8,13 @@ public record ComplianceSummary(Instant from, Instant to, Totals totals, List<Co
         List<Count> askedByPolicy, List<Count> warnedByPolicy, List<Count> toolCalls, List<ExceptionUse> exceptionsUsed, List<AdminChange> adminChanges,
         List<Finding> integrityFindings, Archive archive) {
 
-    /** {@code unverified}: events stored without proof of their origin (enrolment.mode=record), within {@code events}. */
+    /**
+     * {@code unverified}: events stored without proof of their origin (enrolment.mode=record), within {@code events};
+     * {@code demo}: events of the demo fleet (machines demo-*, {@code bin/platform demo}), within {@code events}.
+     */
     public record Totals(long events, long toolCalls, long fileModifications, long mcpCalls, long prompts, long adminChanges,
             long withoutIdentity, long users, long machines, long sessions, long allowed, long warned, long asked, long denied,
-            long expiredExceptionHits, long unverified) {
+            long expiredExceptionHits, long unverified, long demo) {
     }
 
     public record Count(String key, long count) {
