@@ -39,6 +39,9 @@ async function overview() {
   for (const key of ['activeUsers', 'sessions', 'toolCalls', 'violations', 'denied', 'exceptionsUsed']) {
     $(key).textContent = o[key].toLocaleString();
   }
+  $('demo').hidden = o.demoEvents === 0;
+  $('demo').textContent = o.demoEvents === 0 ? '' : 'Demo data: ' + o.demoEvents.toLocaleString() + ' of this window\'s events come from '
+      + 'the demo fleet (machines demo-*, users @demo.acme.example). Remove them with: bin/platform demo --clear';
   const byPolicy = $('byPolicy');
   byPolicy.replaceChildren();
   if (o.byPolicy.length === 0) {
@@ -172,14 +175,23 @@ async function exceptions() {
   $('pendingCount').textContent = '(' + waiting.length + ')';
   if (waiting.length === 0) {
     const row = document.createElement('tr');
-    cell(row, 'No request is waiting.').colSpan = 7;
+    cell(row, 'No request is waiting.').colSpan = 8;
     pending.append(row);
   }
   for (const x of waiting) {
     const row = document.createElement('tr');
     row.dataset.id = x.id;
     cell(row, when(x.createdAt)); cell(row, x.requester); cell(row, x.policy + (x.value ? ' (' + x.value + ')' : ''));
-    cell(row, x.scopeType + ' ' + x.scopeValue); cell(row, x.reason); cell(row, x.requestedDuration);
+    cell(row, x.scopeType + ' ' + x.scopeValue); cell(row, x.reason);
+    // the call the policy refused that made the developer ask, as their agent recorded it
+    const refused = cell(row, x.trigger ? x.trigger.tool + ': ' + x.trigger.detail : 'not attached');
+    refused.className = 'trigger';
+    if (x.trigger) {
+      const detail = document.createElement('small');
+      detail.textContent = when(x.trigger.at) + ', event ' + x.trigger.eventId;
+      refused.append(document.createElement('br'), detail);
+    }
+    cell(row, x.requestedDuration);
     const actions = cell(row, '');
     if (me.canDecideExceptions && x.requester !== me.user) {
       for (const [action, label] of [['approve', 'Approve'], ['deny', 'Deny']]) {

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -39,8 +40,14 @@ final class DashboardBrowser {
     private static final Duration DEADLINE = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    /** What the browser test needs of the running platform. */
-    record Platform(String reportPort, String exceptionPort, String policyPort, String kafkaPort, Tokens tokens) {
+    /** What the browser test needs of the running platform; {@code demo} runs {@code bin/platform demo} with these arguments. */
+    record Platform(String reportPort, String exceptionPort, String policyPort, String kafkaPort, String auditPort, Tokens tokens,
+            Demo demo) {
+    }
+
+    interface Demo {
+        /** The command's output; fails the test when it exits non-zero. */
+        String run(String... arguments) throws Exception;
     }
 
     interface Tokens {
@@ -107,6 +114,8 @@ final class DashboardBrowser {
             WebElement row = await("the pending request is listed").atMost(DEADLINE).until(
                     () -> browser.findElements(By.cssSelector("#pending tr[data-id='" + requestId + "']")).stream().findFirst().orElse(null),
                     found -> found != null);
+            assertThat(row.findElement(By.className("trigger")).getText()).as("the approver sees the call that was refused")
+                    .contains("Bash: rm -rf /srv/cache").contains("event evt_refused_4711");
             shot(browser, screenshots, "04-pending-exception");
             assertThat(text(browser, "pendingCount")).as("the heading counts the requests listed")
                     .isEqualTo("(" + browser.findElements(By.cssSelector("#pending tr[data-id]")).size() + ")");
@@ -165,11 +174,7 @@ final class DashboardBrowser {
             });
             assertThat(browser.findElement(By.cssSelector("#search input[name=user]")).getAttribute("value")).isEqualTo("bob@acme.com");
             shot(browser, screenshots, "06-search-from-violation");
-            for (var size : List.of(new org.openqa.selenium.Dimension(1920, 1080), new org.openqa.selenium.Dimension(1366, 768))) {
-                browser.manage().window().setSize(size);
-                shot(browser, screenshots, "06-dashboard-" + size.getWidth() + "x" + size.getHeight());
-            }
-            browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1800));
+            demoFleet(platform, browser, screenshots);
 
             // A viewer is not offered what they cannot do.
             browser.get("http://127.0.0.1:" + platform.reportPort() + "/dashboard/logout");
@@ -205,7 +210,8 @@ final class DashboardBrowser {
         HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(exceptions + "/api/v1/exceptions"))
                 .header("Authorization", "Bearer " + aliceToken).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"policy\":\"no-rm\",\"scope\":\"project\",\"scopeValue\":\"" + PROJECT
-                        + "\",\"reason\":\"incident 4711\",\"duration\":\"4h\"}"))
+                        + "\",\"reason\":\"incident 4711\",\"duration\":\"4h\",\"trigger\":{\"eventId\":\"evt_refused_4711\",\"at\":\""
+                        + Instant.now().minusSeconds(60) + "\",\"tool\":\"Bash\",\"detail\":\"rm -rf /srv/cache\"}}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         Matcher id = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(created.body());
@@ -222,6 +228,67 @@ final class DashboardBrowser {
     private static String text(WebDriver browser, String id) {
         List<WebElement> found = browser.findElements(By.id(id));
         return found.isEmpty() ? "" : found.get(0).getText();
+    }
+
+    /**
+     * The dashboard as a platform team first sees it: a day of the demo fleet (bin/platform demo), its numbers the audit
+     * API's, a new violation live within 2 s, shown at desktop and laptop widths; then the demo data cleared.
+     */
+    private static void demoFleet(Platform platform, WebDriver browser, Path screenshots) throws Exception {
+        assertThat(platform.demo().run()).contains("Demo fleet loaded").contains("8 machines named demo-*");
+        browser.get("http://127.0.0.1:" + platform.reportPort() + "/dashboard/");
+        await("the demo fleet is on the dashboard, marked").atMost(DEADLINE).until(() -> browser.findElement(By.id("demo")).isDisplayed());
+        String auditor = platform.tokens().of("auditor", "auditor");
+        // The overview's window is the last 24 h; the audit API is asked for the same window as the page was.
+        Map<String, Object> overview = json(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + platform.reportPort()
+                + "/api/v1/dashboard/overview?window=24h")).header("Authorization", "Bearer " + auditor).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        Map<String, Object> summary = json(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + platform.auditPort()
+                + "/api/v1/audit/events/summary?from=" + overview.get("from") + "&to=" + overview.get("to")))
+                .header("Authorization", "Bearer " + auditor).build(), HttpResponse.BodyHandlers.ofString()).body());
+        // the guide's headline: policy violations, each policy's refusals, holds and warnings (its breakdown sums to it)
+        long violations = List.of("deniedByPolicy", "askedByPolicy", "warnedByPolicy").stream()
+                .flatMap(list -> ((List<?>) summary.get(list)).stream()).mapToLong(count -> number(((Map<?, ?>) count).get("count"))).sum();
+        Map<String, Object> totals = (Map<String, Object>) summary.get("totals");
+        assertThat(number(totals.get("demo"))).as("the demo fleet's day").isGreaterThan(300);
+        await("the page shows the audit API's numbers").atMost(DEADLINE).untilAsserted(() -> {
+            assertThat(number(text(browser, "activeUsers"))).isEqualTo(number(totals.get("users")));
+            assertThat(number(text(browser, "sessions"))).isEqualTo(number(totals.get("sessions")));
+            assertThat(number(text(browser, "toolCalls"))).isEqualTo(number(totals.get("toolCalls")));
+            assertThat(number(text(browser, "violations"))).isEqualTo(violations);
+            assertThat(number(text(browser, "denied"))).isEqualTo(number(totals.get("denied")));
+            assertThat(text(browser, "demo")).contains(String.format("%,d", number(totals.get("demo"))));
+        });
+        long breakdown = browser.findElements(By.cssSelector("#byPolicy tr td:nth-child(3)")).stream().mapToLong(c -> number(c.getText())).sum();
+        assertThat(breakdown).as("the breakdown sums to the headline's violations").isEqualTo(violations);
+        assertThat(browser.findElements(By.cssSelector("#recent tr"))).as("recent violations listed").hasSizeGreaterThan(5);
+
+        AgentTraffic traffic = new AgentTraffic(Files.createTempDirectory("live-traffic"), "127.0.0.1:" + platform.kafkaPort());
+        String someone = "live-" + System.nanoTime() + "@acme.com";
+        traffic.bash("m-" + someone, Identity.of(someone, "payments"), POLICY, Clock.systemUTC(), "rm -rf /srv/live");
+        // Kafka has acknowledged the event: from here it must reach the page within 2 s.
+        await("a violation appears live within 2 s").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50)).until(() ->
+                browser.findElements(By.cssSelector("#live li")).stream().anyMatch(li -> li.getText().contains(someone)));
+
+        for (var size : List.of(new org.openqa.selenium.Dimension(1920, 1080), new org.openqa.selenium.Dimension(1366, 768))) {
+            browser.manage().window().setSize(size);
+            shot(browser, screenshots, "06-dashboard-" + size.getWidth() + "x" + size.getHeight());
+        }
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 1800));
+
+        assertThat(platform.demo().run("--clear")).contains("removed " + number(totals.get("demo")) + " demo event(s)");
+        browser.get("http://127.0.0.1:" + platform.reportPort() + "/dashboard/");
+        await("the demo mark is gone with the demo data").atMost(DEADLINE).until(() -> !text(browser, "activeUsers").equals("-")
+                && !browser.findElement(By.id("demo")).isDisplayed());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> json(String body) throws IOException {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readValue(body, Map.class);
+    }
+
+    private static long number(Object value) {
+        return value instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(value).replaceAll("[^0-9]", ""));
     }
 
     private static void shot(WebDriver browser, Path dir, String name) throws IOException {

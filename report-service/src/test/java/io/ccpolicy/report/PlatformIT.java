@@ -254,7 +254,7 @@ class PlatformIT {
     void theDashboardInARealBrowser() throws Exception {
         DashboardBrowser.Platform platform = new DashboardBrowser.Platform(env.get("CCPOLICY_REPORT_SERVICE_PORT"),
                 env.get("CCPOLICY_EXCEPTION_SERVICE_PORT"), env.get("CCPOLICY_POLICY_SERVICE_PORT"), env.get("CCPOLICY_KAFKA_PORT"),
-                new DashboardBrowser.Tokens() {
+                env.get("CCPOLICY_AUDIT_INGEST_PORT"), new DashboardBrowser.Tokens() {
                     @Override
                     public String of(String user, String password) throws Exception {
                         return accessToken(user, password);
@@ -264,6 +264,12 @@ class PlatformIT {
                     public String agent() throws Exception {
                         return token("grant_type=client_credentials&client_id=hook-agent&client_secret=hook-agent-local-secret");
                     }
+                }, arguments -> {
+                    List<String> command = new java.util.ArrayList<>(List.of("demo"));
+                    command.addAll(List.of(arguments));
+                    Result demo = platform(command.toArray(String[]::new));
+                    assertThat(demo.exitCode()).as("bin/platform %s:%n%s", command, demo.output()).isZero();
+                    return demo.output();
                 });
         DashboardBrowser.run(platform, ROOT.resolve("report-service/target"));
     }
@@ -325,18 +331,20 @@ class PlatformIT {
     private record Result(int exitCode, String output) {
     }
 
-    private static Result platform(String command) throws Exception {
-        Path log = Files.createTempFile(state, "platform-" + command, ".log");
-        ProcessBuilder builder = new ProcessBuilder(ROOT.resolve("bin/platform").toString(), command)
+    private static Result platform(String... command) throws Exception {
+        Path log = Files.createTempFile(state, "platform-" + command[0], ".log");
+        List<String> line = new java.util.ArrayList<>(List.of(ROOT.resolve("bin/platform").toString()));
+        line.addAll(List.of(command));
+        ProcessBuilder builder = new ProcessBuilder(line)
                 .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
         Process process = builder.start();
         if (!process.waitFor(15, TimeUnit.MINUTES)) {
             process.destroyForcibly();
-            throw new IllegalStateException("bin/platform " + command + " did not finish; output:\n" + Files.readString(log));
+            throw new IllegalStateException("bin/platform " + String.join(" ", command) + " did not finish; output:\n" + Files.readString(log));
         }
         String output = Files.readString(log);
-        System.out.println("bin/platform " + command + ":\n" + output);
+        System.out.println("bin/platform " + String.join(" ", command) + ":\n" + output);
         return new Result(process.exitValue(), output);
     }
 }

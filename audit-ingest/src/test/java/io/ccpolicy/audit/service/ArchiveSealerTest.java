@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import io.ccpolicy.agent.cli.VerifyAuditCommand;
 import io.ccpolicy.audit.config.TestClock;
 import io.ccpolicy.engine.audit.ArchiveManifest;
-import io.ccpolicy.engine.audit.AuditChain;
 import io.ccpolicy.testinfra.S3ProxyServer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -23,16 +22,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,24 +74,7 @@ class ArchiveSealerTest {
     @Test
     void sealedHoursVerifyAndAlterationsInS3OrPostgresAreNamed() throws Exception {
         String machine = "machine-" + UUID.randomUUID();
-        List<String> ids = new ArrayList<>();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
-            AuditChain.Head head = AuditChain.Head.START;
-            for (int i = 0; i < 20; i++) {
-                Map<String, Object> event = new LinkedHashMap<>();
-                event.put("version", "1.0");
-                event.put("timestamp", Instant.now().toString());
-                event.put("eventId", "evt_" + UUID.randomUUID());
-                event.put("user", Map.of("email", "archive@acme.com"));
-                event.put("machine", Map.of("id", machine));
-                event.put("action", Map.of("type", "tool_execution", "tool", "Bash"));
-                Map<String, Object> sealed = AuditChain.seal(event, head);
-                head = AuditChain.headOf(sealed);
-                ids.add((String) sealed.get("eventId"));
-                producer.send(new ProducerRecord<>("audit.events.v1", machine, io.ccpolicy.agent.json.Json.compact(sealed))).get();
-            }
-        }
+        List<String> ids = ChainedEvents.send(bootstrap, machine, "archive@acme.com", Instant.now(), 20);
         await().atMost(Duration.ofSeconds(30)).until(() -> stored(ids) == ids.size());
         Instant hour = ArchiveManifest.hourOf(clock.instant());
         String leftover = ArchiveManifest.objectKey(hour, "audit.events.v1", 0, 999_999, 999_999);

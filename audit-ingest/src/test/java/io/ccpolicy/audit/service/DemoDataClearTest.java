@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.ccpolicy.audit.config.TestClock;
 import io.ccpolicy.engine.audit.ArchiveManifest;
-import io.ccpolicy.engine.audit.AuditChain;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -17,15 +16,10 @@ import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -95,25 +89,7 @@ class DemoDataClearTest {
     }
 
     private List<String> send(String machine, int count) throws Exception {
-        List<String> ids = new ArrayList<>();
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
-            AuditChain.Head head = AuditChain.Head.START;
-            for (int i = 0; i < count; i++) {
-                Map<String, Object> event = new LinkedHashMap<>();
-                event.put("version", "1.0");
-                event.put("timestamp", clock.instant().toString());
-                event.put("eventId", "evt_" + UUID.randomUUID());
-                event.put("user", Map.of("email", "ana@demo.acme.example"));
-                event.put("machine", Map.of("id", machine));
-                event.put("action", Map.of("type", "tool_execution", "tool", "Bash"));
-                Map<String, Object> sealed = AuditChain.seal(event, head);
-                head = AuditChain.headOf(sealed);
-                ids.add((String) sealed.get("eventId"));
-                producer.send(new ProducerRecord<>("audit.events.v1", machine, io.ccpolicy.agent.json.Json.compact(sealed))).get();
-            }
-        }
-        return ids;
+        return ChainedEvents.send(bootstrap, machine, "ana@demo.acme.example", clock.instant(), count);
     }
 
     private long stored(List<String> ids) {

@@ -56,4 +56,16 @@ public class ExceptionRequestEntity {
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    @Column(name = "trigger_event_id")
+    public String triggerEventId;
+
+    @Column(name = "trigger_at")
+    public Instant triggerAt;
+
+    @Column(name = "trigger_tool")
+    public String triggerTool;
+
+    @Column(name = "trigger_detail")
+    public String triggerDetail;
 }

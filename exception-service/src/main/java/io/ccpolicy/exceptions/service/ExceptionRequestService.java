@@ -8,6 +8,7 @@ import io.ccpolicy.exceptions.messaging.ExceptionStatePublisher;
 import io.ccpolicy.exceptions.repository.ExceptionRequestRepository;
 import io.ccpolicy.exceptions.rest.dto.ExceptionHistoryView;
 import io.ccpolicy.exceptions.rest.dto.ExceptionRequestInput;
+import io.ccpolicy.exceptions.rest.dto.DeniedCall;
 import io.ccpolicy.exceptions.rest.dto.ExceptionRequestView;
 import io.ccpolicy.service.outbox.AdminAuditEvents;
 import io.quarkus.scheduler.Scheduled;
@@ -79,6 +80,12 @@ public class ExceptionRequestService {
         request.state = "pending";
         request.createdAt = now;
         request.updatedAt = now;
+        if (input.trigger() != null) {
+            request.triggerEventId = input.trigger().eventId();
+            request.triggerAt = input.trigger().at();
+            request.triggerTool = input.trigger().tool();
+            request.triggerDetail = input.trigger().detail();
+        }
         requests.persist(request);
         transition(request, null, "pending", requester, input.reason());
         return view(request);
@@ -197,6 +204,7 @@ public class ExceptionRequestService {
 
     private static ExceptionRequestView view(ExceptionRequestEntity e) {
         return new ExceptionRequestView(e.id, e.policyName, e.requestedValue, e.scopeType, e.scopeValue, e.requester, e.reason,
-                e.requestedDuration.toString(), e.state, e.decidedBy, e.expiresAt, e.createdAt);
+                e.requestedDuration.toString(), e.state, e.decidedBy, e.expiresAt, e.createdAt,
+                e.triggerEventId == null ? null : new DeniedCall(e.triggerEventId, e.triggerAt, e.triggerTool, e.triggerDetail));
     }
 }

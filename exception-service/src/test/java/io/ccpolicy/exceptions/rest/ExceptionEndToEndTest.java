@@ -119,14 +119,18 @@ class ExceptionEndToEndTest {
             assertThat(slackCall(hooks)).as("blocked at first").contains("\"permissionDecision\":\"deny\"").contains("slack-mcp");
 
             ByteArrayOutputStream out = new ByteArrayOutputStream();
+            String refused = lastAuditEvent().get("eventId").toString();
             int exit = RequestExceptionCommand.run(List.of("--policy", "approved-mcp-servers", "--value", "slack-mcp", "--reason",
-                    "incident 4711 needs the Slack bridge", "--duration", "4h"), new PrintStream(out, true, StandardCharsets.UTF_8),
+                    "incident 4711 needs the Slack bridge", "--duration", "4h", "--state-dir", dir.toString()), new PrintStream(out, true, StandardCharsets.UTF_8),
                     new PrintStream(out, true, StandardCharsets.UTF_8),
                     Map.of("CCPOLICY_TOKEN", TestTokens.of(DEVELOPER, "developer"), "CCPOLICY_EXCEPTIONS_URL", exceptionService.toString()));
             String requested = out.toString(StandardCharsets.UTF_8);
             assertThat(exit).as(requested).isZero();
-            assertThat(requested).contains("is pending");
+            assertThat(requested).contains("is pending").contains("The approver sees the call it refused: mcp__slack-mcp");
             String id = requested.replaceAll("(?s).*Exception request (\\S+) .*", "$1");
+            given().auth().oauth2(TestTokens.of("carol@acme.com", "exception-approver")).get("/api/v1/exceptions/" + id).then().statusCode(200)
+                    .body("trigger.eventId", org.hamcrest.Matchers.is(refused))
+                    .body("trigger.tool", org.hamcrest.Matchers.startsWith("mcp__slack-mcp"));
 
             await("the developer's agent lists the pending request")
                     .atMost(Duration.ofSeconds(15)).until(() -> String.valueOf(sync.statusMap().get("pendingRequests")).contains(id));

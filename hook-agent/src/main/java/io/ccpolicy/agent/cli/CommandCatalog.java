@@ -92,7 +92,8 @@ public final class CommandCatalog {
                     new Option("from", "HOUR", "first archive hour to verify (yyyy-MM-ddTHH)"), new Option("to", "HOUR", "last archive hour")),
                     List.of("hook-agent verify-audit ~/.ccpolicy/audit/audit.jsonl",
                             "hook-agent verify-audit --s3 s3://acme-audit --public-key manifests.pem --from 2026-12-01T00")),
-            new Command("request-exception", "Ask exception-service for an exception (token in CCPOLICY_TOKEN or the sign-in)", null, List.of(
+            new Command("request-exception", "Ask exception-service for an exception (token in CCPOLICY_TOKEN or the sign-in); the newest call "
+                    + "the policy refused on this machine goes with it, for the approver", null, List.of(
                     new Option("policy", "NAME", "the policy to be exempted from"), new Option("reason", "TEXT", "why, for the approver"),
                     new Option("value", "V", "the one value to exempt (a command, server or path)"),
                     new Option("duration", "D", "how long (default 24h)"), new Option("scope", "user|team|project", "for whom (default user)"),

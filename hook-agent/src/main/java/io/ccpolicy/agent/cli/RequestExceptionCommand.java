@@ -5,6 +5,7 @@ import io.ccpolicy.agent.config.AgentPaths;
 import io.ccpolicy.agent.hook.Workspace;
 import io.ccpolicy.agent.json.Json;
 import io.ccpolicy.agent.policy.DeveloperLogin;
+import io.ccpolicy.engine.audit.AuditEvent;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code request-exception --policy NAME [--value V] --reason TEXT [--duration 24h] [--scope user|team|project
@@ -68,6 +70,8 @@ public final class RequestExceptionCommand {
             args.option("value").ifPresent(v -> body.put("value", v));
             body.put("reason", args.required("reason"));
             body.put("duration", args.option("duration").orElse("24h"));
+            Optional<Map<String, Object>> trigger = deniedCall(stateDir, (String) body.get("policy"));
+            trigger.ifPresent(call -> body.put("trigger", call));
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base)).header("Authorization", "Bearer " + token)
                     .header("Content-Type", "application/json").timeout(Duration.ofSeconds(15))
                     .POST(HttpRequest.BodyPublishers.ofString(Json.compact(body))).build(), HttpResponse.BodyHandlers.ofString());
@@ -78,6 +82,8 @@ public final class RequestExceptionCommand {
             out.println("Exception request " + created.get("id") + " for policy " + created.get("policy") + " (" + created.get("scopeType") + " "
                     + created.get("scopeValue") + ") is " + created.get("state")
                     + " (" + created.get("requestedDuration") + "); an approver decides. Check with: hook-agent request-exception --list");
+            trigger.ifPresent(call -> out.println("The approver sees the call it refused: " + call.get("tool") + " " + call.get("detail") + " at "
+                    + call.get("at") + " (event " + call.get("eventId") + ")."));
             return 0;
         } catch (IOException e) {
             err.println("hook-agent: exception-service not reachable at " + server + ": " + e.getMessage());
@@ -86,6 +92,46 @@ public final class RequestExceptionCommand {
             Thread.currentThread().interrupt();
             return 1;
         }
+    }
+
+    /**
+     * The newest call on this machine that {@code policy} refused or held, from the agent's audit spool: what the approver
+     * is shown beside the request. None when the spool holds none (or cannot be read: the request goes without it).
+     */
+    static Optional<Map<String, Object>> deniedCall(Path stateDir, String policy) {
+        Path spool = stateDir.resolve("audit/events.jsonl");
+        if (!java.nio.file.Files.isRegularFile(spool)) {
+            return Optional.empty();
+        }
+        Map<String, Object> newest = null;
+        try (var lines = java.nio.file.Files.lines(spool)) {
+            for (String line : (Iterable<String>) lines::iterator) {
+                if (!line.contains(policy)) {
+                    continue;
+                }
+                AuditEvent event;
+                try {
+                    event = AuditEvent.fromMap(Json.object(line, new String[1]).orElse(Map.of()));
+                } catch (IllegalArgumentException notAnEvent) {
+                    continue;
+                }
+                boolean refused = event.policyCheck() != null && event.policyCheck().standing().stream()
+                        .anyMatch(v -> v.policy().equals(policy) && ("deny".equals(v.effect()) || "ask".equals(v.effect())));
+                if (refused) {
+                    Map<String, Object> call = new LinkedHashMap<>();
+                    call.put("eventId", event.eventId());
+                    call.put("at", event.timestamp().toString());
+                    call.put("tool", event.action().tool() == null ? event.eventType() : event.action().tool());
+                    Map<String, Object> params = event.action().params() == null ? Map.of() : event.action().params();
+                    Object detail = params.getOrDefault("command", params.getOrDefault("file_path", params.getOrDefault("url", "")));
+                    call.put("detail", String.valueOf(detail).length() > 2000 ? String.valueOf(detail).substring(0, 2000) : String.valueOf(detail));
+                    newest = call;
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(newest);
     }
 
     /** The agent's configuration, if this machine has one (for the exception-service URL and the signed-in developer). */

@@ -8,9 +8,9 @@ public record AuditSummary(Totals totals, List<Count> deniedByPolicy, List<Count
         List<Count> warnedByPolicy, List<Count> toolCalls, List<ExceptionUse> exceptionsUsed, List<AdminChange> adminChanges,
         List<Finding> integrityFindings, Archive archive) {
 
-    /** {@code unverified}: events stored without proof of their origin, within {@code events}. */
+    /** {@code unverified}: events stored without proof of their origin; {@code demo}: the demo fleet's; both within {@code events}. */
     public record Totals(long events, long toolCalls, long fileModifications, long mcpCalls, long adminChanges, long withoutIdentity,
-            long users, long machines, long sessions, long warned, long asked, long denied, long unverified) {
+            long users, long machines, long sessions, long warned, long asked, long denied, long unverified, long demo) {
     }
 
     public record Count(String key, long count) {

@@ -47,10 +47,13 @@ public class DashboardService {
         AuditSummary.Totals t = summary.totals();
         List<Overview.Point> trend = activity.trend().stream()
                 .map(p -> new Overview.Point(p.hour(), p.events(), p.violations(), p.denied())).toList();
-        List<Overview.Violation> violations = recent.stream().flatMap(row -> Overview.Violation.of(AuditEvent.fromMap(row.event())).stream())
+        List<Overview.Violation> newest = recent.stream().flatMap(row -> Overview.Violation.of(AuditEvent.fromMap(row.event())).stream())
                 .limit(RECENT).toList();
-        return new Overview(from, to, t.users(), t.sessions(), t.denied() + t.asked() + t.warned(), t.denied(), summary.exceptionsUsed().size(),
-                t.toolCalls(), breakdown(summary), trend, violations, Anomalies.of(activity),
+        List<Overview.Count> byPolicy = breakdown(summary);
+        // The guide's headline counts policy violations, as its breakdown does: a call two policies refuse is two of them.
+        long violations = byPolicy.stream().mapToLong(Overview.Count::count).sum();
+        return new Overview(from, to, t.users(), t.sessions(), violations, t.denied(), summary.exceptionsUsed().size(),
+                t.toolCalls(), t.demo(), byPolicy, trend, newest, Anomalies.of(activity),
                 integrity(summary, read(() -> audit.archiveVerification(from, to, bearer))));
     }
 

@@ -73,13 +73,16 @@ class DashboardTest {
     void theOverviewCountsTheWindowAndFlagsAUserFarAboveTheirBaseline() throws Exception {
         traffic.bash("m-eve", Identity.of("eve@acme.com", "web"), POLICY, Clock.systemUTC(), "rm -rf a", "rm -rf b", "rm -rf c", "rm -rf d",
                 "rm -rf e", "rm -rf f", "ls");
-        traffic.bash("m-sam", Identity.of("sam@acme.com", "web"), POLICY, Clock.systemUTC(), "ls", "rm -rf tmp", "sudo ls");
+        // the last call is refused by one policy and warned by another: two policy violations in one call
+        traffic.bash("m-sam", Identity.of("sam@acme.com", "web"), POLICY, Clock.systemUTC(), "ls", "rm -rf tmp", "sudo ls", "sudo rm -rf /opt");
         String auditor = TestTokens.of("audrey@acme.com", "audit-reader");
-        await().atMost(Duration.ofSeconds(60)).until(() -> overview(auditor).getLong("toolCalls") >= 10);
+        await().atMost(Duration.ofSeconds(60)).until(() -> overview(auditor).getLong("toolCalls") >= 11);
         JsonPath overview = overview(auditor);
         // The breakdown left out warning-severity policies: it summed to less than the headline's violations.
         assertThat(overview.getList("byPolicy.findAll { it.policy == 'warn-sudo' }.verdict")).containsExactly("warn");
-        assertThat(overview.getList("byPolicy.count", Long.class).stream().mapToLong(Long::longValue).sum()).as("each violation has one policy here")
+        // The guide's headline counts policy violations as its breakdown does; it counted calls, so a call refused by one
+        // policy and warned by another made the breakdown sum to more than the headline (found with the demo fleet).
+        assertThat(overview.getList("byPolicy.count", Long.class).stream().mapToLong(Long::longValue).sum()).as("the breakdown sums to the headline")
                 .isEqualTo(overview.getLong("violations"));
         assertThat(overview.getList("byPolicy.percent", Double.class).stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(100.0,
                 org.assertj.core.data.Offset.offset(0.5));

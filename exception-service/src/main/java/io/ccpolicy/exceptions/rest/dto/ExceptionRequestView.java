@@ -4,5 +4,5 @@ import java.time.Instant;
 import java.util.UUID;
 
 public record ExceptionRequestView(UUID id, String policy, String value, String scopeType, String scopeValue, String requester,
-        String reason, String requestedDuration, String state, String decidedBy, Instant expiresAt, Instant createdAt) {
+        String reason, String requestedDuration, String state, String decidedBy, Instant expiresAt, Instant createdAt, DeniedCall trigger) {
 }

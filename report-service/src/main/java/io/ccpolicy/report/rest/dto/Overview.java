@@ -5,9 +5,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** The dashboard's overview of a window (the guide's dashboard): activity, violations, their trend, anomalies. */
+/**
+ * The dashboard's overview of a window (the guide's dashboard): activity, violations, their trend, anomalies.
+ * {@code violations}: policy violations (deny, ask or warn), as the breakdown counts them, so a call two policies
+ * refuse counts twice; {@code denied}: calls denied. {@code demoEvents}: how many of the window's events come from the
+ * demo fleet ({@code bin/platform demo}).
+ */
 public record Overview(Instant from, Instant to, long activeUsers, long sessions, long violations, long denied, long exceptionsUsed,
-        long toolCalls, List<Count> byPolicy, List<Point> trend, List<Violation> recent, List<Anomaly> anomalies,
+        long toolCalls, long demoEvents, List<Count> byPolicy, List<Point> trend, List<Violation> recent, List<Anomaly> anomalies,
         List<IntegrityFinding> integrity) {
 
     /**
