@@ -137,18 +137,32 @@ public class IngestRepository {
         if (findings.isEmpty()) {
             return;
         }
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "insert into integrity_finding (machine_id, event_id, seq, kind, problem, detected_at) values (?, ?, ?, ?, ?, ?)")) {
-            for (Finding f : findings) {
-                s.setString(1, f.machineId());
-                s.setString(2, f.eventId());
-                s.setObject(3, f.seq());
-                s.setString(4, f.kind());
-                s.setString(5, f.problem());
-                s.setTimestamp(6, Timestamp.from(at));
-                s.addBatch();
-            }
-            s.executeBatch();
+        int n = findings.size();
+        String[] machines = new String[n];
+        String[] events = new String[n];
+        Long[] seqs = new Long[n];
+        String[] kinds = new String[n];
+        String[] problems = new String[n];
+        for (int i = 0; i < n; i++) {
+            Finding f = findings.get(i);
+            machines[i] = f.machineId();
+            events[i] = f.eventId();
+            seqs[i] = f.seq();
+            kinds[i] = f.kind();
+            problems[i] = f.problem();
+        }
+        // one statement for the whole batch (under record mode every unsigned event has one): a batch of single-row
+        // inserts made PostgreSQL parse and plan each row
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
+                insert into integrity_finding (machine_id, event_id, seq, kind, problem, detected_at)
+                select machine, event, seq, kind, problem, ? from unnest(?, ?, ?, ?, ?) as t(machine, event, seq, kind, problem)""")) {
+            s.setTimestamp(1, Timestamp.from(at));
+            s.setArray(2, c.createArrayOf("text", machines));
+            s.setArray(3, c.createArrayOf("text", events));
+            s.setArray(4, c.createArrayOf("bigint", seqs));
+            s.setArray(5, c.createArrayOf("text", kinds));
+            s.setArray(6, c.createArrayOf("text", problems));
+            s.executeUpdate();
         }
     }
 }
