@@ -34,6 +34,7 @@ class RoleMatrixTest {
                 Map.entry("GET /api/v1/audit/archive/verification", AUDITORS),
                 Map.entry("GET /api/v1/audit/events/{eventId}", AUDITORS),
                 Map.entry("GET /api/v1/audit/integrity", AUDITORS),
-                Map.entry("GET /api/v1/audit/archive/public-key", AUDITORS)))).isEmpty();
+                Map.entry("GET /api/v1/audit/archive/public-key", AUDITORS),
+                Map.entry("DELETE /api/v1/audit/events/demo", Set.of("policy-admin"))))).isEmpty();
     }
 }
