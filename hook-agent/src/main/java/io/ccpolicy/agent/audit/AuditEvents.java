@@ -3,7 +3,6 @@ package io.ccpolicy.agent.audit;
 import io.ccpolicy.agent.config.AgentConfig;
 import io.ccpolicy.engine.Decision;
 import io.ccpolicy.engine.HookEvent;
-import io.ccpolicy.engine.PolicyMatch;
 import io.ccpolicy.engine.Verdict;
 import io.ccpolicy.engine.audit.AuditEvent;
 import io.ccpolicy.engine.audit.SandboxViolations;

@@ -7,7 +7,6 @@ import io.ccpolicy.agent.testing.HookHarness;
 import io.ccpolicy.engine.audit.AuditEvent;
 import io.ccpolicy.engine.model.Identity;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
