@@ -28,7 +28,9 @@ public final class RoleMatrix {
     private final URI base;
     private final Set<String> roles;
     private final Function<Set<String>, String> tokens;
-    private final HttpClient http = HttpClient.newHttpClient();
+    // HTTP/1.1: responses are closed unread (below), which on a shared HTTP/2 connection raced the next request into an
+    // "EOF reached while reading" on a clean-clone run
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** Every role the platform's services know. */
     public static final Set<String> PLATFORM_ROLES = Set.of("policy-admin", "policy-viewer", "agent", "developer", "exception-approver",
@@ -121,7 +123,8 @@ public final class RoleMatrix {
 
     private int send(String method, String path, String token, String contentType) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", contentType)
-                .method(method, method.equals("GET") ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString("{}"));
+                .method(method, method.equals("GET") || method.equals("DELETE") ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString("{}"));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
