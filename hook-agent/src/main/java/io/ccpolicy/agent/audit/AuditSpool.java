@@ -18,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,6 +50,7 @@ public final class AuditSpool implements AutoCloseable {
     static final long COMPACT_BYTES = 64L * 1024 * 1024;
     static final String HEAD_FILE = "chain.head";
     private static final int READ_WINDOW = 8 * 1024 * 1024;
+    private static final int BLOCK = 64 * 1024;
 
     private final FileChannel channel;
     private final Path file;
@@ -278,34 +280,59 @@ public final class AuditSpool implements AutoCloseable {
     public Batch next(int max) throws IOException {
         long from = acknowledged();
         List<String> lines = new ArrayList<>();
-        try (RandomAccessFile spool = new RandomAccessFile(file.toFile(), "r")) {
-            long size = spool.length();
+        try (FileChannel reader = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = reader.size();
             if (from >= size) {
                 return new Batch(lines, from);
             }
-            spool.seek(from);
-            byte[] chunk = new byte[(int) Math.min(size - from, READ_WINDOW)];
-            spool.readFully(chunk);
-            long offset = from;
+            // Only as far as the batch needs, a block at a time: the shipper asks every 100 ms while events wait for
+            // their flush interval, and reading the whole window each time cost up to 8 MB per ask.
+            long limit = Math.min(size - from, READ_WINDOW);
+            byte[] window = new byte[(int) Math.min(limit, BLOCK)];
+            int filled = 0;
             int start = 0;
-            for (int i = 0; i < chunk.length && lines.size() < max; i++) {
-                if (chunk[i] == '\n') {
-                    lines.add(new String(chunk, start, i - start, StandardCharsets.UTF_8));
-                    offset = from + i + 1;
-                    start = i + 1;
+            long offset = from;
+            while (filled < limit && lines.size() < max) {
+                if (filled == window.length) {
+                    window = Arrays.copyOf(window, (int) Math.min(limit, 2L * window.length));
                 }
+                int read = reader.read(ByteBuffer.wrap(window, filled, window.length - filled), from + filled);
+                if (read < 0) {
+                    break;
+                }
+                for (int i = filled; i < filled + read && lines.size() < max; i++) {
+                    if (window[i] == '\n') {
+                        lines.add(new String(window, start, i - start, StandardCharsets.UTF_8));
+                        offset = from + i + 1;
+                        start = i + 1;
+                    }
+                }
+                filled += read;
             }
-            if (lines.isEmpty() && chunk.length == READ_WINDOW) {
-                long end = from + chunk.length;
-                spool.seek(end);
-                for (int b = spool.read(); b >= 0 && b != '\n'; b = spool.read()) {
-                    end++;
-                }
-                lines.add(new String(chunk, 0, 64 * 1024, StandardCharsets.UTF_8) + "...(a line of " + (end - from) + " bytes)");
+            if (lines.isEmpty() && filled == READ_WINDOW) {
+                long end = newlineFrom(reader, from + filled, size);
+                lines.add(new String(window, 0, 64 * 1024, StandardCharsets.UTF_8) + "...(a line of " + (end - from) + " bytes)");
                 return new Batch(lines, Math.min(end + 1, size));
             }
             return new Batch(lines, offset);
         }
+    }
+
+    /** The position of the first newline at or after {@code at}, or {@code size} when there is none. */
+    private static long newlineFrom(FileChannel reader, long at, long size) throws IOException {
+        ByteBuffer block = ByteBuffer.allocate(BLOCK);
+        for (long position = at; position < size; position += block.position()) {
+            block.clear();
+            if (reader.read(block, position) < 0) {
+                break;
+            }
+            for (int i = 0; i < block.position(); i++) {
+                if (block.get(i) == '\n') {
+                    return position + i;
+                }
+            }
+        }
+        return size;
     }
 
     /**

@@ -68,4 +68,20 @@ class AuditSpoolTest {
                     .contains("\"seq\":4");
         }
     }
+
+    @Test
+    void aLineLongerThanTheReadWindowIsHandedOverAsItsHeadAndTheLinesBehindItFollow() throws Exception {
+        Path spoolFile = Files.createDirectories(dir.resolve("audit")).resolve("events.jsonl");
+        String huge = "{\"eventId\":\"evt_huge\",\"blob\":\"" + "z".repeat(9 * 1024 * 1024) + "\"}";
+        Files.writeString(spoolFile, huge + "\n{\"eventId\":\"evt_after\"}\n");
+        try (AuditSpool spool = new AuditSpool(dir)) {
+            spool.startShipping();
+            AuditSpool.Batch first = spool.next(10);
+            assertThat(first.lines()).singleElement().asString().startsWith("{\"eventId\":\"evt_huge\"")
+                    .endsWith("...(a line of " + huge.length() + " bytes)");
+            assertThat(first.end()).isEqualTo(huge.length() + 1);
+            spool.acknowledge(first);
+            assertThat(spool.next(10).lines()).containsExactly("{\"eventId\":\"evt_after\"}");
+        }
+    }
 }
