@@ -126,6 +126,12 @@ class ExceptionWorkflowTest {
         given().auth().oauth2(token("alice", "developer")).contentType(ContentType.JSON)
                 .body(Map.of("policy", "p", "scope", "team", "reason", "r", "duration", "soon"))
                 .post("/api/v1/exceptions").then().statusCode(400).body("detail", containsString("duration must be a duration like"));
+        // the refused call behind a request is checked like the rest: each wrong field named
+        given().auth().oauth2(token("alice", "developer")).contentType(ContentType.JSON)
+                .body(Map.of("policy", "p", "scope", "user", "reason", "r", "duration", "1d",
+                        "trigger", Map.of("at", "2026-12-06T10:00:00Z", "tool", "Bash", "detail", "x".repeat(2001))))
+                .post("/api/v1/exceptions").then().statusCode(400).contentType("application/problem+json")
+                .body("errors.field", org.hamcrest.Matchers.hasItems(containsString("trigger.eventId"), containsString("trigger.detail")));
 
         String id = request("frank", "4h");
         decide("carol", "exception-approver", id, "deny", Map.of("reason", "use the approved tracker")).statusCode(200)
