@@ -13,10 +13,13 @@ import java.util.List;
  * included); a path the engine cannot know reads {@value #UNKNOWN_PATH} followed by why. {@code hosts} are the network
  * hosts it contacts. {@code effectsKnown} is false when the engine cannot tell everything the event does: a Bash command
  * with an opaque part or a program whose behaviour is not on its command line ({@code make}, {@code ./run.sh}).
+ * {@code provenReadOnly} is true for a Bash command proven to only read and print through commands that run nothing
+ * else: it behaves the same inside Claude Code's OS sandbox and outside it.
  */
 public record Decision(String decisionId, Verdict verdict, Verdict wouldBe, List<PolicyMatch> matches,
         List<String> exceptionsApplied, List<String> expiredExceptions, String policyRevision, String policySha256,
-        String message, Instant evaluatedAt, List<String> checked, List<String> writes, List<String> reads, List<String> hosts, boolean effectsKnown) {
+        String message, Instant evaluatedAt, List<String> checked, List<String> writes, List<String> reads, List<String> hosts, boolean effectsKnown,
+        boolean provenReadOnly) {
 
     /** How a path the engine cannot know (a variable, a substitution) starts in {@link #writes} and {@link #reads}. */
     public static final String UNKNOWN_PATH = "(unknown) ";

@@ -103,6 +103,7 @@ public final class EffectiveConfigCommand {
         if (sandbox.settings().get("network") instanceof Map<?, ?> network) {
             network.forEach((k, v) -> out.println("  network." + k + ": " + v));
         }
+        out.println("  skip: " + sandbox.skip().why());
         for (SandboxPlan.Mapping m : sandbox.mappings()) {
             out.println("  " + m.policy() + ": " + m.value() + " -> " + (m.emitted().isEmpty() ? "(none)" : m.setting() + " " + m.emitted())
                     + (m.note().isEmpty() ? "" : "  [" + m.note() + "]"));

@@ -25,6 +25,8 @@ import io.ccpolicy.engine.model.Identity;
 import io.ccpolicy.engine.model.PolicyDocument;
 import io.ccpolicy.engine.model.PolicyException;
 import io.ccpolicy.engine.settings.SandboxCompiler;
+import io.ccpolicy.engine.settings.SandboxPlan;
+import io.ccpolicy.engine.settings.UnsandboxedRun;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -127,8 +129,9 @@ public final class HookService implements HookServer.Handler {
         if (payload == null) {
             return refuse(pathEvent, "the hook payload is not readable JSON (" + problem[0] + ")");
         }
-        HookEvent event = HookEvent.of(payload);
-        String name = event.name().isEmpty() ? pathEvent : event.name();
+        HookEvent received = HookEvent.of(payload);
+        String name = received.name().isEmpty() ? pathEvent : received.name();
+        HookEvent event = SandboxSkip.asProposed(name, received);
         if (!pathEvent.isEmpty() && !event.name().isEmpty() && !pathEvent.equals(event.name())) {
             return refuse(pathEvent, "the payload says " + event.name() + " but was sent for " + pathEvent);
         }
@@ -153,7 +156,7 @@ public final class HookService implements HookServer.Handler {
         Map<String, Object> answer;
         try {
             evaluation = evaluate(name, event);
-            answer = response(name, event, evaluation, call);
+            answer = response(name, event, evaluation, call, event != received);
         } catch (RuntimeException e) {
             // fail closed, and close the journaled call: left open, it would keep the journal (and the spool) from ever shrinking
             log.warn("could not evaluate a " + name + " call: " + e);
@@ -206,7 +209,7 @@ public final class HookService implements HookServer.Handler {
     private void recordReceived(AuditIntake.Call call) {
         String[] problem = new String[1];
         Map<String, Object> payload = Json.object(call.payload(), problem).orElse(null);
-        HookEvent event = payload == null ? null : HookEvent.of(payload);
+        HookEvent event = payload == null ? null : SandboxSkip.asProposed(call.event(), HookEvent.of(payload));
         String why = payload == null ? "the hook payload is not readable JSON (" + problem[0] + ")"
                 : !event.name().isEmpty() && !event.name().equals(call.event()) ? "the payload says " + event.name() + " but was sent for "
                 + call.event() : null;
@@ -274,18 +277,35 @@ public final class HookService implements HookServer.Handler {
         return new Evaluation(project, tokens, decision, (System.nanoTime() - started) / 1000, engine.document(), effective);
     }
 
-    private Map<String, Object> response(String name, HookEvent event, Evaluation evaluation, AuditIntake.Call call) {
+    /** {@code rewritten}: the call carries the agent's own rewrite for an unsandboxed run ({@link SandboxSkip}). */
+    private Map<String, Object> response(String name, HookEvent event, Evaluation evaluation, AuditIntake.Call call, boolean rewritten) {
         Decision decision = evaluation.decision();
         PolicyDocument document = evaluation.document();
+        if (name.equals("PermissionRequest") && SandboxSkip.asked(event) && sandbox(evaluation).skip().provenReadOnly()) {
+            // only the agent asks for an unsandboxed run; any other request for one is refused
+            return SandboxSkip.permission(rewritten && unsandboxed(evaluation));
+        }
+        Map<String, Object> answer;
         if (name.equals("PreToolUse") && decision.verdict() == Verdict.ALLOW && document.audit().showLogged()
                 && events.recorded(document.audit(), name, event, decision)) {
-            return actionLogged(name, event, decision, call.eventId());
+            answer = actionLogged(name, event, decision, call.eventId());
+        } else {
+            answer = switch (name) {
+                case "PreToolUse", "PermissionRequest", "UserPromptSubmit" -> HookAnswers.decided(name, decision);
+                case "SessionStart" -> sessionStart(document, evaluation.project(), decision, evaluation.effective());
+                default -> Map.of();
+            };
         }
-        return switch (name) {
-            case "PreToolUse", "PermissionRequest", "UserPromptSubmit" -> HookAnswers.decided(name, decision);
-            case "SessionStart" -> sessionStart(document, evaluation.project(), decision, evaluation.effective());
-            default -> Map.of();
-        };
+        return name.equals("PreToolUse") && unsandboxed(evaluation) ? SandboxSkip.unsandboxed(answer, event) : answer;
+    }
+
+    /** Whether the evaluated Bash call runs outside the OS sandbox (see {@link UnsandboxedRun#permits}). */
+    private boolean unsandboxed(Evaluation evaluation) {
+        return evaluation.decision().provenReadOnly() && UnsandboxedRun.permits(evaluation.decision(), sandbox(evaluation), workspace.home(), paths);
+    }
+
+    private SandboxPlan sandbox(Evaluation evaluation) {
+        return SandboxCompiler.plan(evaluation.document(), identity(), evaluation.project(), clock.instant(), SandboxCompiler.GlobExpander.NONE);
     }
 
     /** The guide's ACTION LOGGED box (audit.show_logged), so a developer can quote the event id of what they just did. */
@@ -319,7 +339,7 @@ public final class HookService implements HookServer.Handler {
             text.append("\nAudit only (recorded, never blocking): ").append(String.join(", ", auditOnly));
         }
         OsSandbox sandbox = OsSandbox.of(document);
-        if (sandbox.mode() != io.ccpolicy.engine.settings.SandboxPlan.Mode.OFF) {
+        if (sandbox.mode() != SandboxPlan.Mode.OFF) {
             text.append("\nOS sandbox: ").append(sandbox.summary());
         }
         Identity signed = policy.active().signedIdentity();

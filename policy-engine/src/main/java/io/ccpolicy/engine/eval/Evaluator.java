@@ -179,7 +179,8 @@ public final class Evaluator {
         }
         return new Decision(ids.get(), verdict, wouldBe, matches, applied, expired, revision, document.sha256(),
                 message(verdict, matches), now, checked, paths(view, Target.WRITE_PATH), paths(view, Target.READ_PATH),
-                paths(view, Target.WEB_DOMAIN), !view.tool.equals("Bash") || view.shell().fullyKnown());
+                paths(view, Target.WEB_DOMAIN), !view.tool.equals("Bash") || view.shell().fullyKnown(),
+                view.tool.equals("Bash") && view.shell().provenReadOnly());
     }
 
     /** The event's values on a path or host target as text, an unknowable one marked {@link Decision#UNKNOWN_PATH}. */

@@ -546,6 +546,12 @@ final class ShellAnalyzer {
         }
         List<Field> targets = expandWord(redirect.target(), depth);
         for (Field target : targets) {
+            if (!target.dynamic() && (target.text().startsWith("/dev/tcp/") || target.text().startsWith("/dev/udp/"))) {
+                // bash opens a socket for these names: a connection, not a file
+                String[] parts = target.text().split("/");
+                contactField(Field.literal(parts.length > 3 ? parts[3] : ""), target.text().startsWith("/dev/tcp/") ? "tcp://" : "udp://");
+                continue;
+            }
             switch (op) {
                 case ">", ">>", ">|", "&>", "&>>" -> write(target);
                 case "<>" -> {
@@ -1035,6 +1041,7 @@ final class ShellAnalyzer {
                             .forEach(a -> variables.assign(a.text(), null));
                 }
             }
+            case "echo", "true", "false", ":", "test", "[", "pwd" -> record(fields); // builtins that only print or test
             case "printf" -> {
                 record(fields);
                 for (int i = 0; i + 1 < args.size(); i++) {
@@ -1559,6 +1566,8 @@ final class ShellAnalyzer {
                     return;
                 }
                 o.values("o", "output").forEach(this::write);
+                // its temporary files go there
+                o.values("T", "temporary-directory").forEach(dir -> write(under(dir)));
                 o.operands.forEach(this::read);
             }
             case "uniq", "xxd" -> {

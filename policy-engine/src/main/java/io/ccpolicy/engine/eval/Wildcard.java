@@ -14,7 +14,7 @@ public final class Wildcard {
     }
 
     /** Whether {@code text} contains characters a shell would expand ({@code * ? [}). */
-    static boolean hasShellGlob(String text) {
+    public static boolean hasShellGlob(String text) {
         return hasWildcard(text) || text.indexOf('[') >= 0;
     }
 

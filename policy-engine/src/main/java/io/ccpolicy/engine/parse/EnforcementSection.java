@@ -14,12 +14,14 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
  * The optional {@code enforcement} section: {@code fail_mode} (closed, the default: Claude Code blocks when the agent
  * cannot answer; open: it proceeds and the outage is recorded), {@code exception_url} (shown in violation messages) and
  * {@code max_staleness} (how long an agent may enforce a bundle it could not refresh, e.g. 72h) and {@code os_sandbox}
- * (required, best-effort or off: whether Claude Code's OS sandbox, compiled from the policy, confines every Bash command).
+ * (required, best-effort or off: whether Claude Code's OS sandbox, compiled from the policy, confines every Bash command)
+ * and {@code os_sandbox_skip} (proven-read-only, the default, or never: whether a Bash command the engine proves
+ * read-only runs outside the sandbox, which costs most of a Bash call's time).
  */
 public final class EnforcementSection {
 
     public static final String KEY = "enforcement";
-    private static final Set<String> KEYS = Set.of("fail_mode", "exception_url", "max_staleness", "os_sandbox");
+    private static final Set<String> KEYS = Set.of("fail_mode", "exception_url", "max_staleness", "os_sandbox", "os_sandbox_skip");
     public static final Set<String> SANDBOX_MODES = Set.of("required", "best-effort", "off");
     private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd])");
 
@@ -63,6 +65,15 @@ public final class EnforcementSection {
             } else {
                 yaml.problem(YamlReader.value(fields, "os_sandbox"), KEY, "os_sandbox must be 'required', 'best-effort' or 'off', found '"
                         + sandbox + "'");
+            }
+        }
+        String skip = yaml.string(fields, "os_sandbox_skip", KEY, false, node);
+        if (skip != null) {
+            if (skip.equals("proven-read-only") || skip.equals("never")) {
+                section.put("os_sandbox_skip", skip);
+            } else {
+                yaml.problem(YamlReader.value(fields, "os_sandbox_skip"), KEY, "os_sandbox_skip must be 'proven-read-only' or 'never', found '"
+                        + skip + "'");
             }
         }
         return section;

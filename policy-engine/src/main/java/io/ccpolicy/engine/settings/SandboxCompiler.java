@@ -41,7 +41,7 @@ public final class SandboxCompiler {
     public static SandboxPlan plan(PolicyDocument document, Identity identity, String project, Instant now, GlobExpander expander) {
         Mode mode = mode(document);
         if (mode == Mode.OFF) {
-            return new SandboxPlan(mode, Map.of(), List.of());
+            return new SandboxPlan(mode, Map.of(), List.of(), new SandboxPlan.Skip(false, "the sandbox is off"));
         }
         List<Mapping> mappings = new ArrayList<>();
         List<Set<String>> allowLists = new ArrayList<>();
@@ -106,13 +106,15 @@ public final class SandboxCompiler {
         if (domains != null) {
             network.put("allowManagedDomainsOnly", true);
         }
+        SandboxPlan.Skip skip = skip(document, (List<?>) filesystem.get("allowWrite"));
         Map<String, Object> sandbox = new LinkedHashMap<>();
         sandbox.put("enabled", true);
         sandbox.put("failIfUnavailable", mode == Mode.REQUIRED);
-        sandbox.put("allowUnsandboxedCommands", false);
+        // with a skip, the agent alone asks for an unsandboxed run (dangerouslyDisableSandbox), and answers its own permission request
+        sandbox.put("allowUnsandboxedCommands", skip.provenReadOnly());
         sandbox.put("filesystem", filesystem);
         sandbox.put("network", network);
-        return new SandboxPlan(mode, sandbox, List.copyOf(mappings));
+        return new SandboxPlan(mode, sandbox, List.copyOf(mappings), skip);
     }
 
     /** The document's {@code enforcement.os_sandbox}; by default required when it has writePath or readPath policies. */
@@ -127,6 +129,32 @@ public final class SandboxCompiler {
         }
         boolean paths = document.policies().stream().anyMatch(p -> p.target() == Target.WRITE_PATH || p.target() == Target.READ_PATH);
         return paths ? Mode.REQUIRED : Mode.OFF;
+    }
+
+    /**
+     * Whether a command proven read-only may run outside the sandbox. Only when no hook but the managed ones runs
+     * ({@code allowManagedHooksOnly}): Claude Code applies the tool input of the hook that answers last, so any other hook
+     * could ask for an unsandboxed run. Only when the sandbox keeps writes away from {@code /bin} and {@code /usr/bin},
+     * where the commands such a run names are looked up.
+     */
+    static SandboxPlan.Skip skip(PolicyDocument document, List<?> allowWrite) {
+        Object enforcement = document.claudeCode().get("enforcement");
+        if (enforcement instanceof Map<?, ?> e && "never".equals(e.get("os_sandbox_skip"))) {
+            return new SandboxPlan.Skip(false, "enforcement.os_sandbox_skip is never: every Bash command runs in the sandbox");
+        }
+        if (!Boolean.TRUE.equals(document.claudeCode().get("allowManagedHooksOnly"))) {
+            return new SandboxPlan.Skip(false, "every Bash command runs in the sandbox: proven read-only commands could skip it only with "
+                    + "claude_code.allowManagedHooksOnly: true (another hook could otherwise ask for an unsandboxed run)");
+        }
+        for (Object entry : allowWrite) {
+            String dir = entry.toString().replaceAll("(/\\*\\*)?/*$", "");
+            if (dir.isEmpty() || "/usr/bin".startsWith(dir + "/") || "/bin".startsWith(dir + "/") || dir.equals("/usr/bin") || dir.equals("/bin")) {
+                return new SandboxPlan.Skip(false, "every Bash command runs in the sandbox: it lets commands write to " + (dir.isEmpty() ? "/" : dir)
+                        + ", so the programs a command names cannot be trusted outside it");
+            }
+        }
+        return new SandboxPlan.Skip(true, "a Bash command the policy engine proves read-only (only reading and printing, through "
+                + "commands that run nothing else) runs outside the sandbox, with PATH=/usr/bin:/bin; everything else runs in it");
     }
 
     private static String setting(Policy policy) {

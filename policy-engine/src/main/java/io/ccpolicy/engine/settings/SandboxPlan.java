@@ -8,7 +8,14 @@ import java.util.Map;
  * settings to emit, and for every policy value how it maps, so a platform team can see where a glob was made tighter or
  * is left to the hook.
  */
-public record SandboxPlan(Mode mode, Map<String, Object> settings, List<Mapping> mappings) {
+public record SandboxPlan(Mode mode, Map<String, Object> settings, List<Mapping> mappings, Skip skip) {
+
+    /**
+     * Whether a Bash command the engine proves read-only may run outside the sandbox ({@code enforcement.os_sandbox_skip}),
+     * and why or why not.
+     */
+    public record Skip(boolean provenReadOnly, String why) {
+    }
 
     public enum Mode {
         REQUIRED("required"), BEST_EFFORT("best-effort"), OFF("off");
