@@ -110,16 +110,80 @@ class ShellAnalyzerDifferentialTest {
                 || path.contains("/sh-thd");
     }
 
+    /**
+     * The hybrid's proof: every corpus command the engine proves read-only (and so may run outside the OS sandbox) runs
+     * under bash with the PATH such a run gets, traced: it writes nothing, opens no network connection, and starts no
+     * program but the self-contained commands it was proven for.
+     */
+    @Test
+    void everyCommandProvenReadOnlyOnlyReadsUnderRealBash() throws Exception {
+        List<String> breaches = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<java.util.concurrent.Callable<Void>> runs = new ArrayList<>();
+        for (String corpus : CORPORA) {
+            for (PolicyTestCase testCase : TestSuiteParser.parse(corpus, Files.readString(corpus(corpus))).cases()) {
+                String command = testCase.request().event().inputString("command");
+                String cwd = testCase.request().event().cwd();
+                if (!testCase.request().event().toolName().equals("Bash")
+                        || !ShellAnalyzer.analyze(command, cwd, testCase.request().home()).provenReadOnly()) {
+                    continue;
+                }
+                int n = runs.size();
+                runs.add(() -> {
+                    List<String> lines = trace(command, cwd, "r" + n, TRACED + ",execve,connect", "/usr/bin:/bin");
+                    for (String written : WriteTrace.writes(lines, cwd)) {
+                        if (!ignored(written)) {
+                            breaches.add(corpus + " '" + testCase.name() + "': wrote " + written);
+                        }
+                    }
+                    boolean shell = true;
+                    for (String line : lines) {
+                        java.util.regex.Matcher exec = EXECVE.matcher(line);
+                        if (exec.find()) {
+                            String program = exec.group(1).substring(exec.group(1).lastIndexOf('/') + 1);
+                            if (!(shell && program.equals("bash")) && !ShellAnalysis.SELF_CONTAINED.contains(program)) {
+                                breaches.add(corpus + " '" + testCase.name() + "': ran " + exec.group(1));
+                            }
+                            shell = false;
+                        }
+                        if (line.contains("connect(") && (line.contains("AF_INET") || line.contains("AF_INET6"))) {
+                            breaches.add(corpus + " '" + testCase.name() + "': connected: " + line);
+                        }
+                    }
+                    return null;
+                });
+            }
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            for (java.util.concurrent.Future<Void> run : pool.invokeAll(runs)) {
+                run.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        System.out.printf("differential: %d commands proven read-only run under real bash and checked%n", runs.size());
+        assertThat(breaches).isEmpty();
+        assertThat(runs.size()).as("everyday read-only commands the engine proves").isGreaterThan(20);
+    }
+
+    /** A successful {@code execve} of a program: its path. */
+    private static final java.util.regex.Pattern EXECVE = java.util.regex.Pattern.compile("execve\\(\"([^\"]+)\".*\\) = 0");
+
     private static Set<String> traceWrites(String command, String cwd, int n) throws IOException, InterruptedException {
-        Path root = Files.createDirectories(scratch.resolve("run-" + n));
+        return WriteTrace.writes(trace(command, cwd, "run-" + n, TRACED, "/usr/local/bin:/usr/bin:/bin"), cwd);
+    }
+
+    private static List<String> trace(String command, String cwd, String name, String syscalls, String path) throws IOException,
+            InterruptedException {
+        Path root = Files.createDirectories(scratch.resolve(name));
         Fixture.create(root);
         Path trace = root.resolve("tmp/.trace/out");
         List<String> argv = List.of("timeout", "-k", "1", "8", "bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
                 "--bind", root.resolve("home").toString(), "/home", "--bind", root.resolve("tmp").toString(), "/tmp",
                 "--unshare-net", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--die-with-parent", "--new-session",
                 "--chdir", cwd,
-                "--setenv", "HOME", "/home/bob", "--setenv", "TMPDIR", "/tmp/claude-1000", "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin",
-                "strace", "-f", "-y", "-qq", "-s", "4096", "-e", "trace=" + TRACED, "-o", "/tmp/.trace/out", "bash", "-c", command);
+                "--setenv", "HOME", "/home/bob", "--setenv", "TMPDIR", "/tmp/claude-1000", "--setenv", "PATH", path,
+                "strace", "-f", "-y", "-qq", "-s", "4096", "-e", "trace=" + syscalls, "-o", "/tmp/.trace/out", "bash", "-c", command);
         Process bash = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(root.resolve("output").toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         if (!bash.waitFor(30, TimeUnit.SECONDS)) {
@@ -128,9 +192,9 @@ class ShellAnalyzerDifferentialTest {
         if (!Files.exists(trace)) {
             throw new AssertionError("no trace for: " + command + "\n" + Files.readString(root.resolve("output")));
         }
-        Set<String> writes = WriteTrace.writes(Files.readAllLines(trace, StandardCharsets.ISO_8859_1), cwd);
+        List<String> lines = Files.readAllLines(trace, StandardCharsets.ISO_8859_1);
         deleteTree(root);
-        return writes;
+        return lines;
     }
 
     private static void deleteTree(Path root) throws IOException {
