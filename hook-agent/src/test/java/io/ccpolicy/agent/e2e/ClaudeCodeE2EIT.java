@@ -265,6 +265,51 @@ class ClaudeCodeE2EIT {
     }
 
     /**
+     * With {@code allowManagedHooksOnly}, a command the engine proves read-only runs outside the OS sandbox (it sees the
+     * machine's whole /dev, 106 entries here against the sandbox's 14), a command that runs a program stays in it, and a
+     * model asking for an unsandboxed run itself is refused before anything runs.
+     */
+    @Test
+    @Order(5)
+    void aCommandProvenReadOnlyRunsOutsideTheSandboxAndNothingElseDoes() throws Exception {
+        Path target = Path.of("/etc/ccpolicy-e2e-skip");
+        Files.deleteIfExists(target);
+        Files.writeString(project.resolve("Makefile"), "all:\n\techo pwned > " + target + "\n");
+        edit(agent.health(), "claude_code:\n  allowManagedHooksOnly: true\n");
+        try {
+            hookAgent("install", "--managed-dir", managedDir.toString(), "--port", String.valueOf(agent.port()), "--policy",
+                    policy.toString(), "--state-dir", state.toString());
+            String managed = Files.readString(managedDir.resolve("managed-settings.json")).replaceAll("\\s", "");
+            assertThat(managed).contains("\"allowUnsandboxedCommands\":true").contains("\"allowManagedHooksOnly\":true");
+            Process host = new ProcessBuilder("bash", "-c", "ls /dev | wc -l").redirectErrorStream(true).start();
+            String devices = new String(host.getInputStream().readAllBytes()).trim();
+            try (FakeMessagesApi api = new FakeMessagesApi(List.of(
+                    Turn.calls(new Call("Bash", Map.of("command", "ls /dev | wc -l", "description", "count"))),
+                    Turn.calls(new Call("Bash", Map.of("command", "ls /dev | wc -l; make --version > /dev/null", "description", "count"))),
+                    Turn.calls(new Call("Bash", Map.of("command", "make", "description", "build", "dangerouslyDisableSandbox", true))),
+                    Turn.text("done")), List.of(), 100)) {
+                run(api, List.of(), Map.of());
+                assertThat(api.result(0, 0).isError()).as("%s", api.result(0, 0)).isFalse();
+                assertThat(api.result(0, 0).content().trim()).as("proven read-only: outside the sandbox, the machine's /dev").isEqualTo(devices);
+                assertThat(api.result(1, 0).content().trim().lines().findFirst().orElse("")).as("a program: inside the sandbox")
+                        .isNotEqualTo(devices);
+                assertThat(api.result(2, 0).isError()).isTrue();
+                assertThat(api.result(2, 0).content()).contains("may not run outside the OS sandbox");
+            }
+            assertThat(target).as("the model's own dangerouslyDisableSandbox never runs the recipe").doesNotExist();
+            agent.awaitRecorded();
+            assertThat(Files.readAllLines(state.resolve("audit/events.jsonl"))).as("the trail records the run outside the sandbox")
+                    .anySatisfy(line -> assertThat(line).contains("\"command\":\"ls /dev | wc -l\"")
+                            .contains("\"dangerouslyDisableSandbox\":true").contains("\"eventType\":\"PostToolUse\""));
+        } finally {
+            Files.deleteIfExists(project.resolve("Makefile"));
+            edit(agent.health(), "");
+            hookAgent("install", "--managed-dir", managedDir.toString(), "--port", String.valueOf(agent.port()), "--policy",
+                    policy.toString(), "--state-dir", state.toString());
+        }
+    }
+
+    /**
      * With the sandbox on, Claude Code sends http hooks through the sandbox's proxy, which applies the policy's
      * web-domain allowlist: before the agent's port was added to it, every hook call was answered 403 and every tool call
      * refused.

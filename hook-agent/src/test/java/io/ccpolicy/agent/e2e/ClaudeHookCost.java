@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
 
 /**
  * What enforcement costs a developer, measured in the real Claude Code CLI: {@code claude -p} sessions of 20 sequential
- * Bash calls (everyday commands) under five settings, interleaved round by round so the machine's noise falls on all:
+ * Bash calls (everyday commands) under six settings, interleaved round by round so the machine's noise falls on all:
  * no hooks; the agent's hook set answered by a trivial loopback server (reads the request, writes {@code {}} in one
  * segment); the agent; Claude Code's OS sandbox as compiled from the policy, without hooks; and the agent with the
  * sandbox, as installed. Each hook call is timed by the CLI's own debug log (from "HTTP hook POST" to "HTTP hook
@@ -70,14 +70,27 @@ public final class ClaudeHookCost {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
+        // the same policy with allowManagedHooksOnly, so commands proven read-only skip the sandbox; its own agent
+        Path skipping = Files.writeString(root.resolve("skip-policy.yaml"), Files.readString(policy) + "\nclaude_code:\n  allowManagedHooksOnly: true\n");
+        Path skipState = Files.createDirectories(root.resolve("skip-state"));
+        Files.copy(state.resolve("agent.yaml"), skipState.resolve("agent.yaml"));
+        int skipPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            skipPort = s.getLocalPort();
+        }
         try (TrivialServer trivial = new TrivialServer();
              AgentProcess agent = AgentProcess.start(jvmOptions, Path.of("target/hook-agent.jar"), List.of("--policy", policy.toString(),
-                     "--home", home.toString()), state, port)) {
+                     "--home", home.toString()), state, port);
+             AgentProcess skipAgent = AgentProcess.start(jvmOptions, Path.of("target/hook-agent.jar"), List.of("--policy", skipping.toString(),
+                     "--home", home.toString()), skipState, skipPort)) {
             ObjectNode installed = (ObjectNode) JSON.readTree(agentSettings(port, state, policy));
             ObjectNode hooksOnly = installed.deepCopy();
             hooksOnly.remove("sandbox");
             ObjectNode trivialHooks = (ObjectNode) JSON.readTree(JSON.writeValueAsString(hooksOnly)
                     .replace("127.0.0.1:" + port + "/", "127.0.0.1:" + trivial.port() + "/"));
+            ObjectNode skip = (ObjectNode) JSON.readTree(agentSettings(skipPort, skipState, skipping));
+            // flag settings here, not managed ones: Claude Code would read allowManagedHooksOnly as "none of these hooks"
+            skip.remove("allowManagedHooksOnly");
             ObjectNode sandboxOnly = installed.deepCopy();
             sandboxOnly.remove("hooks");
             ObjectNode none = sandboxOnly.deepCopy();
@@ -87,7 +100,8 @@ public final class ClaudeHookCost {
                     new Variant("hooks -> trivial server", write(root, "trivial", trivialHooks)),
                     new Variant("hooks -> agent", write(root, "agent", hooksOnly)),
                     new Variant("sandbox, no hooks", write(root, "sandbox", sandboxOnly)),
-                    new Variant("hooks -> agent + sandbox", write(root, "installed", installed)));
+                    new Variant("hooks -> agent + sandbox", write(root, "installed", installed)),
+                    new Variant("agent + sandbox, reads skip it", write(root, "skip", skip)));
             for (Variant v : variants) { // warm the CLI's caches, the daemon's JIT and the sandbox's first start
                 session(claude, project, home, v, new Variant(v.label(), v.settings()));
             }
@@ -98,16 +112,22 @@ public final class ClaudeHookCost {
                     session(claude, project, home, v, v);
                 }
             }
-            report(variants, rounds);
+            skipAgent.awaitRecorded();
+            List<String> trail = Files.readAllLines(skipState.resolve("audit/events.jsonl"));
+            long bash = trail.stream().filter(l -> l.contains("\"eventType\":\"PostToolUse\"") && l.contains("\"tool\":\"Bash\"")).count();
+            long outside = trail.stream().filter(l -> l.contains("\"eventType\":\"PostToolUse\"") && l.contains("\"dangerouslyDisableSandbox\":true"))
+                    .count();
+            report(variants, rounds, outside, bash);
         }
     }
 
-    private static void report(List<Variant> variants, int rounds) {
+    private static void report(List<Variant> variants, int rounds, long outside, long bash) {
         Variant none = variants.get(0);
         Variant trivial = variants.get(1);
         Variant agent = variants.get(2);
         Variant sandbox = variants.get(3);
         Variant installed = variants.get(4);
+        Variant skip = variants.get(5);
         System.out.printf("%nclaude %s -p, %d sessions of %d Bash calls per variant, interleaved%n", ClaudeCli.VERSION, rounds, CALLS);
         System.out.printf("%nHook call as the CLI's debug log times it (ms, millisecond clock):%n");
         System.out.printf("%-20s %6s %24s %24s %16s%n", "hook", "calls", "trivial server p50/p90", "agent p50/p90", "agent/trivial");
@@ -125,9 +145,10 @@ public final class ClaudeHookCost {
         }
         double base = median(none.perCall()) / 1e6;
         System.out.printf("%nAdded per Bash call over no hooks, no sandbox: trivial hooks %+.1f ms, the agent's hooks %+.1f ms, the sandbox"
-                        + " %+.1f ms, the agent and sandbox together (enforcement as installed) %+.1f ms%n",
+                        + " %+.1f ms, the agent and sandbox together (enforcement as installed) %+.1f ms, the agent and sandbox with proven"
+                        + " read-only commands outside it (%d of its %d Bash calls) %+.1f ms%n",
                 median(trivial.perCall()) / 1e6 - base, median(agent.perCall()) / 1e6 - base, median(sandbox.perCall()) / 1e6 - base,
-                median(installed.perCall()) / 1e6 - base);
+                median(installed.perCall()) / 1e6 - base, outside, bash, median(skip.perCall()) / 1e6 - base);
     }
 
     private static Path write(Path root, String name, ObjectNode settings) throws IOException {
