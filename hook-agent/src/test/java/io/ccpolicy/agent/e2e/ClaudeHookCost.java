@@ -46,10 +46,10 @@ public final class ClaudeHookCost {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One way to run the sessions: its label, its settings file, and whether its hook calls are compared. */
-    private record Variant(String label, Path settings, List<Long> perCall, Map<String, List<Long>> perHook) {
+    private record Variant(String label, Path settings, Path home, List<Long> perCall, Map<String, List<Long>> perHook) {
 
-        Variant(String label, Path settings) {
-            this(label, settings, new ArrayList<>(), new TreeMap<>());
+        Variant(String label, Path settings, Path home) {
+            this(label, settings, home, new ArrayList<>(), new TreeMap<>());
         }
     }
 
@@ -73,6 +73,10 @@ public final class ClaudeHookCost {
         // the same policy with allowManagedHooksOnly, so commands proven read-only skip the sandbox; its own agent
         Path skipping = Files.writeString(root.resolve("skip-policy.yaml"), Files.readString(policy) + "\nclaude_code:\n  allowManagedHooksOnly: true\n");
         Path skipState = Files.createDirectories(root.resolve("skip-state"));
+        // a home of its own: each agent writes its hook secret into the home's Claude Code settings
+        Path skipHome = Files.createDirectories(root.resolve("skip-home"));
+        Path skipProject = Files.createDirectories(skipHome.resolve("project"));
+        Files.copy(project.resolve("README.md"), skipProject.resolve("README.md"));
         Files.copy(state.resolve("agent.yaml"), skipState.resolve("agent.yaml"));
         int skipPort;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -82,7 +86,7 @@ public final class ClaudeHookCost {
              AgentProcess agent = AgentProcess.start(jvmOptions, Path.of("target/hook-agent.jar"), List.of("--policy", policy.toString(),
                      "--home", home.toString()), state, port);
              AgentProcess skipAgent = AgentProcess.start(jvmOptions, Path.of("target/hook-agent.jar"), List.of("--policy", skipping.toString(),
-                     "--home", home.toString()), skipState, skipPort)) {
+                     "--home", skipHome.toString()), skipState, skipPort)) {
             ObjectNode installed = (ObjectNode) JSON.readTree(agentSettings(port, state, policy));
             ObjectNode hooksOnly = installed.deepCopy();
             hooksOnly.remove("sandbox");
@@ -96,20 +100,20 @@ public final class ClaudeHookCost {
             ObjectNode none = sandboxOnly.deepCopy();
             none.remove("sandbox");
             List<Variant> variants = List.of(
-                    new Variant("no hooks, no sandbox", write(root, "none", none)),
-                    new Variant("hooks -> trivial server", write(root, "trivial", trivialHooks)),
-                    new Variant("hooks -> agent", write(root, "agent", hooksOnly)),
-                    new Variant("sandbox, no hooks", write(root, "sandbox", sandboxOnly)),
-                    new Variant("hooks -> agent + sandbox", write(root, "installed", installed)),
-                    new Variant("agent + sandbox, reads skip it", write(root, "skip", skip)));
+                    new Variant("no hooks, no sandbox", write(root, "none", none), home),
+                    new Variant("hooks -> trivial server", write(root, "trivial", trivialHooks), home),
+                    new Variant("hooks -> agent", write(root, "agent", hooksOnly), home),
+                    new Variant("sandbox, no hooks", write(root, "sandbox", sandboxOnly), home),
+                    new Variant("hooks -> agent + sandbox", write(root, "installed", installed), home),
+                    new Variant("agent + sandbox, reads skip it", write(root, "skip", skip), skipHome));
             for (Variant v : variants) { // warm the CLI's caches, the daemon's JIT and the sandbox's first start
-                session(claude, project, home, v, new Variant(v.label(), v.settings()));
+                session(claude, v, new Variant(v.label(), v.settings(), v.home()));
             }
             for (int round = 0; round < rounds; round++) {
                 for (int i = 0; i < variants.size(); i++) {
                     Variant v = variants.get((i + round) % variants.size());
                     System.err.printf("round %d/%d: %s%n", round + 1, rounds, v.label());
-                    session(claude, project, home, v, v);
+                    session(claude, v, v);
                 }
             }
             skipAgent.awaitRecorded();
@@ -143,12 +147,29 @@ public final class ClaudeHookCost {
         for (Variant v : variants) {
             System.out.printf("  %-26s %7.1f%n", v.label(), median(v.perCall()) / 1e6);
         }
+        System.out.printf("%nBash call by command (median ms): enforcement as installed, and with proven read-only commands outside the"
+                + " sandbox%n");
+        for (int c = 0; c < COMMANDS.size(); c++) {
+            System.out.printf("  %-42s %7.1f %7.1f%n", COMMANDS.get(c), median(ofCommand(installed.perCall(), c)) / 1e6,
+                    median(ofCommand(skip.perCall(), c)) / 1e6);
+        }
         double base = median(none.perCall()) / 1e6;
         System.out.printf("%nAdded per Bash call over no hooks, no sandbox: trivial hooks %+.1f ms, the agent's hooks %+.1f ms, the sandbox"
                         + " %+.1f ms, the agent and sandbox together (enforcement as installed) %+.1f ms, the agent and sandbox with proven"
                         + " read-only commands outside it (%d of its %d Bash calls) %+.1f ms%n",
                 median(trivial.perCall()) / 1e6 - base, median(agent.perCall()) / 1e6 - base, median(sandbox.perCall()) / 1e6 - base,
                 median(installed.perCall()) / 1e6 - base, outside, bash, median(skip.perCall()) / 1e6 - base);
+    }
+
+    /** The times of one of {@link #COMMANDS}: sessions of {@link #CALLS} calls each, the commands in turn. */
+    private static List<Long> ofCommand(List<Long> perCall, int command) {
+        List<Long> times = new ArrayList<>();
+        for (int j = 0; j < perCall.size(); j++) {
+            if ((j % CALLS) % COMMANDS.size() == command) {
+                times.add(perCall.get(j));
+            }
+        }
+        return times;
     }
 
     private static Path write(Path root, String name, ObjectNode settings) throws IOException {
@@ -167,7 +188,9 @@ public final class ClaudeHookCost {
         return out;
     }
 
-    private static void session(ClaudeCli claude, Path project, Path home, Variant variant, Variant into) throws Exception {
+    private static void session(ClaudeCli claude, Variant variant, Variant into) throws Exception {
+        Path home = variant.home();
+        Path project = home.resolve("project");
         List<Turn> turns = new ArrayList<>();
         for (int i = 0; i < CALLS; i++) {
             turns.add(Turn.calls(new Call("Bash", Map.of("command", COMMANDS.get(i % COMMANDS.size()), "description", "x"))));

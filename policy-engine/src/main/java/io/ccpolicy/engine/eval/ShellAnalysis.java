@@ -23,11 +23,12 @@ record ShellAnalysis(List<Value> commands, List<Value> writes, List<Value> reads
      * program or opens a connection. Only these may run outside the OS sandbox. Left out on purpose: {@code git} (hooks,
      * fsmonitor and filters from a writable {@code .git/config}), {@code rg} (preprocessors, its config file), {@code diff}
      * and {@code tree} (recursion and output files this model does not follow), scripts such as {@code which} and
-     * {@code egrep}, and everything that can set system state ({@code date}, {@code hostname}).
+     * {@code egrep}, everything that can set system state ({@code date}, {@code hostname}), and {@code cd}: an
+     * unsandboxed run happens in a shell of its own, where a directory change would not outlive the command.
      */
     static final Set<String> SELF_CONTAINED = Set.of("cat", "head", "tail", "wc", "ls", "grep", "find", "stat", "du", "sort", "uniq",
             "cut", "tr", "nl", "tac", "cmp", "comm", "basename", "dirname", "realpath", "readlink", "md5sum", "sha1sum", "sha256sum",
-            "sha512sum", "column", "fold", "rev", "od", "xxd", "hexdump", "strings", "cd", "pwd", "echo", "printf", "true", "false",
+            "sha512sum", "column", "fold", "rev", "od", "xxd", "hexdump", "strings", "pwd", "echo", "printf", "true", "false",
             ":", "test", "[");
 
     /**

@@ -154,7 +154,7 @@ public final class SandboxCompiler {
             }
         }
         return new SandboxPlan.Skip(true, "a Bash command the policy engine proves read-only (only reading and printing, through "
-                + "commands that run nothing else) runs outside the sandbox, with PATH=/usr/bin:/bin; everything else runs in it");
+                + "commands that run nothing else) runs outside the sandbox, in a fresh bash with PATH=/usr/bin:/bin; everything else runs in it");
     }
 
     private static String setting(Policy policy) {

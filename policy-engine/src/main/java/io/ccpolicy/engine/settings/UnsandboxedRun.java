@@ -11,14 +11,14 @@ import java.util.Optional;
 
 /**
  * How a Bash command proven read-only runs outside the OS sandbox: Claude Code runs it as the agent rewrote it, with
- * {@code dangerouslyDisableSandbox}. The rewrite puts a fixed first line before the command: no alias (the user's shell
- * snapshot may define them; a line is read whole before it runs, hence the line break) and a {@code PATH} of the system
- * directories only, so the names the engine proved are the system's programs and not a file a project put on the
- * user's {@code PATH}.
+ * {@code dangerouslyDisableSandbox}. The rewrite runs the command in a fresh bash, named by absolute paths (a name with a
+ * slash is never a shell function or an alias), without start-up files or {@code BASH_ENV}, with a {@code PATH} of the
+ * system directories only: the names the engine proved are the system's programs, not a function from the user's shell
+ * snapshot or a file a project put on the user's {@code PATH}.
  */
 public final class UnsandboxedRun {
 
-    static final String FIRST_LINE = "\\unalias -a 2>/dev/null; PATH=/usr/bin:/bin\n";
+    static final String PREFIX = "/usr/bin/env -u BASH_ENV -u ENV PATH=/usr/bin:/bin /bin/bash --noprofile --norc -c '";
 
     private UnsandboxedRun() {
     }
@@ -64,12 +64,15 @@ public final class UnsandboxedRun {
 
     /** The command as it runs outside the sandbox. */
     public static String command(String proven) {
-        return FIRST_LINE + proven;
+        return PREFIX + proven.replace("'", "'\\''") + "'";
     }
 
     /** The command the engine proved, when {@code command} is one this class wrote; empty for any other text. */
     public static Optional<String> proven(String command) {
-        return command.startsWith(FIRST_LINE) && command.length() > FIRST_LINE.length()
-                ? Optional.of(command.substring(FIRST_LINE.length())) : Optional.empty();
+        if (!command.startsWith(PREFIX) || !command.endsWith("'") || command.length() <= PREFIX.length() + 1) {
+            return Optional.empty();
+        }
+        String inner = command.substring(PREFIX.length(), command.length() - 1).replace("'\\''", "'");
+        return command.equals(command(inner)) ? Optional.of(inner) : Optional.empty();
     }
 }

@@ -129,21 +129,22 @@ class ShellAnalyzerDifferentialTest {
                 }
                 int n = runs.size();
                 runs.add(() -> {
-                    List<String> lines = trace(command, cwd, "r" + n, TRACED + ",execve,connect", "/usr/bin:/bin");
+                    // exactly as the agent has Claude Code run it: bash -c, then env and a fresh bash, then the command
+                    List<String> lines = trace(io.ccpolicy.engine.settings.UnsandboxedRun.command(command), cwd, "r" + n,
+                            TRACED + ",execve,connect", "/usr/local/bin:/usr/bin:/bin");
                     for (String written : WriteTrace.writes(lines, cwd)) {
                         if (!ignored(written)) {
                             breaches.add(corpus + " '" + testCase.name() + "': wrote " + written);
                         }
                     }
-                    boolean shell = true;
+                    List<String> wrapper = new ArrayList<>(List.of("bash", "env", "bash"));
                     for (String line : lines) {
                         java.util.regex.Matcher exec = EXECVE.matcher(line);
                         if (exec.find()) {
                             String program = exec.group(1).substring(exec.group(1).lastIndexOf('/') + 1);
-                            if (!(shell && program.equals("bash")) && !ShellAnalysis.SELF_CONTAINED.contains(program)) {
+                            if (!wrapper.isEmpty() ? !wrapper.remove(0).equals(program) : !ShellAnalysis.SELF_CONTAINED.contains(program)) {
                                 breaches.add(corpus + " '" + testCase.name() + "': ran " + exec.group(1));
                             }
-                            shell = false;
                         }
                         if (line.contains("connect(") && (line.contains("AF_INET") || line.contains("AF_INET6"))) {
                             breaches.add(corpus + " '" + testCase.name() + "': connected: " + line);

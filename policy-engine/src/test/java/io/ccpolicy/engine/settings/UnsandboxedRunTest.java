@@ -68,7 +68,7 @@ class UnsandboxedRunTest {
     @Test
     void everydayReadsSkipTheSandboxAndEverythingElseStaysInIt() {
         String policy = POLICY.formatted("");
-        assertThat(List.of("ls -la", "cat README.md", "grep -n TODO src/Main.java", "head -20 pom.xml | wc -l", "cd src && ls",
+        assertThat(List.of("ls -la", "cat README.md", "grep -n TODO src/Main.java", "head -20 pom.xml | wc -l", "grep -c 'it''s' notes.txt",
                 "ls nothing 2>/dev/null; pwd", "test -f pom.xml && echo yes", "cat missing.txt 2>/dev/null || true"))
                 .allSatisfy(command -> assertThat(permits(policy, command)).as(command).isTrue());
         assertThat(List.of(
@@ -80,7 +80,8 @@ class UnsandboxedRunTest {
                 "cat /proc/self/environ", "cat /dev/sda", // device and process files
                 "grep -rn TODO .", "cat src/*.java", // globs and recursion may reach hidden paths through links
                 "cat ~/.ssh/config", // the sandbox hides all of ~/.ssh (the tighter form of ~/.ssh/id_*)
-                "/usr/bin/cat a", "./cat a", "rg TODO", "which ls", "date -s 2020-01-01"))
+                "/usr/bin/cat a", "./cat a", "rg TODO", "which ls", "date -s 2020-01-01",
+                "cd src && ls")) // a directory change would not outlive the separate shell of an unsandboxed run
                 .allSatisfy(command -> assertThat(permits(policy, command)).as(command).isFalse());
     }
 
@@ -137,11 +138,12 @@ class UnsandboxedRunTest {
 
     @Test
     void onlyTheAgentsOwnRewriteIsReadBack() {
-        String rewritten = UnsandboxedRun.command("ls -la | head");
-        assertThat(rewritten).startsWith("\\unalias -a 2>/dev/null; PATH=/usr/bin:/bin\n");
-        assertThat(UnsandboxedRun.proven(rewritten)).contains("ls -la | head");
+        String proven = "grep -c 'it'\\''s' notes.txt | head";
+        String rewritten = UnsandboxedRun.command(proven);
+        assertThat(rewritten).startsWith("/usr/bin/env -u BASH_ENV -u ENV PATH=/usr/bin:/bin /bin/bash --noprofile --norc -c '");
+        assertThat(UnsandboxedRun.proven(rewritten)).contains(proven);
         assertThat(UnsandboxedRun.proven("ls -la")).isEmpty();
-        assertThat(UnsandboxedRun.proven("PATH=/usr/bin:/bin ls")).isEmpty();
+        assertThat(UnsandboxedRun.proven(UnsandboxedRun.PREFIX + "ls' ; touch /etc/x ; echo '")).as("a quote that breaks out").isEmpty();
     }
 
     /** No red-team case, read under the red-team policy with the skip on, is both allowed and run outside the sandbox. */
