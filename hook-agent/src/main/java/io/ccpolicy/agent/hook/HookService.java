@@ -63,6 +63,8 @@ public final class HookService implements HookServer.Handler {
     private final Clock clock;
     private final AuditEvents events;
     private final MachinePaths paths = new MachinePaths();
+    /** Without a sandbox on this machine, no command is rewritten to skip it (there is nothing to skip). */
+    private final boolean sandboxHere = OsSandbox.availableHere();
     private volatile java.util.function.Supplier<Map<String, Object>> shipping = () -> Map.of("enabled", false);
     private volatile java.util.function.Supplier<Map<String, Object>> sync = Map::of;
 
@@ -301,7 +303,7 @@ public final class HookService implements HookServer.Handler {
 
     /** Whether the evaluated Bash call runs outside the OS sandbox (see {@link UnsandboxedRun#permits}). */
     private boolean unsandboxed(Evaluation evaluation) {
-        return evaluation.decision().provenReadOnly() && UnsandboxedRun.permits(evaluation.decision(), sandbox(evaluation), workspace.home(), paths);
+        return sandboxHere && evaluation.decision().provenReadOnly() && UnsandboxedRun.permits(evaluation.decision(), sandbox(evaluation), workspace.home(), paths);
     }
 
     private SandboxPlan sandbox(Evaluation evaluation) {

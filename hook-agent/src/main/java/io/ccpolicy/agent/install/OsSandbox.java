@@ -22,15 +22,21 @@ public record OsSandbox(SandboxPlan.Mode mode, boolean available, String summary
             return new OsSandbox(mode, false, mode == SandboxPlan.Mode.OFF ? "off (the policy does not ask for it)"
                     : "not available on Windows: Claude Code has no OS sandbox there, the hooks alone enforce");
         }
-        boolean available = os.startsWith("mac") || missingOnLinux().isEmpty();
+        boolean available = availableHere();
         String summary = switch (mode) {
             case OFF -> "off (the policy does not ask for it)";
-            case REQUIRED -> available ? "required, active: every Bash command runs confined" : "required, but " + missingOnLinux()
+            case REQUIRED -> available ? "required, active: every Bash command runs confined but those proven read-only, when the policy lets them skip it" : "required, but " + missingOnLinux()
                     + " missing: Claude Code refuses Bash commands until installed (" + INSTALL_HINT + ")";
-            case BEST_EFFORT -> available ? "best-effort, active: every Bash command runs confined"
+            case BEST_EFFORT -> available ? "best-effort, active: every Bash command runs confined but those proven read-only, when the policy lets them skip it"
                     : "best-effort, NOT active: " + missingOnLinux() + " missing (" + INSTALL_HINT + "); the hooks alone enforce";
         };
         return new OsSandbox(mode, available, summary);
+    }
+
+    /** Whether Claude Code can sandbox Bash on this machine: macOS, or Linux with bubblewrap and socat. */
+    public static boolean availableHere() {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        return os.startsWith("mac") || (os.startsWith("linux") && missingOnLinux().isEmpty());
     }
 
     public static final String INSTALL_HINT = "Debian/Ubuntu: sudo apt-get install bubblewrap socat; Fedora: sudo dnf install bubblewrap socat";
