@@ -315,7 +315,7 @@ public final class HookService implements HookServer.Handler {
         PolicyDocument document = evaluation.document();
         if (name.equals("PermissionRequest") && SandboxSkip.asked(event) && sandbox(evaluation).skip().provenReadOnly()) {
             // only the agent asks for an unsandboxed run; any other request for one is refused
-            return SandboxSkip.permission(rewritten && unsandboxed(evaluation));
+            return SandboxSkip.permission(rewritten && unsandboxed(evaluation, event));
         }
         Map<String, Object> answer;
         if (name.equals("PreToolUse") && decision.verdict() == Verdict.ALLOW && document.audit().showLogged()
@@ -328,12 +328,16 @@ public final class HookService implements HookServer.Handler {
                 default -> Map.of();
             };
         }
-        return name.equals("PreToolUse") && unsandboxed(evaluation) ? SandboxSkip.unsandboxed(answer, event) : answer;
+        return name.equals("PreToolUse") && unsandboxed(evaluation, event) ? SandboxSkip.unsandboxed(answer, event) : answer;
     }
 
-    /** Whether the evaluated Bash call runs outside the OS sandbox (see {@link UnsandboxedRun#permits}). */
-    private boolean unsandboxed(Evaluation evaluation) {
-        return sandboxHere && evaluation.decision().provenReadOnly() && UnsandboxedRun.permits(evaluation.decision(), sandbox(evaluation), workspace.home(), paths);
+    /**
+     * Whether the evaluated Bash call runs outside the OS sandbox (see {@link UnsandboxedRun#permits}), with no permission
+     * rule on Bash commands in the project's or the user's settings to be hidden from by the rewrite.
+     */
+    private boolean unsandboxed(Evaluation evaluation, HookEvent event) {
+        return sandboxHere && evaluation.decision().provenReadOnly() && UnsandboxedRun.permits(evaluation.decision(), sandbox(evaluation),
+                workspace.home(), paths) && !workspace.bashRules(event.cwd());
     }
 
     private SandboxPlan sandbox(Evaluation evaluation) {

@@ -6,6 +6,7 @@ import io.ccpolicy.engine.config.ClaudeCodeLayers;
 import io.ccpolicy.engine.eval.ConfigFiles;
 import io.ccpolicy.engine.eval.Paths;
 import io.ccpolicy.engine.model.Projects;
+import io.ccpolicy.engine.settings.UnsandboxedRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -208,6 +209,17 @@ public final class Workspace {
         } catch (IOException e) {
             return List.of();
         }
+    }
+
+    /**
+     * Whether the project's or the user's Claude Code settings hold permission rules on Bash commands
+     * ({@link UnsandboxedRun#bashRulesIn}); a settings file that exists but cannot be read counts as holding one.
+     */
+    public boolean bashRules(String cwd) {
+        Path root = projectRoot(cwd);
+        return Stream.of(root.resolve(".claude/settings.json"), root.resolve(".claude/settings.local.json"), Path.of(home, ".claude/settings.json"))
+                .filter(Files::exists)
+                .anyMatch(file -> read(file).flatMap(text -> Json.object(text, new String[1])).map(UnsandboxedRun::bashRulesIn).orElse(true));
     }
 
     private static java.util.Optional<String> read(Path file) {

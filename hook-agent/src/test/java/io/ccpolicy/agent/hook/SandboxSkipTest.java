@@ -72,6 +72,22 @@ class SandboxSkipTest {
     }
 
     @Test
+    void aProjectsPermissionRuleOnBashKeepsEveryCommandInTheSandbox() throws Exception {
+        // the rule is matched against the command as it runs: the rewrite would hide "cat" from it
+        java.nio.file.Files.createDirectories(dir.resolve("proj/.claude"));
+        java.nio.file.Files.writeString(dir.resolve("proj/.claude/settings.local.json"), "{\"permissions\": {\"ask\": [\"Bash(cat:*)\"]}}");
+        java.nio.file.Files.createDirectories(dir.resolve("other/.claude"));
+        java.nio.file.Files.writeString(dir.resolve("other/.claude/settings.json"), "{\"permissions\": {\"deny\": [");
+        HookHarness.Run run = HookHarness.run(dir, POLICY, BOB, List.of(
+                tool("PreToolUse", "Bash", Map.of("command", "cat README.md"), "cwd", dir.resolve("proj").toString()),
+                tool("PreToolUse", "Bash", Map.of("command", "cat README.md"), "cwd", dir.resolve("other").toString()),
+                tool("PreToolUse", "Bash", Map.of("command", "cat README.md"), "cwd", dir.toString())));
+        assertThat(run.answers().get(0)).isEmpty();
+        assertThat(run.answers().get(1)).as("settings that cannot be read count as holding a rule").isEmpty();
+        assertThat(specific(run.answers().get(2))).containsKey("updatedInput");
+    }
+
+    @Test
     void withoutManagedHooksOnlyNothingSkipsTheSandboxAndTheFlagIsLeftToClaudeCode() throws Exception {
         String policy = POLICY.replace("claude_code:\n  allowManagedHooksOnly: true\n", "");
         HookHarness.Run run = HookHarness.run(dir, policy, BOB, List.of(bash("PreToolUse", "ls -la", false),

@@ -62,6 +62,23 @@ public final class UnsandboxedRun {
         return dirs.stream().anyMatch(d -> d.isEmpty() || p.equals(d) || p.startsWith(d + "/"));
     }
 
+    /**
+     * Whether Claude Code settings ({@code permissions.deny} or {@code ask}) hold a rule on Bash commands. Such a rule
+     * is matched against the command as it runs, and the rewrite would hide the proven command from it, so a rule keeps
+     * every command in the sandbox.
+     */
+    public static boolean bashRulesIn(Map<?, ?> settings) {
+        if (!(settings.get("permissions") instanceof Map<?, ?> permissions)) {
+            return false;
+        }
+        for (String kind : List.of("deny", "ask")) {
+            if (permissions.get(kind) instanceof List<?> rules && rules.stream().anyMatch(r -> String.valueOf(r).startsWith("Bash"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The command as it runs outside the sandbox. */
     public static String command(String proven) {
         return PREFIX + proven.replace("'", "'\\''") + "'";

@@ -124,6 +124,11 @@ class UnsandboxedRunTest {
         String writesUsr = POLICY.formatted("").replace("values: [\"/home/**\", \"/tmp/claude-*/**\"]", "values: [\"/home/**\", \"/usr/**\"]");
         assertThat(permits(writesUsr, "ls")).isFalse();
 
+        String bashRules = POLICY.formatted("").replace("allowManagedHooksOnly: true", "allowManagedHooksOnly: true\n  permissions:\n    ask: [\"Bash(cat:*)\"]");
+        assertThat(permits(bashRules, "ls")).as("a rule on Bash commands would not see the rewritten command").isFalse();
+        assertThat(UnsandboxedRun.bashRulesIn(Map.of("permissions", Map.of("deny", List.of("Read(./.env)", "WebFetch"))))).isFalse();
+        assertThat(UnsandboxedRun.bashRulesIn(Map.of("permissions", Map.of("deny", List.of("Bash(curl:*)"))))).isTrue();
+
         String off = POLICY.formatted("enforcement:\n  os_sandbox: off");
         assertThat(permits(off, "ls")).isFalse();
     }
