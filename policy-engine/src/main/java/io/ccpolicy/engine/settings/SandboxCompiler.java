@@ -146,9 +146,10 @@ public final class SandboxCompiler {
             return new SandboxPlan.Skip(false, "every Bash command runs in the sandbox: proven read-only commands could skip it only with "
                     + "claude_code.allowManagedHooksOnly: true (another hook could otherwise ask for an unsandboxed run)");
         }
-        if (UnsandboxedRun.bashRulesIn(document.claudeCode())) {
-            return new SandboxPlan.Skip(false, "every Bash command runs in the sandbox: claude_code.permissions has rules on Bash commands, "
-                    + "which would not see a command rewritten to run outside it");
+        boolean toolRules = document.policies().stream().anyMatch(p -> p.target() == Target.TOOL && p.values().stream().anyMatch(v -> v.startsWith("Bash(")));
+        if (toolRules || UnsandboxedRun.bashRulesIn(document.claudeCode())) {
+            return new SandboxPlan.Skip(false, "every Bash command runs in the sandbox: the policy has permission rules on Bash commands "
+                    + "(claude_code.permissions or a tool policy), which would not see a command rewritten to run outside it");
         }
         for (Object entry : allowWrite) {
             String dir = entry.toString().replaceAll("(/\\*\\*)?/*$", "");

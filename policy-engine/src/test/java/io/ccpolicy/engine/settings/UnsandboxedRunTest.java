@@ -126,6 +126,8 @@ class UnsandboxedRunTest {
 
         String bashRules = POLICY.formatted("").replace("allowManagedHooksOnly: true", "allowManagedHooksOnly: true\n  permissions:\n    ask: [\"Bash(cat:*)\"]");
         assertThat(permits(bashRules, "ls")).as("a rule on Bash commands would not see the rewritten command").isFalse();
+        String toolPolicy = POLICY.formatted("") + "  - {name: no-cat, type: denylist, target: tool, values: [\"Bash(cat:*)\"], severity: error}\n";
+        assertThat(permits(toolPolicy, "ls")).as("a tool policy on Bash becomes a permission rule").isFalse();
         assertThat(UnsandboxedRun.bashRulesIn(Map.of("permissions", Map.of("deny", List.of("Read(./.env)", "WebFetch"))))).isFalse();
         assertThat(UnsandboxedRun.bashRulesIn(Map.of("permissions", Map.of("deny", List.of("Bash(curl:*)"))))).isTrue();
 
