@@ -74,15 +74,7 @@ class ShellAnalyzerDifferentialTest {
                 });
             }
         }
-        // each command in its own scratch root: two at a time
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
-        try {
-            for (java.util.concurrent.Future<Void> run : pool.invokeAll(runs)) {
-                run.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        twoAtATime(runs);
         int checked = runs.size();
         System.out.printf("differential: %d commands run under real bash and checked, %d opaque, %d left to the sandbox%n", checked, opaque,
                 programs);
@@ -154,6 +146,14 @@ class ShellAnalyzerDifferentialTest {
                 });
             }
         }
+        twoAtATime(runs);
+        System.out.printf("differential: %d commands proven read-only run under real bash and checked%n", runs.size());
+        assertThat(breaches).isEmpty();
+        assertThat(runs.size()).as("everyday read-only commands the engine proves").isGreaterThan(20);
+    }
+
+    /** Runs the traced commands, each in its own scratch root, two at a time. */
+    private static void twoAtATime(List<java.util.concurrent.Callable<Void>> runs) throws Exception {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
             for (java.util.concurrent.Future<Void> run : pool.invokeAll(runs)) {
@@ -162,9 +162,6 @@ class ShellAnalyzerDifferentialTest {
         } finally {
             pool.shutdownNow();
         }
-        System.out.printf("differential: %d commands proven read-only run under real bash and checked%n", runs.size());
-        assertThat(breaches).isEmpty();
-        assertThat(runs.size()).as("everyday read-only commands the engine proves").isGreaterThan(20);
     }
 
     /** A successful {@code execve} of a program: its path. */
