@@ -34,6 +34,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -102,9 +103,21 @@ public class BundleResource {
         if (!matches(now, known) || left <= 0) {
             return Uni.createFrom().item(answer(now, known, email));
         }
+        // counted once each way: a request cancelled as it subscribes (the agent went away) must not be released uncounted,
+        // or the gauge drifts below the number of agents waiting
+        AtomicBoolean counted = new AtomicBoolean();
         return Uni.createFrom().completionStage(next)
                 .ifNoItem().after(Duration.ofNanos(left)).recoverWithItem((Void) null)
-                .onSubscription().invoke(watch::holding).onTermination().invoke(watch::released)
+                .onSubscription().invoke(() -> {
+                    if (counted.compareAndSet(false, true)) {
+                        watch.holding();
+                    }
+                })
+                .onTermination().invoke(() -> {
+                    if (counted.compareAndSet(true, false)) {
+                        watch.released();
+                    }
+                })
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .chain(ignored -> hold(email, teams, subject, project, machine, known, deadlineNanos));
     }
