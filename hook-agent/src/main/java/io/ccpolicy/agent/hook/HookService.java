@@ -313,9 +313,12 @@ public final class HookService implements HookServer.Handler {
     private Map<String, Object> response(String name, HookEvent event, Evaluation evaluation, AuditIntake.Call call, boolean rewritten) {
         Decision decision = evaluation.decision();
         PolicyDocument document = evaluation.document();
-        if (name.equals("PermissionRequest") && SandboxSkip.asked(event) && sandbox(evaluation).skip().provenReadOnly()) {
-            // only the agent asks for an unsandboxed run; any other request for one is refused
-            return SandboxSkip.permission(rewritten && unsandboxed(evaluation, event));
+        if (name.equals("PermissionRequest") && SandboxSkip.asked(event)) {
+            SandboxPlan sandbox = sandbox(evaluation);
+            if (sandbox.skip().provenReadOnly()) {
+                // only the agent asks for an unsandboxed run; any other request for one is refused
+                return SandboxSkip.permission(rewritten && unsandboxed(evaluation, sandbox, event));
+            }
         }
         Map<String, Object> answer;
         if (name.equals("PreToolUse") && decision.verdict() == Verdict.ALLOW && document.audit().showLogged()
@@ -328,16 +331,17 @@ public final class HookService implements HookServer.Handler {
                 default -> Map.of();
             };
         }
-        return name.equals("PreToolUse") && unsandboxed(evaluation, event) ? SandboxSkip.unsandboxed(answer, event) : answer;
+        // the plan is compiled only for a command already proven read-only
+        return name.equals("PreToolUse") && decision.provenReadOnly() && unsandboxed(evaluation, sandbox(evaluation), event)
+                ? SandboxSkip.unsandboxed(answer, event) : answer;
     }
 
     /**
      * Whether the evaluated Bash call runs outside the OS sandbox (see {@link UnsandboxedRun#permits}), with no permission
      * rule on Bash commands in the project's or the user's settings to be hidden from by the rewrite.
      */
-    private boolean unsandboxed(Evaluation evaluation, HookEvent event) {
-        return sandboxHere && evaluation.decision().provenReadOnly() && UnsandboxedRun.permits(evaluation.decision(), sandbox(evaluation),
-                workspace.home(), paths) && !workspace.bashRules(event.cwd());
+    private boolean unsandboxed(Evaluation evaluation, SandboxPlan sandbox, HookEvent event) {
+        return sandboxHere && UnsandboxedRun.permits(evaluation.decision(), sandbox, workspace.home(), paths) && !workspace.bashRules(event.cwd());
     }
 
     private SandboxPlan sandbox(Evaluation evaluation) {

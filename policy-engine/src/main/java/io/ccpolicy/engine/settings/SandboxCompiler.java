@@ -152,7 +152,7 @@ public final class SandboxCompiler {
                     + "(claude_code.permissions or a tool policy), which would not see a command rewritten to run outside it");
         }
         for (Object entry : allowWrite) {
-            String dir = entry.toString().replaceAll("(/\\*\\*)?/*$", "");
+            String dir = directory(entry.toString());
             if (dir.isEmpty() || "/usr/bin".startsWith(dir + "/") || "/bin".startsWith(dir + "/") || dir.equals("/usr/bin") || dir.equals("/bin")) {
                 return new SandboxPlan.Skip(false, "every Bash command runs in the sandbox: it lets commands write to " + (dir.isEmpty() ? "/" : dir)
                         + ", so the programs a command names cannot be trusted outside it");
@@ -160,6 +160,11 @@ public final class SandboxCompiler {
         }
         return new SandboxPlan.Skip(true, "a Bash command the policy engine proves read-only (only reading and printing, through "
                 + "commands that run nothing else) runs outside the sandbox, in a fresh bash with PATH=/usr/bin:/bin; everything else runs in it");
+    }
+
+    /** A sandbox path entry as the directory it stands for: {@code /home/**} and {@code /home/} are {@code /home}, {@code /} is "". */
+    static String directory(String entry) {
+        return entry.replaceAll("(/\\*\\*)?/*$", "");
     }
 
     private static String setting(Policy policy) {

@@ -54,7 +54,7 @@ public final class UnsandboxedRun {
             return List.of();
         }
         return entries.stream().map(Object::toString).map(e -> e.startsWith("~/") ? home + e.substring(1) : e)
-                .map(e -> e.replaceAll("(/\\*\\*)?/*$", "")).map(e -> caseInsensitive ? e.toLowerCase(Locale.ROOT) : e).toList();
+                .map(SandboxCompiler::directory).map(e -> caseInsensitive ? e.toLowerCase(Locale.ROOT) : e).toList();
     }
 
     private static boolean within(String path, List<String> dirs, boolean caseInsensitive) {
