@@ -50,12 +50,7 @@ public final class AuditChain {
 
     /** SHA-256 (hex) of the canonical form without the hash field (nor the signature, which signs the hash). */
     public static String hash(Map<String, Object> event) {
-        if (event.containsKey(EventSignature.FIELD)) {
-            Map<String, Object> unsigned = new LinkedHashMap<>(event);
-            unsigned.remove(EventSignature.FIELD);
-            return Sha256.hex(CanonicalJson.writeWithout(unsigned, "hash"));
-        }
-        return Sha256.hex(CanonicalJson.writeWithout(event, "hash"));
+        return Sha256.hex(CanonicalJson.writeWithout(event, "hash", EventSignature.FIELD));
     }
 
     /**

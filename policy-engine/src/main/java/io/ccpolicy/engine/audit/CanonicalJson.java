@@ -21,10 +21,10 @@ public final class CanonicalJson {
         return out.toString();
     }
 
-    /** The canonical form of {@code object} as if {@code excludedKey} were not in it (no copy of the map is made). */
-    public static String writeWithout(Map<?, ?> object, String excludedKey) {
-        StringBuilder out = new StringBuilder(1024);
-        object(out, object, excludedKey);
+    /** The canonical form of {@code object} as if the {@code excludedKeys} were not in it (no copy of the map is made). */
+    public static String writeWithout(Map<?, ?> object, String... excludedKeys) {
+        StringBuilder out = new StringBuilder(2048);
+        object(out, object, excludedKeys);
         return out.toString();
     }
 
@@ -41,7 +41,7 @@ public final class CanonicalJson {
             BigDecimal decimal = new BigDecimal(n.toString()).stripTrailingZeros();
             out.append(decimal.scale() <= 0 ? decimal.toBigIntegerExact().toString() : decimal.toPlainString());
         } else if (value instanceof Map<?, ?> map) {
-            object(out, map, null);
+            object(out, map, NONE);
         } else if (value instanceof List<?> list) {
             out.append('[');
             for (int i = 0; i < list.size(); i++) {
@@ -60,14 +60,15 @@ public final class CanonicalJson {
      * Keys in String order (as a TreeMap would give): the entries sorted as an array, with no map built, as this runs
      * for every object of every audit event. Should two keys read the same (only non-String keys can), the later wins.
      */
-    private static void object(StringBuilder out, Map<?, ?> map, String excludedKey) {
-        Map.Entry<?, ?>[] entries = map.entrySet().toArray(new Map.Entry<?, ?>[0]);
+    private static void object(StringBuilder out, Map<?, ?> map, String[] excludedKeys) {
+        // sized to fit, which spares toArray a reflective allocation per object
+        Map.Entry<?, ?>[] entries = map.entrySet().toArray(new Map.Entry<?, ?>[map.size()]);
         Arrays.sort(entries, BY_KEY); // stable: equal keys keep their order
         out.append('{');
         boolean first = true;
         for (int i = 0; i < entries.length; i++) {
             String key = String.valueOf(entries[i].getKey());
-            if (key.equals(excludedKey) || i + 1 < entries.length && String.valueOf(entries[i + 1].getKey()).equals(key)) {
+            if (Arrays.asList(excludedKeys).contains(key) || i + 1 < entries.length && String.valueOf(entries[i + 1].getKey()).equals(key)) {
                 continue;
             }
             if (!first) {
@@ -80,6 +81,8 @@ public final class CanonicalJson {
         }
         out.append('}');
     }
+
+    private static final String[] NONE = {};
 
     private static final java.util.Comparator<Map.Entry<?, ?>> BY_KEY = (a, b) -> String.valueOf(a.getKey()).compareTo(String.valueOf(b.getKey()));
 

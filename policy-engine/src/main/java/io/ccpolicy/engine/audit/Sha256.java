@@ -11,9 +11,22 @@ public final class Sha256 {
     private Sha256() {
     }
 
+    /** Cloned for each digest: a provider lookup per call cost more than hashing an audit event. */
+    private static final MessageDigest PROTOTYPE = digest();
+
     public static String hex(byte[] bytes) {
+        MessageDigest sha256;
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            sha256 = (MessageDigest) PROTOTYPE.clone();
+        } catch (CloneNotSupportedException e) {
+            sha256 = digest();
+        }
+        return HexFormat.of().formatHex(sha256.digest(bytes));
+    }
+
+    private static MessageDigest digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }

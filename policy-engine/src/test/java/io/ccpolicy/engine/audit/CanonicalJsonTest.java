@@ -32,4 +32,23 @@ class CanonicalJsonTest {
         mixed.put("1", "string");
         assertThat(CanonicalJson.write(mixed)).isEqualTo("{\"1\":\"string\"}");
     }
+
+    @Test
+    void everyExcludedKeyIsLeftOutAtTheTopLevelOnly() {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("signature", "sig");
+        event.put("hash", "h");
+        event.put("nested", Map.of("hash", "kept"));
+        assertThat(CanonicalJson.writeWithout(event, "hash", "signature")).isEqualTo("{\"nested\":{\"hash\":\"kept\"}}");
+    }
+
+    @Test
+    void aSignedEventHashesAsItsUnsignedSelf() {
+        Map<String, Object> event = new LinkedHashMap<>(Map.of("eventId", "evt_1", "seq", 1, "prev_hash", "0".repeat(64)));
+        String unsigned = AuditChain.hash(event);
+        event.put(EventSignature.FIELD, "sig");
+        event.put("hash", unsigned);
+        assertThat(AuditChain.hash(event)).isEqualTo(unsigned).isEqualTo(Sha256.hex(CanonicalJson.write(Map.of("eventId", "evt_1", "seq", 1,
+                "prev_hash", "0".repeat(64)))));
+    }
 }
