@@ -107,6 +107,15 @@ public final class PipelineHarness implements AutoCloseable {
         ingest.kill();
     }
 
+    /** Stops audit-ingest taking CPU without restarting it (its JIT stays warm); {@link #resumeIngest()} continues it. */
+    public void pauseIngest() throws java.io.IOException, InterruptedException {
+        ingest.pause();
+    }
+
+    public void resumeIngest() throws java.io.IOException, InterruptedException {
+        ingest.resume();
+    }
+
     /** Starts the packaged audit-ingest (again: same port, same log). */
     public void startIngest() {
         Map<String, String> properties = new LinkedHashMap<>(tokens.verificationProperties());
@@ -121,7 +130,9 @@ public final class PipelineHarness implements AutoCloseable {
         properties.put("audit-ingest.archive.generate-missing-key", "true");
         properties.put("audit-ingest.consumer.max-backoff", "2s");
         if (ingest == null) {
-            ingest = new ServiceProcess(Path.of("target", "quarkus-app", "quarkus-run.jar"), List.of("-Xmx768m"), properties,
+            // The heap the image gives it at the deployment's memory limit (k8s/base/audit-ingest: 1536Mi; the image's
+            // entrypoint: InitialRAMPercentage=50, MaxRAMPercentage=75)
+            ingest = new ServiceProcess(Path.of("target", "quarkus-app", "quarkus-run.jar"), List.of("-Xms768m", "-Xmx1152m"), properties,
                     dir.resolve("audit-ingest.log"));
         }
         ingest.start(DEADLINE);
