@@ -74,6 +74,18 @@ public interface AuditIngestConfig {
         @WithDefault("5000")
         int maxBatch();
 
+        /**
+         * The broker holds a fetch until this much is waiting (or {@link #batchLinger()} passes). Each batch costs a
+         * commit, a few round trips and an archive object per partition whatever its size, so while agents ship, a
+         * threshold of one fetch's worth (64 KiB, about 60 events) made ingest spend its time on batch overhead.
+         */
+        @WithDefault("1048576")
+        int batchMinBytes();
+
+        /** The longest a fetch waits for {@link #batchMinBytes()}: the delay it can add to a quiet trail. */
+        @WithDefault("250ms")
+        Duration batchLinger();
+
         /** First wait after a failed batch (Postgres, S3 or Kafka away); doubles up to {@link #maxBackoff()}. */
         @WithDefault("500ms")
         Duration backoff();
