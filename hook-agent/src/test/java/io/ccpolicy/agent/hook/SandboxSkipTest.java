@@ -6,10 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.ccpolicy.agent.testing.HookHarness;
 import io.ccpolicy.engine.audit.AuditEvent;
 import io.ccpolicy.engine.model.Identity;
+import io.ccpolicy.engine.testing.DebianPackages;
 import io.ccpolicy.engine.settings.UnsandboxedRun;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +25,13 @@ class SandboxSkipTest {
             + "  - {name: paths, type: allowlist, target: writePath, values: [\"/work/**\", \"/tmp/**\"], severity: error}\n"
             + "  - {name: count-watch, type: denylist, target: bashCommand, values: [\"wc\"], severity: warning}\n";
     private static final Identity BOB = Identity.of("bob@acme.com");
+
+    /** The agent rewrites only where Claude Code's sandbox can run (bubblewrap and socat); a fresh machine gets them. */
+    @BeforeAll
+    static void sandboxPackages() throws Exception {
+        DebianPackages.require("bwrap", "bubblewrap");
+        DebianPackages.require("socat", "socat");
+    }
 
     private static Map<String, Object> bash(String event, String command, boolean unsandboxed) {
         return unsandboxed ? tool(event, "Bash", Map.of("command", command, "description", "d", "dangerouslyDisableSandbox", true))
