@@ -108,11 +108,11 @@ public final class PipelineHarness implements AutoCloseable {
     }
 
     /** Stops audit-ingest taking CPU without restarting it (its JIT stays warm); {@link #resumeIngest()} continues it. */
-    public void pauseIngest() throws java.io.IOException, InterruptedException {
+    public void pauseIngest() throws IOException, InterruptedException {
         ingest.pause();
     }
 
-    public void resumeIngest() throws java.io.IOException, InterruptedException {
+    public void resumeIngest() throws IOException, InterruptedException {
         ingest.resume();
     }
 

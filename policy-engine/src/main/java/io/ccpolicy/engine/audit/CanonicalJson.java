@@ -68,7 +68,7 @@ public final class CanonicalJson {
         boolean first = true;
         for (int i = 0; i < entries.length; i++) {
             String key = String.valueOf(entries[i].getKey());
-            if (Arrays.asList(excludedKeys).contains(key) || i + 1 < entries.length && String.valueOf(entries[i + 1].getKey()).equals(key)) {
+            if (excluded(key, excludedKeys) || i + 1 < entries.length && String.valueOf(entries[i + 1].getKey()).equals(key)) {
                 continue;
             }
             if (!first) {
@@ -83,6 +83,15 @@ public final class CanonicalJson {
     }
 
     private static final String[] NONE = {};
+
+    private static boolean excluded(String key, String[] excludedKeys) {
+        for (String excludedKey : excludedKeys) {
+            if (excludedKey.equals(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     private static final java.util.Comparator<Map.Entry<?, ?>> BY_KEY = (a, b) -> String.valueOf(a.getKey()).compareTo(String.valueOf(b.getKey()));
 
