@@ -82,7 +82,7 @@ public interface AuditIngestConfig {
         @WithDefault("1048576")
         int batchMinBytes();
 
-        /** The longest a fetch waits for {@link #batchMinBytes()}: the delay it can add to a quiet trail. */
+        /** The longest a fetch waits for {@link #batchMinBytes()}: the delay it can add to a quiet trail (at most 10 s). */
         @WithDefault("250ms")
         Duration batchLinger();
 

@@ -46,15 +46,36 @@ public class AuditEventConsumer {
     private final Object pause = new Object();
     private final List<KafkaConsumer<String, String>> consumers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final Map<String, Object> batchFetch;
     private volatile boolean running;
 
     public AuditEventConsumer(@Identifier("default-kafka-broker") Map<String, Object> kafka, AuditIngestConfig config,
             BatchIngestor ingestor, IngestStatus status, Clock clock) {
         this.kafka = kafka;
         this.config = config.consumer();
+        this.batchFetch = batchFetch(this.config.batchMinBytes(), this.config.batchLinger());
         this.ingestor = ingestor;
         this.status = status;
         this.clock = clock;
+    }
+
+    /** The longest {@code consumer.batch-linger}: well inside the Kafka client's request timeout (30 s by default). */
+    static final Duration MAX_BATCH_LINGER = Duration.ofSeconds(10);
+
+    /**
+     * The fetch settings that make batches, checked at start: a linger past the client's request timeout would time out
+     * every fetch and stall the trail with nothing but a warning, and Kafka refuses a negative one only inside the
+     * consumer thread.
+     */
+    static Map<String, Object> batchFetch(int minBytes, Duration linger) {
+        if (minBytes < 1) {
+            throw new IllegalArgumentException("audit-ingest.consumer.batch-min-bytes is " + minBytes + "; it must be at least 1 (bytes)");
+        }
+        if (linger.isNegative() || linger.compareTo(MAX_BATCH_LINGER) > 0) {
+            throw new IllegalArgumentException("audit-ingest.consumer.batch-linger is " + linger + "; it must be between 0 and "
+                    + MAX_BATCH_LINGER.toSeconds() + "s (the longest a quiet trail's event waits for a batch)");
+        }
+        return Map.of(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, minBytes, ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) linger.toMillis());
     }
 
     void start(@Observes StartupEvent started) {
@@ -85,8 +106,7 @@ public class AuditEventConsumer {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatch());
         props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
-        props.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, config.batchMinBytes());
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) config.batchLinger().toMillis());
+        props.putAll(batchFetch);
         status.started();
         KafkaConsumer<String, String> consumer = null;
         try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
