@@ -29,6 +29,9 @@ public class AuditEventEntity {
     @Column(nullable = false)
     public String payload;
 
+    /** Why the event's origin is not proven (enrolment.mode=record); null when it is. */
+    public String unverified;
+
     @Column(name = "ingested_at", nullable = false)
     public Instant ingestedAt;
 }

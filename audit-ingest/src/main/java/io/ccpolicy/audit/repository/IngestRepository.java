@@ -32,8 +32,6 @@ public class IngestRepository {
         public static final String CLOCK = "clock";
         /** An event refused for its authenticity (signature, machine, user): it is in the dead-letter topic, not the trail. */
         public static final String REJECTED = "rejected";
-        /** An event stored without proof of its origin (enrolment.mode=record): unsigned, or from a machine not enrolled. */
-        public static final String UNVERIFIED = "unverified";
     }
 
     private final DataSource dataSource;
@@ -55,15 +53,17 @@ public class IngestRepository {
 
     /**
      * Inserts the events not stored yet, in one statement; returns the ids that were new. An id is new when the id
-     * registry does not hold it yet; of an id twice in the batch, the first copy is kept.
+     * registry does not hold it yet; of an id twice in the batch, the first copy is kept. {@code unverified}: why an
+     * event's origin is not proven (enrolment.mode=record), by event id; stored on the event.
      */
-    public Set<String> insertNew(List<IncomingEvent> events, Instant ingestedAt) throws SQLException {
+    public Set<String> insertNew(List<IncomingEvent> events, Map<String, String> unverified, Instant ingestedAt) throws SQLException {
         int n = events.size();
         String[] ids = new String[n];
         String[] machines = new String[n];
         String[] types = new String[n];
         String[] times = new String[n];
         String[] payloads = new String[n];
+        String[] unproven = new String[n];
         for (int i = 0; i < n; i++) {
             IncomingEvent e = events.get(i);
             ids[i] = e.eventId();
@@ -71,18 +71,20 @@ public class IngestRepository {
             types[i] = e.eventType();
             times[i] = e.occurredAt().toString();
             payloads[i] = e.payload();
+            unproven[i] = unverified.get(e.eventId());
         }
         Set<String> inserted = new HashSet<>();
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
                 with batch as (
-                    select * from unnest(?, ?, ?, ?, ?) with ordinality as t(id, machine, type, at, payload, n)
+                    select * from unnest(?, ?, ?, ?, ?, ?) with ordinality as t(id, machine, type, at, payload, unverified, n)
                 ), fresh as (
                     insert into audit_event_id (event_id, ingested_at) select distinct id, cast(? as timestamptz) from batch
                     on conflict do nothing
                     returning event_id
                 )
-                insert into audit_event (event_id, machine_id, event_type, occurred_at, payload, ingested_at)
-                select distinct on (b.id) b.id, b.machine, b.type, cast(b.at as timestamptz), cast(b.payload as jsonb), cast(? as timestamptz)
+                insert into audit_event (event_id, machine_id, event_type, occurred_at, payload, unverified, ingested_at)
+                select distinct on (b.id) b.id, b.machine, b.type, cast(b.at as timestamptz), cast(b.payload as jsonb), b.unverified,
+                    cast(? as timestamptz)
                 from batch b join fresh f on f.event_id = b.id
                 order by b.id, b.n
                 returning event_id""")) {
@@ -91,8 +93,9 @@ public class IngestRepository {
             s.setArray(3, c.createArrayOf("text", types));
             s.setArray(4, c.createArrayOf("text", times));
             s.setArray(5, c.createArrayOf("text", payloads));
-            s.setTimestamp(6, Timestamp.from(ingestedAt));
+            s.setArray(6, c.createArrayOf("text", unproven));
             s.setTimestamp(7, Timestamp.from(ingestedAt));
+            s.setTimestamp(8, Timestamp.from(ingestedAt));
             try (ResultSet rows = s.executeQuery()) {
                 while (rows.next()) {
                     inserted.add(rows.getString(1));

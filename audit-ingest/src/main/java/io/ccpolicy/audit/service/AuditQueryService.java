@@ -75,7 +75,8 @@ public class AuditQueryService {
 
     private AuditEventView view(AuditEventEntity e) {
         try {
-            return new AuditEventView(e.eventId, e.machineId, e.eventType, e.occurredAt, e.ingestedAt, json.readTree(e.payload));
+            return new AuditEventView(e.eventId, e.machineId, e.eventType, e.occurredAt, e.ingestedAt, e.unverified,
+                    json.readTree(e.payload));
         } catch (JsonProcessingException ex) {
             throw new UncheckedIOException("stored payload of " + e.eventId + " is not JSON", ex);
         }

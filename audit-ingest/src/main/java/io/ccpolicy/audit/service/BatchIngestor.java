@@ -103,11 +103,10 @@ public class BatchIngestor {
             return new Result(records.size(), 0, 0, refused.size(), 0, 0);
         }
         events.ensurePartition(now);
-        Set<String> inserted = new HashSet<>(events.insertNew(valid, now));
+        Set<String> inserted = new HashSet<>(events.insertNew(valid, unverified, now));
         // A record delivered twice in one batch is stored once: keep its first copy.
         List<IncomingEvent> fresh = valid.stream().filter(e -> inserted.remove(e.eventId())).toList();
         int findings = fresh.isEmpty() ? 0 : chains.verify(fresh, now) + flagClocks(fresh, now);
-        flagUnverified(fresh, unverified, now); // counted by audit_ingest_unverified_total, not as breaks
         int objects = archiveFresh(records.get(0).topic(), fresh, now);
         return new Result(records.size(), fresh.size(), valid.size() - fresh.size(), refused.size(), findings, objects);
     }
@@ -128,12 +127,6 @@ public class BatchIngestor {
         }
         events.recordFindings(flagged, now);
         return flagged.size();
-    }
-
-    /** Events stored without proof of their origin (enrolment.mode=record): reports count them apart. */
-    private void flagUnverified(List<IncomingEvent> fresh, Map<String, String> unverified, Instant now) throws java.sql.SQLException {
-        events.recordFindings(fresh.stream().filter(e -> unverified.containsKey(e.eventId()))
-                .map(e -> finding(e, IngestRepository.Finding.UNVERIFIED, unverified.get(e.eventId()))).toList(), now);
     }
 
     private static IngestRepository.Finding finding(IncomingEvent event, String kind, String problem) {

@@ -43,7 +43,9 @@ public final class CefFormat {
                 + " act=" + extension(administrative ? (event.action().tool() == null ? result : event.action().tool()) : verdict)
                 + " cs1Label=policies cs1=" + extension(String.join(",", event.policies()))
                 + " cs2Label=tool cs2=" + extension(event.action().tool() == null ? "" : event.action().tool())
-                + " cs3Label=session cs3=" + extension(event.session() == null || event.session().id() == null ? "" : event.session().id());
+                + " cs3Label=session cs3=" + extension(event.session() == null || event.session().id() == null ? "" : event.session().id())
+                // a SIEM must be able to tell an event whose origin is not proven from one whose origin is
+                + (view.unverified() == null ? "" : " cs4Label=unverified cs4=" + extension(view.unverified()));
     }
 
     /** Header fields escape '\\' and '|'; a line break of any kind (CR too) would start a forged record, so it becomes a space. */

@@ -18,8 +18,8 @@ import java.util.Optional;
  * Whether an event comes from the machine it names: signed with that machine's enrolled key, by the identity the
  * machine is enrolled for, from a machine not revoked. Evidence of forgery (a signature that fails, a revoked machine,
  * another user) is always refused; an unsigned event or an unknown machine is refused under {@code enrolment.mode=enforce}
- * and, under {@code record} (the mode for a fleet still enrolling), stored, counted ({@code audit_ingest_unverified_total})
- * and recorded as an integrity finding of kind {@code unverified}, which reports count apart from verified events.
+ * and, under {@code record} (the mode for a fleet still enrolling), stored with the reason its origin is not proven
+ * ({@code audit_event.unverified}) and counted ({@code audit_ingest_unverified_total}); reports count them apart.
  * Administrative events (machine {@code service:<name>}) must verify with the service's key in
  * {@code enrolment.service-keys}.
  */

@@ -40,6 +40,9 @@ class ComplianceSummaryTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
+    @jakarta.inject.Inject
+    javax.sql.DataSource dataSource;
+
     @TempDir
     Path dir;
 
@@ -75,8 +78,17 @@ class ComplianceSummaryTest {
         assertThat(summary.getList("exceptionsUsed.users")).containsExactly(List.of("ops@acme.com"));
         assertThat(summary.getString("exceptionsUsed[0].lastUse")).isEqualTo("2026-03-01T10:00:00Z");
 
-        List<String> oldestFirst = given().auth().oauth2(auditor).queryParam("from", DAY.toString()).queryParam("to", DAY.plus(Duration.ofDays(1)).toString())
-                .get("/api/v1/audit/events").then().statusCode(200).extract().jsonPath().getList("events.eventId");
+        JsonPath events = given().auth().oauth2(auditor).queryParam("from", DAY.toString()).queryParam("to", DAY.plus(Duration.ofDays(1)).toString())
+                .get("/api/v1/audit/events").then().statusCode(200).extract().jsonPath();
+        List<String> oldestFirst = events.getList("events.eventId");
+        // each event says why its origin is not proven, and no integrity finding row is written per event for it
+        assertThat(events.getList("events.unverified", String.class)).hasSize(9)
+                .allMatch(why -> why.matches("machine m-[a-z-0-9]+ is not enrolled, and the event is not signed"), "a reason naming the machine");
+        try (var connection = dataSource.getConnection(); var rows = connection.createStatement().executeQuery(
+                "select count(*) from integrity_finding where kind = 'unverified'")) {
+            rows.next();
+            assertThat(rows.getLong(1)).isZero();
+        }
         List<String> newestFirst = new java.util.ArrayList<>();
         String cursor = null;
         do { // pages of 4 from the newest backwards

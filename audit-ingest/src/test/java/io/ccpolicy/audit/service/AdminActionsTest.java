@@ -53,7 +53,7 @@ class AdminActionsTest {
         IncomingEvent event = new IncomingEvent(id, "machine-admin", "tool_execution", occurredAt, payload, Map.of(), 0, 0);
         return QuarkusTransaction.requiringNew().call(() -> {
             ingest.ensurePartition(ingestedAt);
-            return ingest.insertNew(List.of(event), ingestedAt);
+            return ingest.insertNew(List.of(event), Map.of(), ingestedAt);
         });
     }
 

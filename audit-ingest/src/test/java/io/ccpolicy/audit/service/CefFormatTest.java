@@ -17,10 +17,12 @@ class CefFormatTest {
                  "eventType": "PreToolUse\\r\\nCEF:0|forged|x", "action": {"type": "tool_execution\\r", "result": "allowed", "tool": "Bash\\r\\nx"},
                  "user": {"email": "bob@acme.com\\rCEF:0|forged"}, "decision": {"verdict": "allow"}, "session": {"id": "s\\n1"}}
                 """);
-        String line = CefFormat.line(new AuditEventView("evt_1", "m-1", "PreToolUse", Instant.EPOCH, Instant.EPOCH, event));
+        String line = CefFormat.line(new AuditEventView("evt_1", "m-1", "PreToolUse", Instant.EPOCH, Instant.EPOCH,
+                "machine m-1 is not enrolled, and the event is not signed", event));
 
         assertThat(line).doesNotContain("\r").doesNotContain("\n").startsWith("CEF:0|ccpolicy|hook-agent|1.0|PreToolUse  CEF:0\\|forged\\|x|");
-        assertThat(line).contains("suser=bob@acme.com\\rCEF:0|forged").contains("cs2=Bash\\r\\nx");
+        assertThat(line).contains("suser=bob@acme.com\\rCEF:0|forged").contains("cs2=Bash\\r\\nx")
+                .endsWith(" cs4Label=unverified cs4=machine m-1 is not enrolled, and the event is not signed");
     }
 
     @Test
@@ -30,8 +32,9 @@ class CefFormatTest {
                  "eventType": "policy_change", "action": {"type": "policy_change", "tool": "policy_published", "result": "recorded"},
                  "user": {"email": "admin@acme.com"}}
                 """);
-        String line = CefFormat.line(new AuditEventView("evt_2", "service:policy-service", "policy_change", Instant.EPOCH, Instant.EPOCH, event));
+        String line = CefFormat.line(new AuditEventView("evt_2", "service:policy-service", "policy_change", Instant.EPOCH, Instant.EPOCH,
+                null, event));
         assertThat(line).startsWith("CEF:0|ccpolicy|policy-service|1.0|policy_change|").contains(" act=policy_published ")
-                .contains("suser=admin@acme.com");
+                .contains("suser=admin@acme.com").as("its origin is proven").doesNotContain("cs4");
     }
 }

@@ -121,6 +121,9 @@ class EventAuthenticityTest {
         Map<String, String> reasons = deadLetters(List.of(forged, unknown, otherKey, otherUser, replayed));
         assertThat(reasons.get(replayed.get("eventId"))).contains("fails its signature check");
         assertThat(stored(genuine.get("eventId"))).as("the genuine event sent twice is stored once").isTrue();
+        assertThat(QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery("select count(*) from audit_event where event_id = ?1"
+                + " and unverified is null").setParameter(1, genuine.get("eventId")).getSingleResult())).as("its origin is proven")
+                .isEqualTo(1L);
         assertThat(reasons.get(forged.get("eventId"))).contains("the event is not signed, but machine " + machine + " is enrolled");
         assertThat(reasons.get(unknown.get("eventId"))).contains("is not enrolled");
         assertThat(reasons.get(otherKey.get("eventId"))).contains("fails its signature check").contains("signed with key");
