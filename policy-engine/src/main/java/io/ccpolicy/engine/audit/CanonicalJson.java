@@ -15,6 +15,10 @@ public final class CanonicalJson {
     private CanonicalJson() {
     }
 
+    /** JSON already in canonical form, written as it is: a part a caller writes once for many documents. */
+    public record Fragment(String json) {
+    }
+
     public static String write(Object value) {
         StringBuilder out = new StringBuilder(256);
         append(out, value);
@@ -33,6 +37,8 @@ public final class CanonicalJson {
             out.append("null");
         } else if (value instanceof String s) {
             string(out, s);
+        } else if (value instanceof Fragment fragment) {
+            out.append(fragment.json());
         } else if (value instanceof Boolean b) {
             out.append(b);
         } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {

@@ -4,7 +4,6 @@ import io.ccpolicy.engine.audit.CanonicalJson;
 import io.ccpolicy.engine.sign.Ed25519;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,22 +18,17 @@ public final class BundleSignature {
     }
 
     public static String sign(PolicyBundle bundle, PrivateKey key) {
-        return sign(bundle, bundle.contentSha256(), key);
+        return sign(bundle.canonical(), Ed25519.signer(key));
     }
 
-    /** As {@link #sign(PolicyBundle, PrivateKey)}, with the content digest the caller already computed. */
-    public static String sign(PolicyBundle bundle, String contentSha256, PrivateKey key) {
-        return sign(bundle, contentSha256, Ed25519.signer(key));
-    }
-
-    /** As {@link #sign(PolicyBundle, String, PrivateKey)}, with a signer made once for the key (a server signs many bundles). */
-    public static String sign(PolicyBundle bundle, String contentSha256, io.ccpolicy.engine.sign.Signer signer) {
-        Map<String, Object> body = bundle.body();
-        Map<String, Object> document = new LinkedHashMap<>();
-        document.put("bundle", body);
-        document.put("sha256", contentSha256);
-        document.put("signature", Ed25519.signatureBlock(signer, CanonicalJson.write(body)));
-        return CanonicalJson.write(document);
+    /**
+     * The signed document of a bundle in its canonical form ({@link PolicyBundle#canonical}), with a signer made once for
+     * the key (a server signs many bundles). The body is written once: the document's keys (bundle, sha256, signature)
+     * are already in canonical order around it.
+     */
+    public static String sign(PolicyBundle.Canonical bundle, io.ccpolicy.engine.sign.Signer signer) {
+        return "{\"bundle\":" + bundle.body() + ",\"sha256\":" + CanonicalJson.write(bundle.sha256()) + ",\"signature\":"
+                + CanonicalJson.write(Ed25519.signatureBlock(signer, bundle.body())) + "}";
     }
 
     /**

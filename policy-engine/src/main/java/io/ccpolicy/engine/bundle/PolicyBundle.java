@@ -79,16 +79,7 @@ public record PolicyBundle(long revision, Instant createdAt, String email, List<
         body.put("createdAt", createdAt.toString());
         body.put("identity", subject.isEmpty() ? Map.of("email", email, "teams", teams) : Map.of("email", email, "teams", teams, "id", subject));
         body.put("project", project);
-        List<Object> list = new ArrayList<>();
-        for (Layer layer : layers) {
-            Map<String, Object> l = new LinkedHashMap<>();
-            l.put("scope", layer.scope());
-            l.put("revision", layer.revision());
-            l.put("sha256", layer.sha256());
-            l.put("document", layer.document());
-            list.add(l);
-        }
-        body.put("layers", list);
+        body.put("layers", layerMaps(layers));
         List<Object> granted = new ArrayList<>();
         for (PolicyException grant : grants) {
             Map<String, Object> g = new LinkedHashMap<>();
@@ -119,12 +110,59 @@ public record PolicyBundle(long revision, Instant createdAt, String email, List<
         return body;
     }
 
+    private static List<Object> layerMaps(List<Layer> layers) {
+        List<Object> list = new ArrayList<>();
+        for (Layer layer : layers) {
+            Map<String, Object> l = new LinkedHashMap<>();
+            l.put("scope", layer.scope());
+            l.put("revision", layer.revision());
+            l.put("sha256", layer.sha256());
+            l.put("document", layer.document());
+            list.add(l);
+        }
+        return list;
+    }
+
     /** SHA-256 of the canonical form of the content, ignoring revision and time: equal content, equal digest (the ETag). */
     public String contentSha256() {
+        return canonical().sha256();
+    }
+
+    /**
+     * The canonical JSON of a bundle: its {@code content} (the body without revision and time, which the ETag digests)
+     * and its {@code body} (what is signed).
+     */
+    public record Canonical(String content, String body) {
+
+        public String sha256() {
+            return Sha256.hex(content);
+        }
+    }
+
+    public Canonical canonical() {
+        return canonical(layersJson(layers));
+    }
+
+    /**
+     * As {@link #canonical()}, with this bundle's {@link #layersJson} given: a server answering many identities with the
+     * same layers writes them (the policy documents, most of a bundle) once, not once per identity.
+     */
+    public Canonical canonical(CanonicalJson.Fragment layersJson) {
         Map<String, Object> content = body();
         content.remove("revision");
         content.remove("createdAt");
-        return Sha256.hex(CanonicalJson.write(content));
+        content.put("layers", layersJson);
+        String json = CanonicalJson.write(content);
+        // Keys are sorted, and createdAt sorts before and revision after every other key of the body: the body is the
+        // content with one added at each end (BundleSignatureTest holds this against writing the body whole).
+        String body = "{\"createdAt\":" + CanonicalJson.write(createdAt.toString()) + "," + json.substring(1, json.length() - 1)
+                + ",\"revision\":" + revision + "}";
+        return new Canonical(json, body);
+    }
+
+    /** The canonical JSON of {@code layers} as a bundle's body holds them. */
+    public static CanonicalJson.Fragment layersJson(List<Layer> layers) {
+        return new CanonicalJson.Fragment(CanonicalJson.write(layerMaps(layers)));
     }
 
     public static PolicyBundle fromBody(Map<?, ?> body) {

@@ -1,5 +1,6 @@
 package io.ccpolicy.policy.service;
 
+import io.ccpolicy.engine.audit.CanonicalJson;
 import io.ccpolicy.engine.bundle.BundleSignature;
 import io.ccpolicy.engine.bundle.ExceptionStateChange;
 import io.ccpolicy.engine.bundle.PolicyBundle;
@@ -38,7 +39,7 @@ public class BundleService {
      * far; {@code mark} is the revision of bundles built from it.
      */
     private record Snapshot(long generation, long mark, Map<String, PublicationEntity> current, List<ExceptionStateChange> exceptions,
-            Map<String, String> digests) {
+            Map<String, String> digests, Map<String, CanonicalJson.Fragment> layers) {
     }
 
     private final PublicationRepository publications;
@@ -48,7 +49,7 @@ public class BundleService {
     private final SigningKey key;
     private final Clock clock;
     private final Map<Long, PolicyVersionEntity> versionCache = new ConcurrentHashMap<>();
-    private volatile Snapshot snapshot = new Snapshot(-1, 0, Map.of(), List.of(), Map.of());
+    private volatile Snapshot snapshot = new Snapshot(-1, 0, Map.of(), List.of(), Map.of(), Map.of());
 
     public BundleService(PublicationRepository publications, ExceptionStateRepository exceptionStates, PolicyVersionService versions,
             PublicationWatch watch, SigningKey key, Clock clock) {
@@ -112,11 +113,21 @@ public class BundleService {
         }
         // The change mark only grows, so a bundle built later never carries a lower revision.
         PolicyBundle bundle = new PolicyBundle(current.mark(), clock.instant(), email, teams, projectName, layers, grants, pending, subject);
-        String sha256 = bundle.contentSha256();
+        // the policy documents are most of a bundle, and every identity with the same scopes has the same ones: written once
+        String layersKey = present + "" + revisions;
+        CanonicalJson.Fragment layersJson = current.layers().get(layersKey);
+        if (layersJson == null) {
+            layersJson = PolicyBundle.layersJson(layers);
+            if (current.layers().size() < 10_000) {
+                current.layers().put(layersKey, layersJson);
+            }
+        }
+        PolicyBundle.Canonical canonical = bundle.canonical(layersJson);
+        String sha256 = canonical.sha256();
         if (current.digests().size() < 100_000) {
             current.digests().put(contentKey, sha256);
         }
-        String json = sha256.equals(knownSha256) ? null : BundleSignature.sign(bundle, sha256, key.signer());
+        String json = sha256.equals(knownSha256) ? null : BundleSignature.sign(canonical, key.signer());
         return Optional.of(new Signed(json, sha256, current.mark()));
     }
 
@@ -136,7 +147,7 @@ public class BundleService {
                 return current;
             }
             Snapshot fresh = QuarkusTransaction.requiringNew().call(() -> new Snapshot(generation, watch.changeMark(),
-                    publications.inForce(), exceptionStates.inForce(clock.instant()), new ConcurrentHashMap<>()));
+                    publications.inForce(), exceptionStates.inForce(clock.instant()), new ConcurrentHashMap<>(), new ConcurrentHashMap<>()));
             snapshot = fresh;
             return fresh;
         }
