@@ -143,6 +143,23 @@ public final class ClaudeHookCost {
             }
             System.out.printf("%-20s %6d %24s %24s %16s%n", hook, a.size(), pair(t), pair(a), ratio(mean(a), mean(t)) + " (means)");
         }
+        // With its sandbox on, Claude Code sends HTTP hooks through the sandbox's network proxy ("via sandbox proxy" in its
+        // debug log), an extra hop inside the CLI that no setting of ours avoids.
+        System.out.printf("%nThe agent's hook calls with the OS sandbox on, through the CLI's sandbox proxy (ms):%n");
+        System.out.printf("%-20s %6s %24s %24s %16s%n", "hook", "calls", "direct p50/p90", "via proxy p50/p90", "proxy/direct");
+        for (String hook : installed.perHook().keySet()) {
+            List<Long> direct = agent.perHook().getOrDefault(hook, List.of());
+            List<Long> proxied = installed.perHook().get(hook);
+            if (!direct.isEmpty()) {
+                System.out.printf("%-20s %6d %24s %24s %16s%n", hook, proxied.size(), pair(direct), pair(proxied),
+                        ratio(mean(proxied), mean(direct)) + " (means)");
+            }
+        }
+        List<Long> permission = skip.perHook().getOrDefault("PermissionRequest", List.of());
+        if (!permission.isEmpty()) {
+            System.out.printf("%-20s %6d %24s %24s   (only when a proven command leaves the sandbox)%n", "PermissionRequest",
+                    permission.size(), "-", pair(permission));
+        }
         System.out.printf("%nBash call, from one model request to the next (median ms):%n");
         for (Variant v : variants) {
             System.out.printf("  %-26s %7.1f%n", v.label(), median(v.perCall()) / 1e6);
