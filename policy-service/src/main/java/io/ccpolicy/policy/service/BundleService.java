@@ -39,7 +39,7 @@ public class BundleService {
      * far; {@code mark} is the revision of bundles built from it.
      */
     private record Snapshot(long generation, long mark, Map<String, PublicationEntity> current, List<ExceptionStateChange> exceptions,
-            Map<String, String> digests, Map<String, CanonicalJson.Fragment> layers) {
+            Map<String, String> digests, Map<List<PolicyBundle.Layer>, CanonicalJson.Fragment> layers) {
     }
 
     private final PublicationRepository publications;
@@ -113,13 +113,13 @@ public class BundleService {
         }
         // The change mark only grows, so a bundle built later never carries a lower revision.
         PolicyBundle bundle = new PolicyBundle(current.mark(), clock.instant(), email, teams, projectName, layers, grants, pending, subject);
-        // the policy documents are most of a bundle, and every identity with the same scopes has the same ones: written once
-        String layersKey = present + "" + revisions;
-        CanonicalJson.Fragment layersJson = current.layers().get(layersKey);
+        // the policy documents are most of a bundle, and every identity with the same scopes has the same ones: written
+        // once (the lookup is cheap: the documents are the cached versions' own strings, whose hashes are kept)
+        CanonicalJson.Fragment layersJson = current.layers().get(layers);
         if (layersJson == null) {
             layersJson = PolicyBundle.layersJson(layers);
             if (current.layers().size() < 10_000) {
-                current.layers().put(layersKey, layersJson);
+                current.layers().put(List.copyOf(layers), layersJson);
             }
         }
         PolicyBundle.Canonical canonical = bundle.canonical(layersJson);
