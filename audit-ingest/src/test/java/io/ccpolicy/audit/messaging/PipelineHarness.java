@@ -131,8 +131,9 @@ public final class PipelineHarness implements AutoCloseable {
         properties.put("audit-ingest.consumer.max-backoff", "2s");
         if (ingest == null) {
             // The heap the image gives it at the deployment's memory limit (k8s/base/audit-ingest: 1536Mi; the image's
-            // entrypoint: InitialRAMPercentage=50, MaxRAMPercentage=75)
-            ingest = new ServiceProcess(Path.of("target", "quarkus-app", "quarkus-run.jar"), List.of("-Xms768m", "-Xmx1152m"), properties,
+            // entrypoint: InitialRAMPercentage=50, MaxRAMPercentage=75), and the collector: under 1792 MB the JVM takes
+            // its container for a client machine and picks Serial, not the G1 it picks on this 24 GB host
+            ingest = new ServiceProcess(Path.of("target", "quarkus-app", "quarkus-run.jar"), List.of("-Xms768m", "-Xmx1152m", "-XX:+UseSerialGC"), properties,
                     dir.resolve("audit-ingest.log"));
         }
         ingest.start(DEADLINE);

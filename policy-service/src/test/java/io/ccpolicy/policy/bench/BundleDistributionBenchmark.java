@@ -57,7 +57,11 @@ public final class BundleDistributionBenchmark {
             properties.put("policy-service.bundle.signing-key-file", dir.resolve("bundle.pem").toString());
             properties.put("policy-service.bundle.generate-missing-key", "true");
             properties.put("quarkus.log.category.\"io.ccpolicy.policy.messaging\".level", "ERROR");
-            try (ServiceProcess service = new ServiceProcess(Path.of("target", "quarkus-app", "quarkus-run.jar"), List.of("-Xmx1g"),
+            // as deployed (k8s/base/policy-service: 768Mi; the image's entrypoint: InitialRAMPercentage=50,
+            // MaxRAMPercentage=75), with the collector the JVM picks there: Serial, as under 1792 MB it takes its
+            // container for a client machine
+            try (ServiceProcess service = new ServiceProcess(Path.of("target", "quarkus-app", "quarkus-run.jar"),
+                    List.of("-Xms384m", "-Xmx576m", "-XX:+UseSerialGC"),
                     properties, Path.of("target", "bench-policy-service.log"))) {
                 service.start(Duration.ofMinutes(2));
                 run(service, tokens, agents);
