@@ -32,9 +32,12 @@ public class IntegrityRepository {
         em.persist(finding);
     }
 
-    /** Breaks, refusals and clocks far off; an event merely unverified (enrolment.mode=record) says so itself. */
+    /**
+     * Breaks, refusals and clocks far off; an event merely unverified (enrolment.mode=record) says so itself (kind
+     * 'unverified' rows come only from an ingest older than V12, during a rolling upgrade).
+     */
     public List<IntegrityFindingEntity> findings(String machineId) {
-        return em.createQuery("from IntegrityFindingEntity f where (:machine is null or f.machineId = :machine) order by f.id",
+        return em.createQuery("from IntegrityFindingEntity f where (:machine is null or f.machineId = :machine) and f.kind <> 'unverified' order by f.id",
                 IntegrityFindingEntity.class).setParameter("machine", machineId).setMaxResults(1000).getResultList();
     }
 
