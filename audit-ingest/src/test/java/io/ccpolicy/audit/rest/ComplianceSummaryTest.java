@@ -9,6 +9,7 @@ import io.ccpolicy.engine.model.Identity;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import javax.sql.DataSource;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,8 +42,8 @@ class ComplianceSummaryTest {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
-    @jakarta.inject.Inject
-    javax.sql.DataSource dataSource;
+    @Inject
+    DataSource dataSource;
 
     @TempDir
     Path dir;

@@ -73,13 +73,18 @@ public record PolicyBundle(long revision, Instant createdAt, String email, List<
 
     /** The signed content as a JSON-ready map. */
     public Map<String, Object> body() {
+        return body(layerMaps(layers));
+    }
+
+    /** The body with {@code layersValue} for its layers: their maps, or their canonical JSON already written. */
+    private Map<String, Object> body(Object layersValue) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("format", FORMAT);
         body.put("revision", revision);
         body.put("createdAt", createdAt.toString());
         body.put("identity", subject.isEmpty() ? Map.of("email", email, "teams", teams) : Map.of("email", email, "teams", teams, "id", subject));
         body.put("project", project);
-        body.put("layers", layerMaps(layers));
+        body.put("layers", layersValue);
         List<Object> granted = new ArrayList<>();
         for (PolicyException grant : grants) {
             Map<String, Object> g = new LinkedHashMap<>();
@@ -148,10 +153,9 @@ public record PolicyBundle(long revision, Instant createdAt, String email, List<
      * same layers writes them (the policy documents, most of a bundle) once, not once per identity.
      */
     public Canonical canonical(CanonicalJson.Fragment layersJson) {
-        Map<String, Object> content = body();
+        Map<String, Object> content = body(layersJson);
         content.remove("revision");
         content.remove("createdAt");
-        content.put("layers", layersJson);
         String json = CanonicalJson.write(content);
         // Keys are sorted, and createdAt sorts before and revision after every other key of the body: the body is the
         // content with one added at each end (BundleSignatureTest holds this against writing the body whole).
