@@ -63,6 +63,11 @@ public final class ServiceProcess implements AutoCloseable {
         Ports.awaitListening(jar.toString(), port, timeout, process::isAlive);
     }
 
+    /** The running process's id (for benchmarks that read its CPU time). */
+    public long pid() {
+        return process.pid();
+    }
+
     /** SIGKILL: no shutdown hooks, no graceful anything. */
     public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor();

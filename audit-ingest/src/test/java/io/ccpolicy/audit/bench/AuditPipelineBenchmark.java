@@ -2,6 +2,8 @@ package io.ccpolicy.audit.bench;
 
 import io.ccpolicy.agent.json.Json;
 import io.ccpolicy.audit.messaging.PipelineHarness;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -80,8 +82,12 @@ public final class AuditPipelineBenchmark {
             }
             double shipped = total / ((System.currentTimeMillis() - shipStart) / 1000.0);
             System.out.printf("  split, agents -> Kafka (spool, chain, ship; ingest stopped): %,9.0f events/s%n", shipped);
+            Wal before = Wal.read(pipeline);
+            CpuTime cpuBefore = CpuTime.read(pipeline);
             pipeline.resumeIngest();
             awaitStored(pipeline, warm + 2 * total, "drain run");
+            CpuTime.read(pipeline).since(cpuBefore).print(total);
+            Wal.read(pipeline).since(before).print(total);
             double drained = drainRate(pipeline, shipStart);
             System.out.printf("  split, Kafka -> ingest -> PostgreSQL + S3 (agents idle):    %,9.0f events/s (%.2f x bare Kafka)%n",
                     drained, drained / bare);
@@ -118,6 +124,83 @@ public final class AuditPipelineBenchmark {
         }
         for (Thread t : writers) {
             t.join();
+        }
+    }
+
+    /**
+     * CPU time in milliseconds (/proc, in the kernel's 100 Hz ticks): of PostgreSQL (the postmaster, its live backends and
+     * workers, and those that exited), of audit-ingest, and of the whole machine. Unlike events per second on a shared
+     * machine, CPU per event says what storing an event costs, and who pays for it.
+     */
+    private record CpuTime(long postgres, long ingest, long machine) {
+
+        static CpuTime read(PipelineHarness pipeline) throws Exception {
+            long postmaster = pipeline.postgresPid();
+            long postgres = ticks(postmaster, true);
+            try (var processes = Files.list(Path.of("/proc"))) {
+                for (Path proc : processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+                    String[] stat = stat(proc.resolve("stat"));
+                    if (stat != null && Long.parseLong(stat[1]) == postmaster) {
+                        postgres += Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
+                    }
+                }
+            }
+            String[] all = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long machine = 0;
+            for (int i = 1; i < all.length && i <= 8; i++) {
+                machine += i == 4 || i == 5 ? 0 : Long.parseLong(all[i]); // all but idle and iowait
+            }
+            return new CpuTime(postgres * 10, ticks(pipeline.ingestPid(), false) * 10, machine * 10);
+        }
+
+        /** utime + stime, and with {@code children} the time of its exited children (cutime + cstime). */
+        private static long ticks(long pid, boolean children) throws Exception {
+            String[] stat = stat(Path.of("/proc", String.valueOf(pid), "stat"));
+            if (stat == null) {
+                throw new IllegalStateException("process " + pid + " is gone");
+            }
+            long own = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
+            return children ? own + Long.parseLong(stat[13]) + Long.parseLong(stat[14]) : own;
+        }
+
+        /** The fields after the command name (which may hold spaces): [0] state, [1] ppid, ... [11] utime, [12] stime; null if it exited. */
+        private static String[] stat(Path file) {
+            try {
+                String line = Files.readString(file);
+                return line.substring(line.lastIndexOf(')') + 2).split(" ");
+            } catch (java.io.IOException e) {
+                return null;
+            }
+        }
+
+        CpuTime since(CpuTime before) {
+            return new CpuTime(postgres - before.postgres, ingest - before.ingest, machine - before.machine);
+        }
+
+        void print(long events) {
+            System.out.printf("    CPU per stored event while draining: PostgreSQL %.0f us, audit-ingest %.0f us, whole machine %.0f us%n",
+                    postgres * 1000.0 / events, ingest * 1000.0 / events, machine * 1000.0 / events);
+        }
+    }
+
+    /** PostgreSQL's write-ahead log counters: what storing the events cost in WAL, and how much of it checkpoints caused. */
+    private record Wal(long bytes, long records, long fullPageImages, long checkpoints) {
+
+        static Wal read(PipelineHarness pipeline) throws Exception {
+            try (Connection c = pipeline.connect(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(
+                    "select wal_bytes, wal_records, wal_fpi, (select num_timed + num_requested from pg_stat_checkpointer) from pg_stat_wal")) {
+                r.next();
+                return new Wal(r.getLong(1), r.getLong(2), r.getLong(3), r.getLong(4));
+            }
+        }
+
+        Wal since(Wal before) {
+            return new Wal(bytes - before.bytes, records - before.records, fullPageImages - before.fullPageImages, checkpoints - before.checkpoints);
+        }
+
+        void print(long events) {
+            System.out.printf("    WAL while draining: %,d bytes per event, %.1f records per event, %,d full-page images (%.0f%% of records), %d checkpoint(s)%n",
+                    bytes / events, records / (double) events, fullPageImages, 100.0 * fullPageImages / records, checkpoints);
         }
     }
 

@@ -103,6 +103,15 @@ public final class PipelineHarness implements AutoCloseable {
         return archive;
     }
 
+    public long ingestPid() {
+        return ingest.pid();
+    }
+
+    /** PostgreSQL's postmaster, the parent of every backend and worker. */
+    public long postgresPid() throws IOException {
+        return Long.parseLong(Files.readAllLines(dir.resolve("pgdata").resolve("postmaster.pid")).get(0).trim());
+    }
+
     public void killIngest() throws InterruptedException {
         ingest.kill();
     }
