@@ -128,20 +128,30 @@ public final class AuditPipelineBenchmark {
     }
 
     /**
-     * CPU time in milliseconds (/proc, in the kernel's 100 Hz ticks): of PostgreSQL (the postmaster, its live backends and
-     * workers, and those that exited), of audit-ingest, and of the whole machine. Unlike events per second on a shared
-     * machine, CPU per event says what storing an event costs, and who pays for it.
+     * CPU time in milliseconds (/proc, in the kernel's 100 Hz ticks): of PostgreSQL's connections (the backends serving
+     * queries), of its own processes (WAL writer, checkpointer, autovacuum...), of its processes that exited (autovacuum
+     * workers, mostly), of audit-ingest, and of the whole machine. Unlike events per second on a shared machine, CPU per
+     * event says what storing an event costs, and who pays for it.
      */
-    private record CpuTime(long postgres, long ingest, long machine) {
+    private record CpuTime(long connections, long background, long exited, long ingest, long machine) {
 
         static CpuTime read(PipelineHarness pipeline) throws Exception {
             long postmaster = pipeline.postgresPid();
-            long postgres = ticks(postmaster, true);
+            String[] own = stat(Path.of("/proc", String.valueOf(postmaster), "stat"));
+            long connections = 0;
+            long background = Long.parseLong(own[11]) + Long.parseLong(own[12]);
+            long exited = Long.parseLong(own[13]) + Long.parseLong(own[14]);
             try (var processes = Files.list(Path.of("/proc"))) {
                 for (Path proc : processes.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
                     String[] stat = stat(proc.resolve("stat"));
                     if (stat != null && Long.parseLong(stat[1]) == postmaster) {
-                        postgres += Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
+                        long ticks = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
+                        // a backend's title: "postgres: user database host(port) state"
+                        if (title(proc).contains("(")) {
+                            connections += ticks;
+                        } else {
+                            background += ticks;
+                        }
                     }
                 }
             }
@@ -150,36 +160,39 @@ public final class AuditPipelineBenchmark {
             for (int i = 1; i < all.length && i <= 8; i++) {
                 machine += i == 4 || i == 5 ? 0 : Long.parseLong(all[i]); // all but idle and iowait
             }
-            return new CpuTime(postgres * 10, ticks(pipeline.ingestPid(), false) * 10, machine * 10);
+            String[] ingest = stat(Path.of("/proc", String.valueOf(pipeline.ingestPid()), "stat"));
+            return new CpuTime(connections * 10, background * 10, exited * 10, (Long.parseLong(ingest[11]) + Long.parseLong(ingest[12])) * 10,
+                    machine * 10);
         }
 
-        /** utime + stime, and with {@code children} the time of its exited children (cutime + cstime). */
-        private static long ticks(long pid, boolean children) throws Exception {
-            String[] stat = stat(Path.of("/proc", String.valueOf(pid), "stat"));
-            if (stat == null) {
-                throw new IllegalStateException("process " + pid + " is gone");
-            }
-            long own = Long.parseLong(stat[11]) + Long.parseLong(stat[12]);
-            return children ? own + Long.parseLong(stat[13]) + Long.parseLong(stat[14]) : own;
-        }
-
-        /** The fields after the command name (which may hold spaces): [0] state, [1] ppid, ... [11] utime, [12] stime; null if it exited. */
+        /** The fields after the command name (which may hold spaces): [0] state, [1] ppid, ... [11] utime, [12] stime, [13] cutime, [14] cstime. */
         private static String[] stat(Path file) {
             try {
                 String line = Files.readString(file);
                 return line.substring(line.lastIndexOf(')') + 2).split(" ");
             } catch (java.io.IOException e) {
-                return null;
+                return null; // exited meanwhile
+            }
+        }
+
+        private static String title(Path proc) {
+            try {
+                return Files.readString(proc.resolve("cmdline"));
+            } catch (java.io.IOException e) {
+                return "";
             }
         }
 
         CpuTime since(CpuTime before) {
-            return new CpuTime(postgres - before.postgres, ingest - before.ingest, machine - before.machine);
+            return new CpuTime(connections - before.connections, background - before.background, exited - before.exited,
+                    ingest - before.ingest, machine - before.machine);
         }
 
         void print(long events) {
-            System.out.printf("    CPU per stored event while draining: PostgreSQL %.0f us, audit-ingest %.0f us, whole machine %.0f us%n",
-                    postgres * 1000.0 / events, ingest * 1000.0 / events, machine * 1000.0 / events);
+            System.out.printf("    CPU per stored event while draining: PostgreSQL %.0f us (connections %.0f, own processes %.0f, exited workers %.0f),"
+                    + " audit-ingest %.0f us, whole machine %.0f us%n", (connections + background + exited) * 1000.0 / events,
+                    connections * 1000.0 / events, background * 1000.0 / events, exited * 1000.0 / events, ingest * 1000.0 / events,
+                    machine * 1000.0 / events);
         }
     }
 

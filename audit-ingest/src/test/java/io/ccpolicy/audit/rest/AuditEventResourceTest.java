@@ -217,6 +217,38 @@ class AuditEventResourceTest {
     }
 
     @Test
+    void tabsLineBreaksAndBackslashesAreStoredAsSent() throws Exception {
+        // what a bulk format would read as a field or row separator, an end-of-data marker (\.) or null (\N), in an
+        // event's keys and in its JSON, is stored exactly as sent (a COPY write path was tried: this guards any such path)
+        String eventId = "evt_" + UUID.randomUUID();
+        String machine = "machine\t\\N\n\\.\r\\" + UUID.randomUUID();
+        String command = "printf 'a\tb\\n' \\\n\\.\n\\N \u00e9\u4e2d\ud83d\ude00";
+        String next = "evt_" + UUID.randomUUID();
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        // a tab between tokens is JSON whitespace, and a record without a line break is stored as it came
+        String record = mapper.writeValueAsString(Map.of("version", "1.0", "timestamp", "2026-11-24T14:30:00Z", "eventId", eventId,
+                "machine", Map.of("id", machine), "action", Map.of("type", "tool\texecution", "tool", "Bash",
+                        "params", Map.of("command", command), "result", "allowed"))).replace(",", ",\t");
+        assertThat(record).contains("\t").doesNotContain("\n");
+        try (KafkaProducer<String, String> producer = producer()) {
+            producer.send(new ProducerRecord<>("audit.events.v1", "machine_copy", record)).get();
+            producer.send(new ProducerRecord<>("audit.events.v1", "machine_copy", event(next))).get();
+        }
+        String auditor = OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(auditor)
+                .get("/api/v1/audit/events/" + next).then().statusCode(200));
+        given().auth().oauth2(auditor).get("/api/v1/audit/events/" + eventId)
+                .then().statusCode(200)
+                .body("machineId", equalTo(machine))
+                .body("eventType", equalTo("tool\texecution"))
+                .body("unverified", org.hamcrest.Matchers.notNullValue())
+                .body("event.action.params.command", equalTo(command));
+        String stored = QuarkusTransaction.requiringNew().call(() -> (String) em.createNativeQuery(
+                "select payload::text from audit_event where event_id = ?1").setParameter(1, eventId).getSingleResult());
+        assertThat(mapper.readTree(stored)).isEqualTo(mapper.readTree(record));
+    }
+
+    @Test
     void unknownEventIs404ProblemJson() {
         given().auth().oauth2(OidcWiremockTestResource.getAccessToken("audrey", Set.of("audit-reader")))
                 .get("/api/v1/audit/events/evt_nope")
