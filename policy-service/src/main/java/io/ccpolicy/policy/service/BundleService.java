@@ -61,9 +61,12 @@ public class BundleService {
         this.clock = clock;
     }
 
-    /** Empty when nothing at all is published for this identity; the JSON is left out when {@code knownSha256} still holds. */
-    public Optional<Signed> bundleFor(String email, List<String> teams, String subject, String project, String machine, String knownSha256) {
-        Snapshot current = snapshot();
+    /** The scopes of an identity with a publication in force, the revisions in force for its machine, and the digest cache's key. */
+    private record InForce(List<Scope> scopes, List<Long> revisions, String contentKey) {
+    }
+
+    /** Null when nothing at all is published for this identity. */
+    private static InForce inForce(Snapshot current, String email, List<String> teams, String subject, String project, String machine) {
         List<Scope> scopes = new ArrayList<>();
         scopes.add(new Scope("organization", "*"));
         teams.stream().sorted().forEach(team -> scopes.add(new Scope("team", team)));
@@ -82,10 +85,35 @@ public class BundleService {
             }
         }
         if (revisions.isEmpty()) {
+            return null;
+        }
+        return new InForce(present, revisions, email + "|" + subject + "|" + String.join(",", teams) + "|" + project + "|" + present + revisions);
+    }
+
+    /**
+     * The digest of this identity's bundle when it is known without the database: the current generation is in memory
+     * and this bundle was built in it. An agent whose ETag matches it is answered 304 on the spot.
+     */
+    public Optional<String> knownDigest(String email, List<String> teams, String subject, String project, String machine) {
+        Snapshot current = snapshot;
+        if (current.generation() != watch.generation()) {
             return Optional.empty();
         }
+        InForce inForce = inForce(current, email, teams, subject, project, machine);
+        return inForce == null ? Optional.empty() : Optional.ofNullable(current.digests().get(inForce.contentKey()));
+    }
+
+    /** Empty when nothing at all is published for this identity; the JSON is left out when {@code knownSha256} still holds. */
+    public Optional<Signed> bundleFor(String email, List<String> teams, String subject, String project, String machine, String knownSha256) {
+        Snapshot current = snapshot();
+        InForce inForce = inForce(current, email, teams, subject, project, machine);
+        if (inForce == null) {
+            return Optional.empty();
+        }
+        List<Scope> present = inForce.scopes();
+        List<Long> revisions = inForce.revisions();
+        String contentKey = inForce.contentKey();
         // Most requests are conditional and unchanged: answer them from the digest, without building the bundle.
-        String contentKey = email + "|" + subject + "|" + String.join(",", teams) + "|" + project + "|" + present + revisions;
         String knownDigest = current.digests().get(contentKey);
         if (knownDigest != null && knownDigest.equals(knownSha256)) {
             return Optional.of(new Signed(null, knownDigest, current.mark()));

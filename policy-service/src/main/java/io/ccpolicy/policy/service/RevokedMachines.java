@@ -36,6 +36,12 @@ public class RevokedMachines {
         return known.contains(machineId);
     }
 
+    /** Whether the list is in memory and does not hold the machine: known without asking the database. */
+    public boolean knownNotRevoked(String machineId) {
+        Set<String> known = revoked;
+        return known != null && !known.contains(machineId);
+    }
+
     /** Call when this instance revokes a machine. */
     void add(String machineId) {
         Set<String> more = new HashSet<>(revoked == null ? Set.of() : revoked);

@@ -12,6 +12,9 @@ import io.ccpolicy.engine.bundle.BundleSignature;
 import io.ccpolicy.engine.bundle.PolicyBundle;
 import io.ccpolicy.engine.model.Policy;
 import io.ccpolicy.engine.sign.Ed25519;
+import io.ccpolicy.policy.service.PublicationWatch;
+import io.ccpolicy.testinfra.TestTokens;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.oidc.server.OidcWiremockTestResource;
 import io.restassured.http.ContentType;
@@ -71,6 +74,40 @@ class BundleResourceTest {
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         return metrics.lines().filter(line -> line.startsWith("policy_bundle_polls_held ")).mapToDouble(line -> Double.parseDouble(line.split(" ")[1]))
                 .findFirst().orElseThrow(() -> new AssertionError("no policy_bundle_polls_held in /q/metrics"));
+    }
+
+    @jakarta.inject.Inject
+    PublicationWatch watch;
+
+    @jakarta.inject.Inject
+    jakarta.persistence.EntityManager em;
+
+    /**
+     * An unchanged bundle is answered 304 from memory: never to a machine revoked since, whose ETag still matches, even
+     * when another instance revoked it (which changes no publication, so nothing here is rebuilt).
+     */
+    @Test
+    void aMachineRevokedByAnotherInstanceIsRefusedWhileItsETagStillMatches() {
+        String team = "team-" + UUID.randomUUID();
+        long before = watch.generation();
+        publish("team", team, policy("no-force-push", "git push --force"));
+        // the publication is seen twice: at once by this instance, and by the watch's poll (every second)
+        await().atMost(Duration.ofSeconds(5)).until(() -> watch.generation() >= before + 2);
+        String machine = "m-" + UUID.randomUUID();
+        String carol = agent("carol@acme.com", List.of(team));
+        given().auth().oauth2(TestTokens.of("carol@acme.com", "developer")).contentType(ContentType.JSON)
+                .body(Map.of("machineId", machine, "publicKey", Ed25519.publicKeyPem(Ed25519.generate().getPublic())))
+                .post("/api/v1/enrolments").then().statusCode(201);
+        String etag = given().auth().oauth2(carol).queryParam("machine", machine).get("/api/v1/bundles/current").then().statusCode(200)
+                .extract().header("ETag");
+        given().auth().oauth2(carol).queryParam("machine", machine).header("If-None-Match", etag).get("/api/v1/bundles/current")
+                .then().statusCode(304);
+
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery("update machine_enrolment set revoked_at = now(),"
+                + " revoked_by = 'admin@other-instance', revoke_reason = 'stolen' where machine_id = ?1").setParameter(1, machine).executeUpdate());
+        await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> given().auth().oauth2(carol).queryParam("machine", machine)
+                .header("If-None-Match", etag).get("/api/v1/bundles/current").then().statusCode(403)
+                .body("detail", org.hamcrest.Matchers.containsString("was revoked by admin@other-instance")));
     }
 
     @Test
