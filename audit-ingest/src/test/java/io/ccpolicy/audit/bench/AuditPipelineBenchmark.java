@@ -160,9 +160,7 @@ public final class AuditPipelineBenchmark {
             for (int i = 1; i < all.length && i <= 8; i++) {
                 machine += i == 4 || i == 5 ? 0 : Long.parseLong(all[i]); // all but idle and iowait
             }
-            String[] ingest = stat(Path.of("/proc", String.valueOf(pipeline.ingestPid()), "stat"));
-            return new CpuTime(connections * 10, background * 10, exited * 10, (Long.parseLong(ingest[11]) + Long.parseLong(ingest[12])) * 10,
-                    machine * 10);
+            return new CpuTime(connections * 10, background * 10, exited * 10, pipeline.ingestCpuTime().toMillis(), machine * 10);
         }
 
         /** The fields after the command name (which may hold spaces): [0] state, [1] ppid, ... [11] utime, [12] stime, [13] cutime, [14] cstime. */

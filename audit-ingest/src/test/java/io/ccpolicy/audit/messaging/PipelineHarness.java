@@ -103,8 +103,8 @@ public final class PipelineHarness implements AutoCloseable {
         return archive;
     }
 
-    public long ingestPid() {
-        return ingest.pid();
+    public java.time.Duration ingestCpuTime() {
+        return ingest.cpuTime();
     }
 
     /** PostgreSQL's postmaster, the parent of every backend and worker. */

@@ -80,9 +80,9 @@ public class BundleResource {
         String known = ifNoneMatch == null ? null : ifNoneMatch.replace("W/", "").replace("\"", "").trim();
         // Without wait the deadline is now: hold answers at once, whether or not the bundle changed.
         Duration wait = waitSeconds == null ? Duration.ZERO : Duration.ofSeconds(Math.min(waitSeconds, maxWait.toSeconds()));
-        // A polling agent whose bundle is unchanged is answered here, on the I/O thread: all it takes is in memory. The
-        // hop to a worker thread and back was most of such an answer, and its waits made the tail (fleets behind proxies
-        // that cut held requests poll like this).
+        // A polling agent whose bundle is unchanged is answered here, on the I/O thread: all it takes is in memory, so it
+        // neither hops to a worker thread and back nor queues there behind the bundles a publication has woken (fleets
+        // behind proxies that cut held requests poll like this).
         if (known != null && wait.isZero() && revokedMachines.knownNotRevoked(machine)
                 && bundles.knownDigest(email, teams, subject, project, machine).filter(known::equals).isPresent()) {
             return Uni.createFrom().item(Response.notModified(new EntityTag(known)).build());
