@@ -128,7 +128,7 @@ public final class AuditPipelineBenchmark {
     }
 
     /**
-     * CPU time in milliseconds (/proc, in the kernel's 100 Hz ticks): of PostgreSQL's connections (the backends serving
+     * CPU time in milliseconds (PostgreSQL's and the machine's from /proc, in the kernel's 100 Hz ticks): of PostgreSQL's connections (the backends serving
      * queries), of its own processes (WAL writer, checkpointer, autovacuum...), of its processes that exited (autovacuum
      * workers, mostly), of audit-ingest, and of the whole machine. Unlike events per second on a shared machine, CPU per
      * event says what storing an event costs, and who pays for it.

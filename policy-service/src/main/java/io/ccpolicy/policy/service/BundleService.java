@@ -110,18 +110,15 @@ public class BundleService {
         if (inForce == null) {
             return Optional.empty();
         }
-        List<Scope> present = inForce.scopes();
-        List<Long> revisions = inForce.revisions();
-        String contentKey = inForce.contentKey();
         // Most requests are conditional and unchanged: answer them from the digest, without building the bundle.
-        String knownDigest = current.digests().get(contentKey);
+        String knownDigest = current.digests().get(inForce.contentKey());
         if (knownDigest != null && knownDigest.equals(knownSha256)) {
             return Optional.of(new Signed(null, knownDigest, current.mark()));
         }
         List<PolicyBundle.Layer> layers = new ArrayList<>();
-        for (int i = 0; i < present.size(); i++) {
-            Scope scope = present.get(i);
-            PolicyVersionEntity version = versionCache.computeIfAbsent(revisions.get(i),
+        for (int i = 0; i < inForce.scopes().size(); i++) {
+            Scope scope = inForce.scopes().get(i);
+            PolicyVersionEntity version = versionCache.computeIfAbsent(inForce.revisions().get(i),
                     r -> QuarkusTransaction.requiringNew().call(() -> versions.require(r)));
             layers.add(new PolicyBundle.Layer(scope.type() + ":" + scope.value(), version.revision, version.sha256, version.document));
         }
@@ -153,7 +150,7 @@ public class BundleService {
         PolicyBundle.Canonical canonical = bundle.canonical(layersJson);
         String sha256 = canonical.sha256();
         if (current.digests().size() < 100_000) {
-            current.digests().put(contentKey, sha256);
+            current.digests().put(inForce.contentKey(), sha256);
         }
         String json = sha256.equals(knownSha256) ? null : BundleSignature.sign(canonical, key.signer());
         return Optional.of(new Signed(json, sha256, current.mark()));
