@@ -9,6 +9,7 @@ import io.ccpolicy.agent.config.AgentPaths;
 import io.ccpolicy.agent.hook.HookGate;
 import io.ccpolicy.agent.config.HookSecret;
 import io.ccpolicy.agent.hook.HookService;
+import io.ccpolicy.agent.hook.WarmUp;
 import io.ccpolicy.agent.hook.Workspace;
 import io.ccpolicy.agent.install.ClaudeUserSettings;
 import io.ccpolicy.agent.install.ManagedDirectory;
@@ -47,8 +48,8 @@ import java.util.concurrent.TimeUnit;
 public final class ServeCommand {
 
     static final int MAX_PAYLOAD_BYTES = 4 * 1024 * 1024;
-    /** Rounds of everyday calls decided at start-up, so the first real ones meet compiled code (2,800 decisions, about 1.5 s of one core here). */
-    static final int WARM_UP_ROUNDS = 200;
+    /** Rounds of everyday calls answered at start-up, so the first real ones meet compiled code (28 calls a round). */
+    static final int WARM_UP_ROUNDS = 100;
 
     private ServeCommand() {
     }
@@ -134,7 +135,8 @@ public final class ServeCommand {
                     return 1;
                 }
             }
-            HookService service = new HookService(policy, agent, new Workspace(home), audit, log, clock);
+            Workspace workspace = new Workspace(home);
+            HookService service = new HookService(policy, agent, workspace, audit, log, clock);
             if (sync != null) {
                 service.reportSync(sync::statusMap);
             }
@@ -198,14 +200,17 @@ public final class ServeCommand {
                     + (shipper != null ? " shipped to " + (active.engine().document().audit().httpDestination().map(Object::toString)
                             .orElse("Kafka topic " + agent.shipping().topic())) : " (not shipped: no audit destination in the policy, no audit.kafka in agent.yaml)"));
             out.flush();
+            WarmUp warm = new WarmUp(policy, agent, workspace, log, clock);
             Thread warmUp = new Thread(() -> {
                 try {
                     long began = System.nanoTime();
-                    service.warmUp(WARM_UP_ROUNDS);
-                    log.info("warmed up: " + WARM_UP_ROUNDS + " rounds of everyday calls decided in " + (System.nanoTime() - began) / 1_000_000
-                            + " ms, recorded nowhere");
-                } catch (RuntimeException e) {
+                    int calls = warm.run(stateDir.resolve("warm-up"), WARM_UP_ROUNDS);
+                    log.info("warmed up: " + calls + " everyday calls answered over HTTP in " + (System.nanoTime() - began) / 1_000_000
+                            + " ms by a copy of the answering stack, recorded nowhere");
+                } catch (IOException | RuntimeException e) {
                     log.warn("the warm-up stopped (calls are answered all the same, only slower at first): " + e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
             }, "warm-up");
             warmUp.setDaemon(true);

@@ -184,36 +184,6 @@ public final class HookService implements HookServer.Handler {
             EffectiveConfiguration effective) {
     }
 
-    /** Everyday calls the warm-up decides: the shapes Claude Code sends most. */
-    private static final List<String> WARM_UP_COMMANDS = List.of("ls -la", "cat README.md", "git status", "git diff --stat HEAD~1",
-            "grep -rn TODO src 2>/dev/null | head -5", "mvn -q test", "npm run build > build.log 2>&1", "cd src && ls", "rm -rf build",
-            "python3 -m pytest -q", "curl -s https://github.com", "find . -name '*.java' | wc -l");
-
-    /**
-     * Decides {@code rounds} rounds of everyday calls and writes their answers, recording nothing, so the code that
-     * answers is compiled before Claude Code waits on it: a fresh daemon took 0.55 ms to decide a Bash call over its first
-     * 200 calls and 0.11 ms after 2,000, and a developer makes a few hundred calls a day.
-     */
-    public void warmUp(int rounds) {
-        String cwd = workspace.home() + "/.ccpolicy-warm-up";
-        for (int round = 0; round < rounds; round++) {
-            for (String command : WARM_UP_COMMANDS) {
-                warm("PreToolUse", Map.of("hook_event_name", "PreToolUse", "tool_name", "Bash", "cwd", cwd, "session_id", "warm-up",
-                        "tool_input", Map.of("command", command, "description", "warm-up")));
-            }
-            warm("PreToolUse", Map.of("hook_event_name", "PreToolUse", "tool_name", "Read", "cwd", cwd, "session_id", "warm-up",
-                    "tool_input", Map.of("file_path", cwd + "/README.md")));
-            warm("PreToolUse", Map.of("hook_event_name", "PreToolUse", "tool_name", "Write", "cwd", cwd, "session_id", "warm-up",
-                    "tool_input", Map.of("file_path", cwd + "/notes.txt", "content", "warm-up")));
-        }
-    }
-
-    private void warm(String name, Map<String, Object> payload) {
-        HookEvent event = HookEvent.of(Json.object(Json.compact(payload), new String[1]).orElseThrow());
-        Evaluation evaluation = evaluate(name, event);
-        Json.compact(response(name, event, evaluation, new AuditIntake.Call("evt_warm-up", clock.instant(), name, "", 0), false));
-    }
-
     /**
      * The calls a crash left in the intake journal, recorded now as received (time, id); a decision is taken again under
      * the policy in force. Run before the agent answers anything.
