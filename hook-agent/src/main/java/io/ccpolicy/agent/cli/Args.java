@@ -26,6 +26,40 @@ public final class Args {
      * which carries the command's help text.
      */
     public static Args parse(List<String> argv, String name) throws UsageException {
+        Optional<Args> plain = plain(argv, name);
+        return plain.isPresent() ? plain.get() : parsedByPicocli(argv, name);
+    }
+
+    /**
+     * The common case without picocli: every token a known {@code --option} with a value that does not start with
+     * {@code -}, or a known switch, each given once, and no positional. Anything else is left to picocli, which parses
+     * it and explains what is wrong. Picocli's classes are Java 5 class files, which AppCDS cannot archive: loading and
+     * verifying them took about 100 ms of the daemon's 415-482 ms start (async-profiler, wall clock).
+     */
+    static Optional<Args> plain(List<String> argv, String name) {
+        Map<String, CommandCatalog.Option> known = CommandCatalog.options(name);
+        if (known == null) {
+            return Optional.empty();
+        }
+        Args args = new Args();
+        for (int i = 0; i < argv.size(); i++) {
+            String token = argv.get(i);
+            CommandCatalog.Option option = token.startsWith("--") ? known.get(token.substring(2)) : null;
+            if (option == null || args.options.containsKey(option.name()) || args.flagsGiven.contains(option.name())) {
+                return Optional.empty();
+            }
+            if (option.label() == null) {
+                args.flagsGiven.add(option.name());
+            } else if (i + 1 < argv.size() && !argv.get(i + 1).startsWith("-")) {
+                args.options.put(option.name(), argv.get(++i));
+            } else {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(args);
+    }
+
+    static Args parsedByPicocli(List<String> argv, String name) throws UsageException {
         CommandLine command = CommandCatalog.of(name);
         ParseResult parsed;
         try {

@@ -146,6 +146,12 @@ public final class CommandCatalog {
         return line;
     }
 
+    /** The options of the command {@code name} by name (without {@code --}), or null for an unknown command. */
+    static Map<String, Option> options(String name) {
+        Command command = BY_NAME.get(name);
+        return command == null ? null : command.options().stream().collect(Collectors.toMap(Option::name, Function.identity()));
+    }
+
     /** One command's parser and help. */
     static CommandLine of(String name) {
         Command command = BY_NAME.get(name);
