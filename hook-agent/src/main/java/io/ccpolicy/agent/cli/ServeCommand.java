@@ -135,8 +135,7 @@ public final class ServeCommand {
                     return 1;
                 }
             }
-            Workspace workspace = new Workspace(home);
-            HookService service = new HookService(policy, agent, workspace, audit, log, clock);
+            HookService service = new HookService(policy, agent, new Workspace(home), audit, log, clock);
             if (sync != null) {
                 service.reportSync(sync::statusMap);
             }
@@ -200,7 +199,8 @@ public final class ServeCommand {
                     + (shipper != null ? " shipped to " + (active.engine().document().audit().httpDestination().map(Object::toString)
                             .orElse("Kafka topic " + agent.shipping().topic())) : " (not shipped: no audit destination in the policy, no audit.kafka in agent.yaml)"));
             out.flush();
-            WarmUp warm = new WarmUp(policy, agent, workspace, log, clock);
+            // a workspace of its own: the real one's caches keep no entry for the scratch project
+            WarmUp warm = new WarmUp(policy, agent, new Workspace(home), log, clock);
             Thread warmUp = new Thread(() -> {
                 try {
                     long began = System.nanoTime();

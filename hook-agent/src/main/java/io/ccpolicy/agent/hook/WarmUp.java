@@ -18,8 +18,10 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.KeyPair;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,12 +81,13 @@ public final class WarmUp {
                     socket.setTcpNoDelay(true);
                     OutputStream out = socket.getOutputStream();
                     InputStream in = new BufferedInputStream(socket.getInputStream());
+                    List<Map<String, Object>> tools = tools(project);
                     for (int round = 0; round < rounds; round++) {
                         // the session's transcript grows as a real one does, so the token meter parses new lines each round
                         Files.writeString(transcript, "{\"type\":\"assistant\",\"timestamp\":\"" + clock.instant() + "\",\"message\":{\"id\":\"msg_"
                                 + round + "\",\"usage\":{\"input_tokens\":120,\"output_tokens\":40}}}\n", StandardCharsets.UTF_8,
-                                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-                        for (Map<String, Object> tool : tools(project)) {
+                                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                        for (Map<String, Object> tool : tools) {
                             for (String event : List.of("PreToolUse", "PostToolUse")) {
                                 post(out, in, secret, event, payload(event, tool, transcript, project, round));
                                 calls++;
@@ -103,7 +106,7 @@ public final class WarmUp {
     }
 
     private static List<Map<String, Object>> tools(Path project) {
-        List<Map<String, Object>> tools = new java.util.ArrayList<>();
+        List<Map<String, Object>> tools = new ArrayList<>();
         for (String command : COMMANDS) {
             tools.add(Map.of("tool_name", "Bash", "tool_input", Map.of("command", command, "description", "warm-up")));
         }
